@@ -1,0 +1,87 @@
+//! Tidy checks: the invariants of docs/architecture.md, checked by a program rather than by hope.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Crates that touch files, the clock or the environment; ticket-domain must depend on none of them.
+const FILE_TOUCHING: &[&str] = &[
+    "ticket-store-local",
+    "ticket-doctor",
+    "ticket-cli",
+    "fd-lock",
+    "atomicwrites",
+    "tempfile",
+    "camino",
+    "gray_matter",
+    "walkdir",
+];
+
+pub fn check(root: &Path) -> Result<(), String> {
+    let mut problems = Vec::new();
+    domain_is_pure(root, &mut problems);
+    for file in rust_files(root) {
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        let rel = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let is_crate_root = file.ends_with("src/lib.rs") || file.ends_with("src/main.rs");
+        if is_crate_root && !text.starts_with("//!") {
+            problems.push(format!("{rel}: a crate root must start with a `//!` doc saying what the crate is for"));
+        }
+        for (n, line) in text.lines().enumerate() {
+            if line.contains(concat!("dbg", "!(")) {
+                problems.push(format!("{rel}:{}: remove the stray dbg! call", n + 1));
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!("== tidy: ok");
+        Ok(())
+    } else {
+        for p in &problems {
+            eprintln!("tidy: {p}");
+        }
+        Err(format!("tidy: {} problem(s)", problems.len()))
+    }
+}
+
+/// ticket-domain's manifest may not name a crate that touches files.
+fn domain_is_pure(root: &Path, problems: &mut Vec<String>) {
+    let manifest = root.join("crates/ticket-domain/Cargo.toml");
+    let text = fs::read_to_string(&manifest).unwrap_or_default();
+    let mut in_deps = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_deps = trimmed == "[dependencies]";
+            continue;
+        }
+        if !in_deps {
+            continue;
+        }
+        let name = trimmed.split(['=', '.', ' ']).next().unwrap_or("");
+        if FILE_TOUCHING.contains(&name) {
+            problems.push(format!(
+                "crates/ticket-domain/Cargo.toml: `{name}` touches files; ticket-domain must stay pure (docs/architecture.md)"
+            ));
+        }
+    }
+}
+
+fn rust_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("crates"), root.join("xtask")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
