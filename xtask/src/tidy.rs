@@ -21,10 +21,16 @@ pub fn check(root: &Path) -> Result<(), String> {
     domain_is_pure(root, &mut problems);
     for file in rust_files(root) {
         let text = fs::read_to_string(&file).unwrap_or_default();
-        let rel = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let rel = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         let is_crate_root = file.ends_with("src/lib.rs") || file.ends_with("src/main.rs");
         if is_crate_root && !text.starts_with("//!") {
-            problems.push(format!("{rel}: a crate root must start with a `//!` doc saying what the crate is for"));
+            problems.push(format!(
+                "{rel}: a crate root must start with a `//!` doc saying what the crate is for"
+            ));
         }
         for (n, line) in text.lines().enumerate() {
             if line.contains(concat!("dbg", "!(")) {
@@ -70,7 +76,9 @@ fn rust_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.join("crates"), root.join("xtask")];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

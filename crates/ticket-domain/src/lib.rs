@@ -1,4 +1,35 @@
 //! Tickets, events, state-transition rules and the `TicketBackend` port.
 //!
-//! This crate is pure: it never touches the file system, the clock or the environment.
-//! Time and new ids are passed in through the `Clock` port.
+//! This crate is pure: it never touches the file system, the clock or the environment, and it
+//! knows nothing of how a backend stores tickets. Time and new ids come in through the [`Clock`]
+//! port so that every backend, and every test, is deterministic when it needs to be.
+//!
+//! Extensible vocabularies (statuses, event kinds, readiness, ...) keep unknown raw values instead
+//! of rejecting them, so tickets written by newer tools survive older readers.
+
+pub mod action;
+pub mod conformance;
+pub mod event;
+pub mod ids;
+pub mod memory;
+pub mod meta;
+pub mod ops;
+pub mod port;
+pub mod status;
+pub mod ticket;
+pub mod timestamp;
+pub mod transition;
+mod vocab;
+
+pub use action::{ActionRequired, derive_action_required};
+pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
+pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
+pub use memory::InMemoryBackend;
+pub use meta::{Readiness, Refs, WorkMeta};
+pub use port::{
+    BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,
+    Resolution, Severity, TicketBackend,
+};
+pub use status::TicketStatus;
+pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};
+pub use timestamp::Timestamp;

@@ -1,0 +1,381 @@
+//! The conformance suite every backend must pass: the in-memory one and the local one run these
+//! same checks from their tests. A check panics with a message naming what the backend got wrong.
+//!
+//! Usage from a backend's tests:
+//! `ticket_domain::conformance::run_all(&|clock| Box::new(MyBackend::new(clock)))`.
+
+use std::sync::Arc;
+
+use crate::action::ActionRequired;
+use crate::event::{EventKind, NewEvent, ReviewVerdict};
+use crate::ids::TicketIdOrSlug;
+use crate::port::{
+    BackendError, FixedClock, ListFilter, NewReview, NewTicket, Resolution, TicketBackend,
+};
+use crate::status::TicketStatus;
+use crate::ticket::{Label, MarkdownText, Ticket};
+use crate::timestamp::Timestamp;
+
+/// Makes a fresh, empty backend that takes its time from `clock`.
+pub type Factory<'a> = &'a dyn Fn(Arc<FixedClock>) -> Box<dyn TicketBackend>;
+
+/// A named check.
+pub type Check = (&'static str, fn(&dyn TicketBackend, &FixedClock));
+
+/// Every check, by name.
+pub const CHECKS: &[Check] = &[
+    ("create_then_show", create_then_show),
+    ("create_collision_gets_suffix", create_collision_gets_suffix),
+    (
+        "lookup_by_slug_not_found_ambiguous",
+        lookup_by_slug_not_found_ambiguous,
+    ),
+    ("events_append_in_order", events_append_in_order),
+    ("reviews_carry_verdicts", reviews_carry_verdicts),
+    ("status_moves_and_list_order", status_moves_and_list_order),
+    ("close_and_reopen", close_and_reopen),
+    ("hostile_bodies_round_trip", hostile_bodies_round_trip),
+    ("invalid_input_is_refused", invalid_input_is_refused),
+    ("list_filters", list_filters),
+    ("action_required_is_derived", action_required_is_derived),
+];
+
+/// Runs every check on a fresh backend; panics on the first failure with the check's name.
+pub fn run_all(make: Factory<'_>) {
+    for (name, check) in CHECKS {
+        let clock = Arc::new(start_clock());
+        let backend = make(clock.clone());
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check(backend.as_ref(), &clock)
+        }));
+        if let Err(panic) = outcome {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            panic!("conformance check `{name}` failed: {msg}");
+        }
+    }
+}
+
+fn start_clock() -> FixedClock {
+    FixedClock::new(ts("2026-01-02T03:04:05Z"), "4242")
+}
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().expect("test timestamps are valid")
+}
+
+fn q(s: &str) -> TicketIdOrSlug {
+    TicketIdOrSlug::new(s).expect("test queries are valid")
+}
+
+fn create(b: &dyn TicketBackend, title: &str) -> Ticket {
+    b.create(NewTicket::new(title)).expect("create succeeds")
+}
+
+fn create_then_show(b: &dyn TicketBackend, _: &FixedClock) {
+    let mut new = NewTicket::new("Pod: scope \"persistence\" 永続化");
+    new.kind = "feature".into();
+    new.priority = "P1".into();
+    new.labels = Label::parse_list("tui, pod ,,ux").expect("valid labels");
+    let made = b.create(new).expect("create succeeds");
+    assert_eq!(made.id.as_str(), "20260102-030405-pod-scope-persistence");
+    assert_eq!(made.slug.as_str(), "pod-scope-persistence");
+    let shown = b.show(&q(made.id.as_str())).expect("show by id");
+    assert_eq!(shown.title, "Pod: scope \"persistence\" 永続化");
+    assert_eq!(shown.status, TicketStatus::Open);
+    assert_eq!(
+        (shown.kind.as_str(), shown.priority.as_str()),
+        ("feature", "P1")
+    );
+    let labels: Vec<_> = shown.labels.iter().map(Label::as_str).collect();
+    assert_eq!(labels, ["tui", "pod", "ux"]);
+    assert_eq!(shown.created_at, ts("2026-01-02T03:04:05Z"));
+    assert_eq!(shown.updated_at, shown.created_at);
+    assert_eq!(
+        (shown.assignee.as_deref(), shown.legacy_ticket.as_deref()),
+        (None, None)
+    );
+    assert_eq!(shown.body.as_str(), crate::ops::NEW_TICKET_BODY);
+    assert_eq!(shown.events.len(), 1, "a new thread holds the create event");
+    let e = &shown.events[0];
+    assert_eq!(
+        (&e.kind, e.author.as_str()),
+        (&EventKind::Create, "tickets.sh")
+    );
+    assert_eq!(e.body.as_str(), crate::ops::CREATE_EVENT_BODY);
+    assert_eq!(shown.resolution, None);
+}
+
+fn create_collision_gets_suffix(b: &dyn TicketBackend, _: &FixedClock) {
+    let first = create(b, "Same title");
+    let second = create(b, "Same title");
+    assert_eq!(first.id.as_str(), "20260102-030405-same-title");
+    assert_eq!(second.id.as_str(), "20260102-030405-same-title-4242");
+}
+
+fn lookup_by_slug_not_found_ambiguous(b: &dyn TicketBackend, clock: &FixedClock) {
+    let one = create(b, "Alpha");
+    assert_eq!(b.show(&q("alpha")).expect("by slug").id, one.id);
+    assert!(matches!(
+        b.show(&q("nope")),
+        Err(BackendError::NotFound { .. })
+    ));
+    clock.advance(1);
+    create(b, "Alpha");
+    match b.show(&q("alpha")) {
+        Err(BackendError::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 2),
+        other => panic!("two tickets share slug `alpha`: expected Ambiguous, got {other:?}"),
+    }
+    assert_eq!(
+        b.show(&q(one.id.as_str())).expect("id stays exact").id,
+        one.id
+    );
+}
+
+fn events_append_in_order(b: &dyn TicketBackend, clock: &FixedClock) {
+    let t = create(b, "Thread");
+    let kinds = [
+        "comment",
+        "plan",
+        "decision",
+        "implementation_report",
+        "migration",
+    ];
+    let headings = [
+        "Comment",
+        "Plan",
+        "Decision",
+        "Implementation report",
+        "migration",
+    ];
+    for kind in kinds {
+        clock.advance(60);
+        let mut event = NewEvent::new(EventKind::parse(kind), "yoi ticket", format!("{kind} body"));
+        if kind == "implementation_report" {
+            event.refs = vec![crate::EventRef {
+                kind: crate::RefKind::Commit,
+                value: "abc123".into(),
+            }];
+        }
+        b.add_event(&q(t.slug.as_str()), event)
+            .expect("append succeeds");
+    }
+    let shown = b.show(&q(t.id.as_str())).expect("show");
+    assert_eq!(shown.events.len(), 6);
+    for (i, e) in shown.events[1..].iter().enumerate() {
+        assert_eq!(e.kind.as_str(), kinds[i]);
+        assert_eq!(e.heading.as_deref(), Some(headings[i]));
+        assert_eq!(e.author, "yoi ticket", "authors with spaces survive");
+        assert_eq!(e.body.as_str(), format!("{} body", kinds[i]));
+    }
+    assert_eq!(
+        shown.events[4].refs.len(),
+        1,
+        "event references are persisted"
+    );
+    assert_eq!(shown.updated_at, ts("2026-01-02T03:09:05Z"));
+    assert_eq!(shown.created_at, ts("2026-01-02T03:04:05Z"));
+}
+
+fn reviews_carry_verdicts(b: &dyn TicketBackend, _: &FixedClock) {
+    let t = create(b, "Review me");
+    for verdict in [ReviewVerdict::RequestChanges, ReviewVerdict::Approve] {
+        let review = NewReview {
+            verdict,
+            author: "reviewer".into(),
+            body: "notes".into(),
+        };
+        b.review(&q(t.id.as_str()), review)
+            .expect("review succeeds");
+    }
+    let shown = b.show(&q(t.id.as_str())).expect("show");
+    let verdicts: Vec<_> = shown.events.iter().filter_map(|e| e.verdict()).collect();
+    assert_eq!(
+        verdicts,
+        [ReviewVerdict::RequestChanges, ReviewVerdict::Approve]
+    );
+    assert_eq!(
+        shown.events[1].heading.as_deref(),
+        Some("Review: request changes")
+    );
+    let none = NewReview {
+        verdict: ReviewVerdict::None,
+        author: "r".into(),
+        body: "x".into(),
+    };
+    assert!(matches!(
+        b.review(&q(t.id.as_str()), none),
+        Err(BackendError::Invalid { .. })
+    ));
+}
+
+fn status_moves_and_list_order(b: &dyn TicketBackend, clock: &FixedClock) {
+    let a = create(b, "b first");
+    clock.advance(1);
+    let c = create(b, "a second");
+    clock.advance(1);
+    let moved = b
+        .set_status(&q(a.id.as_str()), TicketStatus::Pending)
+        .expect("move");
+    assert_eq!(moved.status, TicketStatus::Pending);
+    assert_eq!(moved.updated_at, ts("2026-01-02T03:04:07Z"));
+    let all = b.list(&ListFilter::default()).expect("list");
+    let ids: Vec<_> = all.tickets.iter().map(|t| t.id.clone()).collect();
+    assert_eq!(ids, [c.id.clone(), a.id.clone()], "open before pending");
+    let open = b
+        .list(&ListFilter::status(TicketStatus::Open))
+        .expect("list open");
+    assert_eq!(open.tickets.len(), 1);
+    let unknown = b.set_status(&q(a.id.as_str()), TicketStatus::parse("wip"));
+    assert!(matches!(unknown, Err(BackendError::Transition { .. })));
+    let back = b
+        .set_status(&q(a.id.as_str()), TicketStatus::Open)
+        .expect("back");
+    assert_eq!(back.status, TicketStatus::Open);
+    assert_eq!(back.events.len(), 1, "status moves append no event");
+}
+
+fn close_and_reopen(b: &dyn TicketBackend, clock: &FixedClock) {
+    let t = create(b, "Closing");
+    clock.advance(5);
+    let empty = Resolution {
+        text: " ".into(),
+        author: "me".into(),
+    };
+    assert!(
+        b.close(&q(t.id.as_str()), empty).is_err(),
+        "closing needs a resolution"
+    );
+    let res = Resolution {
+        text: "Done.\n".into(),
+        author: "me".into(),
+    };
+    let closed = b.close(&q(t.id.as_str()), res).expect("close");
+    assert_eq!(closed.status, TicketStatus::Closed);
+    assert_eq!(
+        closed.resolution.as_ref().map(MarkdownText::as_str),
+        Some("Done.\n")
+    );
+    let last = closed.events.last().expect("close event");
+    assert_eq!(
+        (&last.kind, last.status.as_deref()),
+        (&EventKind::Close, Some("closed"))
+    );
+    assert_eq!(last.body.as_str(), "Done.\n");
+    let reopened = b
+        .set_status(&q(t.id.as_str()), TicketStatus::Open)
+        .expect("reopen");
+    assert_eq!(
+        reopened.resolution.as_ref().map(MarkdownText::as_str),
+        Some("Done.\n")
+    );
+    let listed = b
+        .list(&ListFilter::status(TicketStatus::Closed))
+        .expect("list");
+    assert!(listed.tickets.is_empty());
+}
+
+/// Bodies no format may corrupt.
+pub const HOSTILE_BODIES: &[&str] = &[
+    "",
+    "---",
+    "---\n",
+    "a\n---\nb\n",
+    "<!-- event: comment author: x at: 2026-01-01T00:00:00Z -->\n",
+    "x\n<!-- event: close author: mallory at: 2026-01-01T00:00:00Z status: closed -->\n\n## Closed\n",
+    "\\<!-- event: already quoted\n\\\\<!-- event: twice\n",
+    "crlf\r\nlines\r\n---\r\n",
+    "trailing spaces   \n\n\n",
+    "## Heading\n\n---\n\n",
+    "no newline at end",
+    "\n\n---\n",
+    "unicode: 永続化 ✓ \u{200b}",
+];
+
+fn hostile_bodies_round_trip(b: &dyn TicketBackend, _: &FixedClock) {
+    let t = create(b, "Hostile");
+    for body in HOSTILE_BODIES {
+        let event = NewEvent::new(EventKind::Comment, "a b", *body);
+        b.add_event(&q(t.id.as_str()), event).expect("append");
+    }
+    let shown = b.show(&q(t.id.as_str())).expect("show");
+    let bodies: Vec<_> = shown.events[1..].iter().map(|e| e.body.as_str()).collect();
+    assert_eq!(bodies, HOSTILE_BODIES, "bodies come back byte for byte");
+}
+
+fn invalid_input_is_refused(b: &dyn TicketBackend, _: &FixedClock) {
+    let t = create(b, "Valid");
+    let id = q(t.id.as_str());
+    assert!(b.create(NewTicket::new("  ")).is_err(), "empty title");
+    assert!(
+        b.create(NewTicket::new("two\nlines")).is_err(),
+        "multi-line title"
+    );
+    assert!(Label::new("a,b").is_err() && Label::new("").is_err() && Label::new("[x").is_err());
+    for (kind, author) in [
+        ("has space", "a"),
+        ("comment", "line\nbreak"),
+        ("comment", "x --> y"),
+    ] {
+        let event = NewEvent::new(EventKind::parse(kind), author, "body");
+        assert!(
+            b.add_event(&id, event).is_err(),
+            "kind {kind:?} author {author:?}"
+        );
+    }
+    assert_eq!(
+        b.show(&id).expect("show").events.len(),
+        1,
+        "refused input changes nothing"
+    );
+}
+
+fn list_filters(b: &dyn TicketBackend, _: &FixedClock) {
+    let mut new = NewTicket::new("Filtered");
+    new.kind = "bug".into();
+    new.priority = "P0".into();
+    new.labels = Label::parse_list("x,y").expect("valid");
+    b.create(new).expect("create");
+    create(b, "Plain");
+    let count = |f: ListFilter| b.list(&f).expect("list").tickets.len();
+    assert_eq!(count(ListFilter::default()), 2);
+    let kind = ListFilter {
+        kind: Some("bug".into()),
+        ..ListFilter::default()
+    };
+    assert_eq!(count(kind), 1);
+    let label = ListFilter {
+        label: Some("y".into()),
+        priority: Some("P0".into()),
+        ..ListFilter::default()
+    };
+    assert_eq!(count(label), 1);
+    let assignee = ListFilter {
+        assignee: Some("nobody".into()),
+        ..ListFilter::default()
+    };
+    assert_eq!(count(assignee), 0);
+}
+
+fn action_required_is_derived(b: &dyn TicketBackend, _: &FixedClock) {
+    let t = create(b, "Act");
+    let id = q(t.id.as_str());
+    b.set_status(&id, TicketStatus::Pending).expect("pending");
+    let report = NewEvent::new(EventKind::ImplementationReport, "dev", "done");
+    b.add_event(&id, report).expect("report");
+    let shown = b.show(&id).expect("show");
+    assert_eq!(shown.meta.action_required, Some(ActionRequired::Reviewer));
+    let review = NewReview {
+        verdict: ReviewVerdict::RequestChanges,
+        author: "rev".into(),
+        body: "fix".into(),
+    };
+    b.review(&id, review).expect("review");
+    assert_eq!(
+        b.show(&id).expect("show").meta.action_required,
+        Some(ActionRequired::Implementer)
+    );
+}

@@ -1,0 +1,145 @@
+//! What every backend does the same way: validating input, building a new ticket and the events
+//! that mutations append. Backends only decide where the result is stored.
+
+use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author, check_ref};
+use crate::ids::{Slug, TicketId, slugify};
+use crate::port::{BackendError, NewReview, NewTicket, Resolution};
+use crate::status::TicketStatus;
+use crate::ticket::{MarkdownText, Ticket, TicketSummary, check_line};
+use crate::timestamp::Timestamp;
+use crate::transition::plan_close;
+
+/// The author of every `create` event.
+pub const CREATE_AUTHOR: &str = "tickets.sh";
+/// The body of every `create` event.
+pub const CREATE_EVENT_BODY: &str = "Created by tickets.sh create.";
+/// The body of a new ticket's item.md.
+pub const NEW_TICKET_BODY: &str =
+    "\n## Background\n\nCreated by tickets.sh.\n\n## Acceptance criteria\n\n- TBD\n";
+
+/// Checks a new ticket and gives the slug it will have.
+pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
+    if new.title.trim().is_empty() {
+        return Err(BackendError::Invalid {
+            what: "title".into(),
+            reason: "create requires --title: give a non-empty title".into(),
+        });
+    }
+    check_line("title", &new.title)?;
+    for (what, value) in [("kind", &new.kind), ("priority", &new.priority)] {
+        check_line(what, value)?;
+        if value.trim().is_empty() || value.trim() != value {
+            return Err(BackendError::Invalid {
+                what: what.into(),
+                reason: format!("{what} must be a non-empty word, got {value:?}"),
+            });
+        }
+    }
+    let raw = new.slug.as_deref().unwrap_or(&new.title);
+    Ok(Slug::new(slugify(raw))?)
+}
+
+/// The summary of a ticket created at `now`.
+pub fn new_summary(id: TicketId, slug: Slug, new: NewTicket, now: Timestamp) -> TicketSummary {
+    TicketSummary {
+        id,
+        slug,
+        title: new.title,
+        status: TicketStatus::Open,
+        kind: new.kind,
+        priority: new.priority,
+        labels: new.labels,
+        created_at: now,
+        updated_at: now,
+        assignee: None,
+        legacy_ticket: None,
+        meta: new.meta,
+        extra: Vec::new(),
+    }
+}
+
+/// The whole ticket a create produces.
+pub fn new_ticket(summary: TicketSummary) -> Ticket {
+    let at = summary.created_at;
+    Ticket {
+        summary,
+        body: MarkdownText::from(NEW_TICKET_BODY),
+        events: vec![create_event(at)],
+        resolution: None,
+        artifacts: Vec::new(),
+    }
+}
+
+/// The `create` event every new thread starts with.
+pub fn create_event(at: Timestamp) -> TicketEvent {
+    TicketEvent {
+        kind: EventKind::Create,
+        author: CREATE_AUTHOR.into(),
+        at,
+        status: None,
+        heading: Some("Created".into()),
+        body: MarkdownText::from(CREATE_EVENT_BODY),
+        refs: Vec::new(),
+    }
+}
+
+/// The event `add_event` appends at `at`.
+pub fn event_to_append(new: NewEvent, at: Timestamp) -> Result<TicketEvent, BackendError> {
+    new.kind.validate()?;
+    check_author(&new.author)?;
+    for r in &new.refs {
+        check_ref(r)?;
+    }
+    let verdict = ReviewVerdict::None;
+    Ok(TicketEvent {
+        heading: Some(new.kind.heading(&verdict)),
+        kind: new.kind,
+        author: new.author,
+        at,
+        status: None,
+        body: new.body,
+        refs: new.refs,
+    })
+}
+
+/// The event `review` appends: only approve and request_changes are verdicts one can give.
+pub fn review_event(review: NewReview, at: Timestamp) -> Result<TicketEvent, BackendError> {
+    if !matches!(
+        review.verdict,
+        ReviewVerdict::Approve | ReviewVerdict::RequestChanges
+    ) {
+        return Err(BackendError::Invalid {
+            what: "review".into(),
+            reason: "review requires --approve or --request-changes".into(),
+        });
+    }
+    check_author(&review.author)?;
+    Ok(TicketEvent {
+        kind: EventKind::Review,
+        heading: Some(EventKind::Review.heading(&review.verdict)),
+        status: Some(review.verdict.as_str().to_owned()),
+        author: review.author,
+        at,
+        body: review.body,
+        refs: Vec::new(),
+    })
+}
+
+/// The event `close` appends, after checking the transition.
+pub fn close_event(
+    from: &TicketStatus,
+    resolution: Resolution,
+    at: Timestamp,
+) -> Result<TicketEvent, BackendError> {
+    plan_close(from, resolution.text.as_str())?;
+    check_author(&resolution.author)?;
+    Ok(TicketEvent {
+        kind: EventKind::Close,
+        heading: Some("Closed".into()),
+        status: Some("closed".into()),
+        author: resolution.author,
+        at,
+        body: resolution.text,
+        refs: Vec::new(),
+    })
+}

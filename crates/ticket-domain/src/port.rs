@@ -1,0 +1,230 @@
+//! The `TicketBackend` port and the small `Clock` port that feeds it time and unique suffixes.
+//!
+//! The port is backend-shaped: it names tickets by id or slug and never by path, so a tracker
+//! that keeps tickets elsewhere can implement it as well as the local `work-items/` adapter.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+use snafu::Snafu;
+
+use crate::event::{NewEvent, ReviewVerdict};
+use crate::ids::{IdError, TicketId, TicketIdOrSlug};
+use crate::meta::WorkMeta;
+use crate::status::TicketStatus;
+use crate::ticket::{Label, MarkdownText, Ticket, TicketSummary};
+use crate::timestamp::Timestamp;
+use crate::transition::TransitionError;
+
+/// Where time and collision suffixes come from. Real backends use the system clock and the
+/// process id; tests use [`FixedClock`].
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+    /// Appended as `-<suffix>` to a new id whose directory already exists (the format uses the pid).
+    fn collision_suffix(&self) -> String;
+}
+
+/// A clock that says what it is told: deterministic ids and timestamps for tests.
+#[derive(Debug)]
+pub struct FixedClock {
+    now: Mutex<Timestamp>,
+    suffix: String,
+}
+
+impl FixedClock {
+    pub fn new(now: Timestamp, suffix: impl Into<String>) -> Self {
+        Self {
+            now: Mutex::new(now),
+            suffix: suffix.into(),
+        }
+    }
+
+    /// Moves the clock forward by `seconds`.
+    pub fn advance(&self, seconds: i64) {
+        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
+        *now = Timestamp::from_unix(now.unix() + seconds).unwrap_or(*now);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        *self.now.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn collision_suffix(&self) -> String {
+        self.suffix.clone()
+    }
+}
+
+/// Everything that can go wrong behind the port. Each variant says what to do next.
+#[derive(Debug, Snafu)]
+#[snafu(visibility(pub))]
+pub enum BackendError {
+    #[snafu(display("work item not found: {query}"))]
+    NotFound { query: String },
+    #[snafu(display("ambiguous work item: {query} (matches {}); use the full id", matches.join(", ")))]
+    Ambiguous { query: String, matches: Vec<String> },
+    #[snafu(display(
+        "{what} is locked by another writer (waited {waited_ms} ms); try again, or raise the lock timeout"
+    ))]
+    Locked { what: String, waited_ms: u64 },
+    #[snafu(display("target already exists: {what}; resolve the duplicate by hand, then retry"))]
+    Conflict { what: String },
+    #[snafu(display("invalid {what}: {reason}"))]
+    Invalid { what: String, reason: String },
+    #[snafu(display("{source}"))]
+    BadName { source: IdError },
+    #[snafu(display("{source}"))]
+    Transition { source: TransitionError },
+    #[snafu(display("{location}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default()))]
+    Corrupt {
+        ticket: String,
+        location: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[snafu(display("{location}: {message}"))]
+    Storage { location: String, message: String },
+}
+
+impl From<IdError> for BackendError {
+    fn from(source: IdError) -> Self {
+        Self::BadName { source }
+    }
+}
+
+impl From<TransitionError> for BackendError {
+    fn from(source: TransitionError) -> Self {
+        Self::Transition { source }
+    }
+}
+
+/// How bad a diagnostic is: errors fail a doctor run, warnings never do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One finding about the stored tickets: stable code, where, what, and what to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: String,
+    pub severity: Severity,
+    /// Backend-specific place (a path for the local backend), when there is one.
+    pub path: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Which tickets `list` returns. Empty `statuses` means all; other fields must all match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub statuses: Vec<TicketStatus>,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
+    pub label: Option<String>,
+    pub assignee: Option<String>,
+}
+
+impl ListFilter {
+    pub fn status(status: TicketStatus) -> Self {
+        Self {
+            statuses: vec![status],
+            ..Self::default()
+        }
+    }
+
+    pub fn matches(&self, t: &TicketSummary) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&t.status))
+            && self.kind.as_ref().is_none_or(|k| *k == t.kind)
+            && self.priority.as_ref().is_none_or(|p| *p == t.priority)
+            && self
+                .label
+                .as_ref()
+                .is_none_or(|l| t.labels.iter().any(|x| x.as_str() == l))
+            && self
+                .assignee
+                .as_ref()
+                .is_none_or(|a| t.assignee.as_deref() == Some(a.as_str()))
+    }
+}
+
+/// What `list` returns: the tickets that read, and a diagnostic for each one that did not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Status order open, pending, closed (then unknown statuses), ids ascending within each.
+    pub tickets: Vec<TicketSummary>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A ticket to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTicket {
+    pub title: String,
+    /// `--slug`; slugified like the title. The title's slug when absent.
+    pub slug: Option<String>,
+    pub kind: String,
+    pub priority: String,
+    pub labels: Vec<Label>,
+    pub meta: WorkMeta,
+}
+
+impl NewTicket {
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            slug: None,
+            kind: "task".into(),
+            priority: "P2".into(),
+            labels: Vec::new(),
+            meta: WorkMeta::default(),
+        }
+    }
+}
+
+/// A review to append: verdict, author, body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReview {
+    pub verdict: ReviewVerdict,
+    pub author: String,
+    pub body: MarkdownText,
+}
+
+/// A close: the resolution text (non-empty) and who closes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    pub text: MarkdownText,
+    pub author: String,
+}
+
+/// The port every ticket backend implements. Mutations return the ticket after the change.
+pub trait TicketBackend {
+    fn list(&self, filter: &ListFilter) -> Result<Listing, BackendError>;
+    fn show(&self, query: &TicketIdOrSlug) -> Result<Ticket, BackendError>;
+    fn create(&self, new: NewTicket) -> Result<Ticket, BackendError>;
+    /// Appends any event (comment, plan, decision, implementation_report, or another kind).
+    fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError>;
+    fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError>;
+    fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError>;
+    fn close(&self, query: &TicketIdOrSlug, resolution: Resolution)
+    -> Result<Ticket, BackendError>;
+    /// What the backend itself finds wrong with what it stores.
+    fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError>;
+}
+
+/// A ticket id a new ticket gets: `<compact now>-<slug>`, or with `-<suffix>` when taken.
+pub fn new_ticket_id(
+    now: Timestamp,
+    slug: &str,
+    taken: impl Fn(&str) -> bool,
+    suffix: &str,
+) -> Result<TicketId, BackendError> {
+    let id = format!("{}-{slug}", now.compact());
+    if taken(&id) {
+        return Ok(TicketId::new(format!("{id}-{suffix}"))?);
+    }
+    Ok(TicketId::new(id)?)
+}

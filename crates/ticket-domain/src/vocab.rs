@@ -1,0 +1,60 @@
+//! `open_vocabulary!`: enums over a known set of raw strings that keep any other value as it is.
+//!
+//! Files outlive tools: a status, event kind or readiness a newer tool wrote must survive a read
+//! and a rewrite by an older one, so unknown values become `Other(raw)` instead of errors.
+
+macro_rules! open_vocabulary {
+    (
+        $(#[$doc:meta])*
+        pub enum $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $raw:literal ),+ $(,)? }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vdoc])* $variant, )+
+            /// A value this version does not know, kept byte for byte.
+            Other(String),
+        }
+
+        impl $name {
+            pub fn parse(raw: &str) -> Self {
+                match raw {
+                    $( $raw => Self::$variant, )+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $raw, )+
+                    Self::Other(raw) => raw,
+                }
+            }
+
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = <String as serde::Deserialize>::deserialize(d)?;
+                Ok(Self::parse(&raw))
+            }
+        }
+    };
+}
+
+pub(crate) use open_vocabulary;

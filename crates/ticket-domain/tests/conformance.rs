@@ -1,0 +1,8 @@
+//! The in-memory backend passes the conformance suite every backend must pass.
+
+use ticket_domain::{InMemoryBackend, conformance};
+
+#[test]
+fn in_memory_backend_conforms() {
+    conformance::run_all(&|clock| Box::new(InMemoryBackend::new(clock)));
+}
