@@ -68,7 +68,8 @@ mod tests {
     fn derivation_table() {
         use ActionRequired as A;
         let pending = TicketStatus::Pending;
-        let cases: &[(&[(&str, Option<&str>)], A)] = &[
+        type Thread<'a> = &'a [(&'a str, Option<&'a str>)];
+        let cases: &[(Thread, A)] = &[
             (&[], A::None),
             (&[("create", None), ("plan", None)], A::None),
             (&[("implementation_report", None)], A::Reviewer),
