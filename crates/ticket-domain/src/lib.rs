@@ -28,7 +28,7 @@ pub use memory::InMemoryBackend;
 pub use meta::{Readiness, Refs, WorkMeta};
 pub use port::{
     BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,
-    Resolution, Severity, TicketBackend,
+    Resolution, Severity, TicketBackend, new_ticket_id,
 };
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};

@@ -77,15 +77,7 @@ impl TicketBackend for InMemoryBackend {
         let mut tickets: Vec<_> = self
             .tickets()
             .iter()
-            .map(|t| {
-                let mut summary = t.summary.clone();
-                summary.meta.action_required = Some(crate::derive_action_required(
-                    &t.status,
-                    &t.events,
-                    t.meta.action_required.as_ref(),
-                ));
-                summary
-            })
+            .map(|t| t.summary.clone())
             .filter(|s| filter.matches(s))
             .collect();
         tickets

@@ -1,3 +1,15 @@
-//! The local-files adapter: implements the `TicketBackend` port over a `work-items/` root.
+//! The local-files adapter: implements the `TicketBackend` port over a `work-items/` root,
+//! exactly as docs/format.md lays it out, so tickets move freely between it and `tickets.sh`.
 //!
-//! It is the only crate that knows the layout on disk. It never prints and never exits.
+//! It is the only crate that knows the layout on disk. It never prints and never exits; every
+//! write goes through [`fsio`] (the root's lock, temp files inside the root, fsync, rename) and
+//! never lands outside the root.
+
+pub mod backend;
+pub mod clock;
+pub mod codec;
+pub mod format;
+pub mod fsio;
+
+pub use backend::{LocalTicketBackend, Located, STATUS_DIRS};
+pub use clock::SystemClock;

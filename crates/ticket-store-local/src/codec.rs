@@ -1,0 +1,266 @@
+//! Between the text formats and the domain's types: a summary from frontmatter, item.md for a
+//! new ticket, events from thread.md and back.
+
+use ticket_domain::{
+    ActionRequired, EventKind, EventRef, Label, MarkdownText, Readiness, RefKind, Slug,
+    TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
+};
+
+use crate::format::frontmatter::{Entry, Frontmatter};
+use crate::format::scalar::{encode_flow_list, encode_scalar};
+use crate::format::thread::{self, Header, RawEvent};
+
+/// The format's eleven keys, in the order writers emit them.
+pub const REQUIRED_KEYS: [&str; 11] = [
+    "id",
+    "slug",
+    "title",
+    "status",
+    "kind",
+    "priority",
+    "labels",
+    "created_at",
+    "updated_at",
+    "assignee",
+    "legacy_ticket",
+];
+
+/// A field that could not be read: the key's line (or the closing line when missing) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub line: usize,
+    pub message: String,
+}
+
+fn required<'a>(fm: &'a Frontmatter, key: &str) -> Result<&'a Entry, FieldError> {
+    fm.entry(key).ok_or_else(|| FieldError {
+        line: fm.closing_line,
+        message: format!("missing required field '{key}': add `{key}: <value>` to the frontmatter"),
+    })
+}
+
+fn scalar(entry: &Entry) -> Result<String, FieldError> {
+    entry.scalar().map_err(|message| FieldError {
+        line: entry.line,
+        message: format!("{}: {message}", entry.key),
+    })
+}
+
+fn parsed<T, E: std::fmt::Display>(entry: &Entry, r: Result<T, E>) -> Result<T, FieldError> {
+    r.map_err(|e| FieldError {
+        line: entry.line,
+        message: format!("{}: {e}", entry.key),
+    })
+}
+
+fn optional(fm: &Frontmatter, key: &str) -> Result<Option<String>, FieldError> {
+    match fm.entry(key) {
+        None => Ok(None),
+        Some(e) if matches!(e.raw.as_str(), "" | "null" | "~") && e.continuation.is_empty() => {
+            Ok(None)
+        }
+        Some(e) => scalar(e).map(Some),
+    }
+}
+
+fn list(fm: &Frontmatter, key: &str) -> Result<Vec<String>, FieldError> {
+    match fm.entry(key) {
+        None => Ok(Vec::new()),
+        Some(e) => e.list().map_err(|message| FieldError {
+            line: e.line,
+            message: format!("{key}: {message}"),
+        }),
+    }
+}
+
+/// Reads a ticket's frontmatter into a summary.
+pub fn summary(fm: &Frontmatter) -> Result<TicketSummary, FieldError> {
+    let text = |key| required(fm, key).and_then(scalar);
+    let id_entry = required(fm, "id")?;
+    let id = parsed(id_entry, TicketId::new(scalar(id_entry)?))?;
+    let slug_entry = required(fm, "slug")?;
+    let slug = parsed(slug_entry, Slug::new(scalar(slug_entry)?))?;
+    let time = |key| -> Result<Timestamp, FieldError> {
+        let entry = required(fm, key)?;
+        parsed(entry, scalar(entry)?.parse::<Timestamp>())
+    };
+    let labels_line = fm.entry("labels").map_or(fm.closing_line, |e| e.line);
+    let labels = list(fm, "labels")?
+        .into_iter()
+        .map(|l| {
+            Label::new(l).map_err(|e| FieldError {
+                line: labels_line,
+                message: format!("labels: {e}"),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(TicketSummary {
+        id,
+        slug,
+        title: text("title")?,
+        status: TicketStatus::parse(&text("status")?),
+        kind: optional(fm, "kind")?.unwrap_or_default(),
+        priority: optional(fm, "priority")?.unwrap_or_default(),
+        labels,
+        created_at: time("created_at")?,
+        updated_at: time("updated_at")?,
+        assignee: optional(fm, "assignee")?,
+        legacy_ticket: optional(fm, "legacy_ticket")?,
+        meta: meta(fm)?,
+        extra: fm
+            .entries
+            .iter()
+            .filter(|e| {
+                !REQUIRED_KEYS.contains(&e.key.as_str())
+                    && !WorkMeta::KEYS.contains(&e.key.as_str())
+            })
+            .map(|e| (e.key.clone(), e.raw.clone()))
+            .collect(),
+    })
+}
+
+fn meta(fm: &Frontmatter) -> Result<WorkMeta, FieldError> {
+    let mut meta = WorkMeta {
+        readiness: optional(fm, "readiness")?
+            .map(|r| Readiness::parse(&r))
+            .unwrap_or_default(),
+        needs_preflight: match fm.entry("needs_preflight") {
+            None => false,
+            Some(e) => match scalar(e)?.as_str() {
+                "true" | "yes" => true,
+                "false" | "no" | "" | "null" => false,
+                other => {
+                    return Err(FieldError {
+                        line: e.line,
+                        message: format!("needs_preflight: `{other}` is not true or false"),
+                    });
+                }
+            },
+        },
+        risk_flags: list(fm, "risk_flags")?,
+        action_required: optional(fm, "action_required")?.map(|a| ActionRequired::parse(&a)),
+        refs: Default::default(),
+    };
+    for key in &WorkMeta::KEYS[4..] {
+        let values = list(fm, key)?;
+        if let Some(slot) = meta.refs.slot(key) {
+            *slot = values;
+        }
+    }
+    Ok(meta)
+}
+
+/// The frontmatter lines of a summary, in the format's order, then the typed keys that differ
+/// from their defaults, then unknown keys as they were.
+pub fn frontmatter_lines(s: &TicketSummary) -> Vec<(String, String)> {
+    let mut lines = vec![
+        ("id".into(), s.id.to_string()),
+        ("slug".into(), s.slug.to_string()),
+        ("title".into(), encode_scalar(&s.title, false)),
+        ("status".into(), encode_scalar(s.status.as_str(), false)),
+        ("kind".into(), encode_scalar(&s.kind, false)),
+        ("priority".into(), encode_scalar(&s.priority, false)),
+        (
+            "labels".into(),
+            encode_flow_list(&s.labels.iter().map(Label::as_str).collect::<Vec<_>>()),
+        ),
+        ("created_at".into(), s.created_at.to_string()),
+        ("updated_at".into(), s.updated_at.to_string()),
+        ("assignee".into(), nullable(s.assignee.as_deref())),
+        ("legacy_ticket".into(), nullable(s.legacy_ticket.as_deref())),
+    ];
+    let m = &s.meta;
+    if m.readiness != Readiness::default() {
+        lines.push((
+            "readiness".into(),
+            encode_scalar(m.readiness.as_str(), true),
+        ));
+    }
+    if m.needs_preflight {
+        lines.push(("needs_preflight".into(), "true".into()));
+    }
+    if !m.risk_flags.is_empty() {
+        lines.push(("risk_flags".into(), encode_flow_list(&m.risk_flags)));
+    }
+    if let Some(a) = &m.action_required {
+        lines.push(("action_required".into(), encode_scalar(a.as_str(), true)));
+    }
+    for (key, values) in m.refs.keyed() {
+        if !values.is_empty() {
+            lines.push((key.into(), encode_flow_list(values)));
+        }
+    }
+    lines.extend(s.extra.iter().cloned());
+    lines
+}
+
+fn nullable(value: Option<&str>) -> String {
+    value.map_or_else(|| "null".into(), |v| encode_scalar(v, true))
+}
+
+/// A whole item.md: frontmatter then body.
+pub fn item_text(s: &TicketSummary, body: &str) -> String {
+    let mut out = String::from("---\n");
+    for (key, value) in frontmatter_lines(s) {
+        out.push_str(&key);
+        out.push_str(": ");
+        out.push_str(&value);
+        out.push('\n');
+    }
+    out.push_str("---\n");
+    out.push_str(body);
+    out
+}
+
+/// A header for an event about to be written.
+pub fn header(e: &TicketEvent) -> Header {
+    let refs = (!e.refs.is_empty()).then(|| {
+        e.refs
+            .iter()
+            .map(|r| format!("{}={}", r.kind, thread::encode_ref_value(&r.value)))
+            .collect::<Vec<_>>()
+            .join(",")
+    });
+    Header {
+        kind: e.kind.to_string(),
+        author: e.author.clone(),
+        at: e.at.to_string(),
+        status: e.status.clone(),
+        refs,
+    }
+}
+
+/// An event read from a thread; `Err` with the header's line and why.
+pub fn event(raw: RawEvent) -> Result<TicketEvent, FieldError> {
+    let err = |message: String| FieldError {
+        line: raw.line,
+        message,
+    };
+    let h = raw.header.clone().map_err(err)?;
+    let at = h.at.parse::<Timestamp>().map_err(|e| err(e.to_string()))?;
+    let refs = match &h.refs {
+        None => Vec::new(),
+        Some(token) => token
+            .split(',')
+            .map(|pair| {
+                let (kind, value) = pair
+                    .split_once('=')
+                    .ok_or_else(|| err(format!("reference `{pair}` is not kind=value")))?;
+                let value = thread::decode_ref_value(value).map_err(err)?;
+                Ok(EventRef {
+                    kind: RefKind::parse(kind),
+                    value,
+                })
+            })
+            .collect::<Result<_, FieldError>>()?,
+    };
+    Ok(TicketEvent {
+        kind: EventKind::parse(&h.kind),
+        author: h.author,
+        at,
+        status: h.status,
+        heading: raw.heading,
+        body: MarkdownText::new(raw.body),
+        refs,
+    })
+}

@@ -1,0 +1,256 @@
+//! item.md split into frontmatter entries and body, with exact byte spans and 1-based lines.
+//!
+//! The frontmatter is YAML-like, not YAML (real titles such as `Pod: scope` are not valid plain
+//! scalars), so it is read line by line as docs/format.md says. Every entry remembers its byte span
+//! so a field can be rewritten without touching any other byte.
+
+use std::ops::Range;
+
+use super::scalar::{decode_flow_list, decode_scalar};
+
+/// One `key: value` entry, with the continuation lines (block-list items) that belong to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    /// The text after `key:`, leading spaces and tabs removed, trailing `\r` removed.
+    pub raw: String,
+    /// 1-based line of the key.
+    pub line: usize,
+    /// Bytes of the entry's lines, from the key to the end of its last continuation line.
+    pub span: Range<usize>,
+    /// Continuation lines (`  - a`), trailing `\r` removed.
+    pub continuation: Vec<String>,
+}
+
+/// A problem in the frontmatter, at a 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub line: usize,
+    pub message: String,
+}
+
+/// An item.md whose frontmatter could be delimited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frontmatter {
+    pub entries: Vec<Entry>,
+    /// Lines that are not entries (no `key:`): reported, kept on rewrite.
+    pub issues: Vec<Issue>,
+    /// Byte offset of the closing `---` line.
+    pub closing: usize,
+    /// 1-based line of the closing `---`.
+    pub closing_line: usize,
+    /// Byte offset where the body starts (after the closing line's newline).
+    pub body_start: usize,
+    /// Whether the closing line ends with `\r\n` (used when adding a key).
+    pub crlf: bool,
+}
+
+/// Why an item.md has no usable frontmatter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SplitError {
+    NoOpener,
+    NoClosing { opener_line: usize },
+}
+
+fn is_delimiter(line: &str) -> bool {
+    line == "---" || line == "---\r"
+}
+
+/// Lines of `text` with their byte offsets; each line excludes its `\n`.
+pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').map(move |chunk| {
+        let start = offset;
+        offset += chunk.len();
+        (start, chunk.strip_suffix('\n').unwrap_or(chunk))
+    })
+}
+
+/// Splits item.md into frontmatter entries and body.
+pub fn parse(text: &str) -> Result<Frontmatter, SplitError> {
+    let mut lines = lines_with_offsets(text).enumerate();
+    match lines.next() {
+        Some((_, (_, first))) if is_delimiter(first) => {}
+        _ => return Err(SplitError::NoOpener),
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut issues = Vec::new();
+    for (index, (start, line)) in lines {
+        let number = index + 1;
+        let end = start + line.len() + usize::from(text[start + line.len()..].starts_with('\n'));
+        if is_delimiter(line) {
+            return Ok(Frontmatter {
+                entries,
+                issues,
+                closing: start,
+                closing_line: number,
+                body_start: end,
+                crlf: line.ends_with('\r'),
+            });
+        }
+        let trimmed = line.strip_suffix('\r').unwrap_or(line);
+        if trimmed.starts_with([' ', '\t', '-']) && !entries.is_empty() {
+            let last = entries.last_mut().expect("checked non-empty");
+            last.continuation.push(trimmed.to_owned());
+            last.span.end = end;
+            continue;
+        }
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        match trimmed.split_once(':') {
+            Some((key, rest)) if !key.is_empty() && !key.contains(char::is_whitespace) => {
+                entries.push(Entry {
+                    key: key.to_owned(),
+                    raw: rest.trim_start_matches([' ', '\t']).to_owned(),
+                    line: number,
+                    span: start..end,
+                    continuation: Vec::new(),
+                });
+            }
+            _ => issues.push(Issue {
+                line: number,
+                message: format!("line {trimmed:?} is not `key: value`"),
+            }),
+        }
+    }
+    Err(SplitError::NoClosing { opener_line: 1 })
+}
+
+impl Frontmatter {
+    /// The first entry for `key` (later duplicates are ignored, as `tickets.sh` ignores them).
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// The raw value `tickets.sh` would see: empty for a missing key.
+    pub fn raw(&self, key: &str) -> &str {
+        self.entry(key).map(|e| e.raw.as_str()).unwrap_or("")
+    }
+}
+
+impl Entry {
+    /// The value as a scalar (unquoted).
+    pub fn scalar(&self) -> Result<String, String> {
+        decode_scalar(&self.raw)
+    }
+
+    /// The value as a list: a flow list, or a block list of `- item` lines under an empty value.
+    pub fn list(&self) -> Result<Vec<String>, String> {
+        if !self.raw.is_empty() {
+            return decode_flow_list(&self.raw);
+        }
+        self.continuation
+            .iter()
+            .map(|line| {
+                let item = line.trim_start().strip_prefix('-').ok_or_else(|| {
+                    format!("line {line:?} under `{}` is not a `- item` line", self.key)
+                })?;
+                decode_scalar(item.trim())
+            })
+            .collect()
+    }
+
+    /// Whether `tickets.sh` (which reads one `key: value` line, raw) would see another value.
+    pub fn shell_misreads(&self) -> bool {
+        !self.continuation.is_empty()
+            || self.raw.starts_with(['"', '\''])
+            || self.raw.ends_with('\r')
+    }
+}
+
+/// `text` with the entry for `key` replaced by `key: value` (same line ending), or that line
+/// added before the closing `---` when the key is missing. No other byte changes.
+pub fn set_field(text: &str, fm: &Frontmatter, key: &str, value: &str) -> String {
+    match fm.entry(key) {
+        Some(entry) => {
+            let old = &text[entry.span.clone()];
+            let first_line = old.split_inclusive('\n').next().unwrap_or(old);
+            let eol = if first_line.ends_with("\r\n") {
+                "\r\n"
+            } else if first_line.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
+            let mut out = String::with_capacity(text.len() + value.len());
+            out.push_str(&text[..entry.span.start]);
+            out.push_str(key);
+            out.push_str(": ");
+            out.push_str(value);
+            out.push_str(eol);
+            out.push_str(&text[entry.span.end..]);
+            out
+        }
+        None => {
+            let eol = if fm.crlf { "\r\n" } else { "\n" };
+            let mut out = String::with_capacity(text.len() + key.len() + value.len() + 4);
+            out.push_str(&text[..fm.closing]);
+            out.push_str(&format!("{key}: {value}{eol}"));
+            out.push_str(&text[fm.closing..]);
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ITEM: &str = "---\nid: x\ntitle: Pod: scope\nlabels:\n  - a\n  - \"b, c\"\nextra: 'kept'\n---\nbody\n---\n";
+
+    #[test]
+    fn splits_entries_and_body() {
+        let fm = parse(ITEM).expect("valid");
+        let keys: Vec<_> = fm.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["id", "title", "labels", "extra"]);
+        assert_eq!(fm.raw("title"), "Pod: scope");
+        assert_eq!(
+            fm.entry("labels").map(|e| e.list()),
+            Some(Ok(vec!["a".into(), "b, c".into()]))
+        );
+        assert_eq!(
+            fm.entry("extra").map(Entry::scalar),
+            Some(Ok("kept".into()))
+        );
+        assert_eq!(&ITEM[fm.body_start..], "body\n---\n");
+        assert_eq!(
+            (fm.closing_line, fm.entry("labels").map(|e| e.line)),
+            (8, Some(4))
+        );
+    }
+
+    #[test]
+    fn rewrites_exactly_one_field() {
+        let fm = parse(ITEM).expect("valid");
+        let out = set_field(ITEM, &fm, "labels", "[z]");
+        assert_eq!(
+            out,
+            ITEM.replace("labels:\n  - a\n  - \"b, c\"\n", "labels: [z]\n")
+        );
+        let added = set_field(ITEM, &fm, "assignee", "me");
+        assert_eq!(
+            added,
+            ITEM.replace("'kept'\n---\n", "'kept'\nassignee: me\n---\n")
+        );
+        let crlf = "---\r\nid: x\r\nstatus: open\r\n---\r\nb\r\n";
+        let fm = parse(crlf).expect("valid");
+        assert_eq!(fm.raw("status"), "open");
+        assert_eq!(
+            set_field(crlf, &fm, "status", "closed"),
+            crlf.replace("open", "closed")
+        );
+    }
+
+    #[test]
+    fn reports_what_it_cannot_read() {
+        assert_eq!(parse("id: x\n"), Err(SplitError::NoOpener));
+        assert_eq!(
+            parse("---\nid: x\n"),
+            Err(SplitError::NoClosing { opener_line: 1 })
+        );
+        let fm = parse("---\nid: x\nnot a key\n---\n").expect("delimited");
+        assert_eq!(fm.issues.len(), 1);
+        assert_eq!(fm.issues[0].line, 3);
+    }
+}

@@ -1,0 +1,328 @@
+//! thread.md: event headers, boundaries, body quoting and the exact bytes writers append.
+//!
+//! Events are found by their header lines, never by `---` lines (docs/format.md, "Event
+//! boundaries"). Body lines that would look like a header are quoted mboxrd-style on write.
+
+use super::frontmatter::lines_with_offsets;
+
+/// What starts every header line.
+pub const HEADER_PREFIX: &str = "<!-- event:";
+
+/// A parsed header line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub kind: String,
+    pub author: String,
+    pub at: String,
+    pub status: Option<String>,
+    /// Raw `refs:` token: `kind=value,kind=value`, values percent-encoded.
+    pub refs: Option<String>,
+}
+
+/// One event as found in a thread: header, heading and body, with the header's line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawEvent {
+    /// 1-based line of the header.
+    pub line: usize,
+    pub header: Result<Header, String>,
+    pub heading: Option<String>,
+    pub body: String,
+    /// Whether the event ended with the writer's `---` trailer.
+    pub terminated: bool,
+}
+
+/// A thread split into events, and any text before the first header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thread {
+    pub preamble: String,
+    pub events: Vec<RawEvent>,
+}
+
+/// Parses a header line (without its `\n`), from the right, as docs/format.md says.
+pub fn parse_header(line: &str) -> Result<Header, String> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let inner = line
+        .strip_prefix("<!-- event: ")
+        .ok_or("an event header starts with `<!-- event: <kind>`")?
+        .strip_suffix(" -->")
+        .ok_or("the event header does not end with ` -->`")?;
+    let (kind, rest) = inner
+        .split_once(' ')
+        .ok_or("the event header has no `author:` after its kind")?;
+    let rest = rest
+        .strip_prefix("author: ")
+        .ok_or("the event header has no `author:` after its kind")?;
+    let (rest, refs) = take_suffix(rest, "refs");
+    let (rest, status) = take_suffix(rest, "status");
+    let (author, at) = match take_suffix(rest, "at") {
+        (author, Some(at)) => (author, at),
+        _ => return Err("the event header has no `at: <timestamp>`".into()),
+    };
+    if kind.is_empty() {
+        return Err("the event header has an empty kind".into());
+    }
+    Ok(Header {
+        kind: kind.to_owned(),
+        author: author.to_owned(),
+        at: at.to_owned(),
+        status: status.map(str::to_owned),
+        refs: refs.map(str::to_owned),
+    })
+}
+
+/// Splits ` key: value` off the end of `s` when value is one word.
+fn take_suffix<'a>(s: &'a str, key: &str) -> (&'a str, Option<&'a str>) {
+    let marker = format!(" {key}: ");
+    let at_start = format!("{key}: ");
+    let found = s
+        .rfind(&marker)
+        .map(|i| (i, i + marker.len()))
+        .or_else(|| s.starts_with(&at_start).then_some((0, at_start.len())));
+    match found {
+        Some((cut, value_start)) => {
+            let value = &s[value_start..];
+            if value.is_empty() || value.contains(' ') {
+                (s, None)
+            } else {
+                (&s[..cut], Some(value))
+            }
+        }
+        None => (s, None),
+    }
+}
+
+/// Splits a thread into events.
+pub fn parse(text: &str) -> Thread {
+    let headers: Vec<(usize, usize, &str)> = lines_with_offsets(text)
+        .enumerate()
+        .filter(|(_, (_, line))| line.starts_with(HEADER_PREFIX))
+        .map(|(i, (start, line))| (i + 1, start, line))
+        .collect();
+    let preamble_end = headers.first().map(|h| h.1).unwrap_or(text.len());
+    let mut events = Vec::with_capacity(headers.len());
+    for (n, &(line, start, header_line)) in headers.iter().enumerate() {
+        let content_start = (start + header_line.len() + 1).min(text.len());
+        let next = headers.get(n + 1).map(|h| h.1);
+        let chunk = &text[content_start..next.unwrap_or(text.len())];
+        let (heading, rest) = split_heading(chunk);
+        let trailer = if next.is_some() {
+            "\n\n---\n\n"
+        } else {
+            "\n\n---\n"
+        };
+        let (body, terminated) = match rest.strip_suffix(trailer) {
+            Some(body) => (body, true),
+            None => (rest, false),
+        };
+        events.push(RawEvent {
+            line,
+            header: parse_header(header_line),
+            heading,
+            body: unquote_body(body),
+            terminated,
+        });
+    }
+    Thread {
+        preamble: text[..preamble_end].to_owned(),
+        events,
+    }
+}
+
+/// `\n## heading\n\n` at the start of an event's content, when present.
+fn split_heading(chunk: &str) -> (Option<String>, &str) {
+    let Some(after) = chunk.strip_prefix("\n## ") else {
+        return (None, chunk);
+    };
+    let Some((heading, rest)) = after.split_once('\n') else {
+        return (Some(after.to_owned()), "");
+    };
+    let rest = rest.strip_prefix('\n').unwrap_or(rest);
+    (Some(heading.to_owned()), rest)
+}
+
+fn is_quoted_header(line: &str) -> bool {
+    line.trim_start_matches('\\').starts_with(HEADER_PREFIX)
+}
+
+/// Writers add one `\` to every body line matching `^\\*<!-- event:`.
+pub fn quote_body(body: &str) -> String {
+    map_lines(body, |line| {
+        is_quoted_header(line).then(|| format!("\\{line}"))
+    })
+}
+
+/// Readers remove one `\` from every body line matching `^\\+<!-- event:`.
+pub fn unquote_body(body: &str) -> String {
+    map_lines(body, |line| {
+        (line.starts_with('\\') && is_quoted_header(line)).then(|| line[1..].to_owned())
+    })
+}
+
+fn map_lines(text: &str, f: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for chunk in text.split_inclusive('\n') {
+        match f(chunk) {
+            Some(changed) => out.push_str(&changed),
+            None => out.push_str(chunk),
+        }
+    }
+    out
+}
+
+/// The bytes an event header line holds, without its newline.
+pub fn header_line(h: &Header) -> String {
+    let mut line = format!("<!-- event: {} author: {} at: {}", h.kind, h.author, h.at);
+    if let Some(status) = &h.status {
+        line.push_str(" status: ");
+        line.push_str(status);
+    }
+    if let Some(refs) = &h.refs {
+        line.push_str(" refs: ");
+        line.push_str(refs);
+    }
+    line.push_str(" -->");
+    line
+}
+
+/// The bytes a `create` writes as the whole thread.
+pub fn first_event(h: &Header, heading: &str, body: &str) -> String {
+    format!(
+        "{}\n\n## {heading}\n\n{}\n\n---\n",
+        header_line(h),
+        quote_body(body)
+    )
+}
+
+/// The bytes every later event appends.
+pub fn appended_event(h: &Header, heading: &str, body: &str) -> String {
+    format!("\n{}", first_event(h, heading, body))
+}
+
+/// Percent-encodes a reference value so it holds no `%`, `,`, `=`, `>`, space or control byte.
+pub fn encode_ref_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '%' | ',' | '=' | '>' | ' ') || c.is_control() {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Reverses [`encode_ref_value`].
+pub fn decode_ref_value(value: &str) -> Result<String, String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = value.get(i + 1..i + 3).ok_or("a `%` escape is cut short")?;
+            let b = u8::from_str_radix(hex, 16).map_err(|_| format!("bad `%{hex}` escape"))?;
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| "a reference is not UTF-8 once decoded".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(line: &str) -> Header {
+        parse_header(line).expect("valid header")
+    }
+
+    #[test]
+    fn headers_parse_from_the_right() {
+        let h = header("<!-- event: comment author: yoi ticket at: 2026-06-05T20:30:06Z -->");
+        assert_eq!(
+            (h.kind.as_str(), h.author.as_str()),
+            ("comment", "yoi ticket")
+        );
+        assert_eq!(h.status, None);
+        let h =
+            header("<!-- event: review author: a at: b at: T status: approve refs: commit=x -->");
+        assert_eq!((h.author.as_str(), h.at.as_str()), ("a at: b", "T"));
+        assert_eq!(
+            (h.status.as_deref(), h.refs.as_deref()),
+            (Some("approve"), Some("commit=x"))
+        );
+        let h = header("<!-- event: c author: x status: y at: T -->");
+        assert_eq!((h.author.as_str(), h.status), ("x status: y", None));
+        assert_eq!(header("<!-- event: c author:  at: T -->").author, "");
+        for bad in [
+            "<!-- event: comment author: a at: T",
+            "<!-- event: comment at: T -->",
+            "<!-- event: comment author: a -->",
+            "<!-- event:comment author: a at: T -->",
+        ] {
+            assert!(parse_header(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn events_round_trip_through_the_writer() {
+        let h = |kind: &str| Header {
+            kind: kind.into(),
+            author: "a b".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            status: None,
+            refs: None,
+        };
+        let bodies = [
+            "",
+            "x",
+            "---\n",
+            "<!-- event: fake -->\n\n---\n",
+            "\\<!-- event: q\n",
+        ];
+        let mut text = first_event(&h("create"), "Created", "Created by tickets.sh create.");
+        for body in bodies {
+            text.push_str(&appended_event(&h("comment"), "Comment", body));
+        }
+        let thread = parse(&text);
+        assert_eq!(thread.events.len(), bodies.len() + 1);
+        for (event, body) in thread.events[1..].iter().zip(bodies) {
+            assert_eq!(event.body, body);
+            assert_eq!(event.heading.as_deref(), Some("Comment"));
+            assert!(event.terminated);
+        }
+    }
+
+    #[test]
+    fn writer_bytes_are_the_format() {
+        let h = Header {
+            kind: "review".into(),
+            author: "me".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            status: Some("approve".into()),
+            refs: None,
+        };
+        assert_eq!(
+            appended_event(&h, "Review: approve", "ok\n"),
+            "\n<!-- event: review author: me at: 2026-01-01T00:00:00Z status: approve -->\n\n## Review: approve\n\nok\n\n\n---\n"
+        );
+        assert_eq!(
+            quote_body("a\n<!-- event: x\n\\<!-- event: y"),
+            "a\n\\<!-- event: x\n\\\\<!-- event: y"
+        );
+    }
+
+    #[test]
+    fn ref_values_encode() {
+        for v in ["https://x/a,b?c=d", "100%", "a-->b", "永"] {
+            let enc = encode_ref_value(v);
+            assert!(!enc.contains([',', '=', ' ', '>']));
+            assert_eq!(decode_ref_value(&enc).as_deref(), Ok(v));
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Safe file mutation, done once: the root's lock, atomic replacement through `<root>/.tmp/`, and
+//! the checks that keep every write inside the root. Every write of this crate goes through here.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ticket_domain::BackendError;
+
+/// The lock file `tickets.sh` locks too (`flock(1)` on the same file excludes us, and we it).
+pub const LOCK_FILE: &str = ".lock";
+/// Where temporary files live: inside the root, so a rename never crosses file systems.
+pub const TMP_DIR: &str = ".tmp";
+
+pub fn storage(path: &Path, e: io::Error) -> BackendError {
+    BackendError::Storage {
+        location: path.display().to_string(),
+        message: format!("{e}; check that the path exists and is writable"),
+    }
+}
+
+/// Runs `f` holding the exclusive lock on `<root>/.lock`, waiting at most `timeout` for it.
+pub fn with_lock<T>(
+    root: &Path,
+    timeout: Duration,
+    f: impl FnOnce() -> Result<T, BackendError>,
+) -> Result<T, BackendError> {
+    let path = root.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| storage(&path, e))?;
+    let mut lock = fd_lock::RwLock::new(file);
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(2);
+    let _guard = loop {
+        match lock.try_write() {
+            Ok(guard) => break guard,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if started.elapsed() >= timeout {
+                    return Err(BackendError::Locked {
+                        what: path.display().to_string(),
+                        waited_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    });
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Err(e) => return Err(storage(&path, e)),
+        }
+    };
+    let result = f();
+    // Best effort: an empty scratch directory is left to nobody.
+    let _ = fs::remove_dir(root.join(TMP_DIR));
+    result
+}
+
+/// Replaces `target` with `bytes`: temp file in `<root>/.tmp/`, fsync, rename, fsync the directory.
+pub fn write_atomic(root: &Path, target: &Path, bytes: &[u8]) -> Result<(), BackendError> {
+    refuse_symlink(root, target)?;
+    let tmp_dir = root.join(TMP_DIR);
+    fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix("ticket-")
+        .tempfile_in(&tmp_dir)
+        .map_err(|e| storage(&tmp_dir, e))?;
+    tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| storage(tmp.path(), e))?;
+    tmp.persist(target).map_err(|e| storage(target, e.error))?;
+    sync_parent(target)
+}
+
+/// Flushes a directory entry change (a rename) to disk.
+pub fn sync_parent(path: &Path) -> Result<(), BackendError> {
+    if let Some(parent) = path.parent() {
+        File::open(parent)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| storage(parent, e))?;
+    }
+    Ok(())
+}
+
+/// Refuses a path that is a symlink, or whose parent resolves outside the root.
+pub fn refuse_symlink(root: &Path, target: &Path) -> Result<(), BackendError> {
+    if let Ok(meta) = fs::symlink_metadata(target)
+        && meta.file_type().is_symlink()
+    {
+        return Err(outside(
+            target,
+            "is a symbolic link; the backend never writes through links",
+        ));
+    }
+    let parent = target.parent().unwrap_or(target);
+    let real_root = fs::canonicalize(root).map_err(|e| storage(root, e))?;
+    match fs::canonicalize(parent) {
+        Ok(real) if real.starts_with(&real_root) => Ok(()),
+        Ok(_) => Err(outside(target, "leads outside the ticket root")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(storage(parent, e)),
+    }
+}
+
+fn outside(path: &Path, why: &str) -> BackendError {
+    BackendError::Storage {
+        location: path.display().to_string(),
+        message: format!("{why}; replace it with a regular file or directory inside the root"),
+    }
+}
+
+/// A fresh scratch directory under `<root>/.tmp/`, removed on drop unless kept.
+pub fn scratch_dir(root: &Path) -> Result<tempfile::TempDir, BackendError> {
+    let tmp_dir = root.join(TMP_DIR);
+    fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
+    tempfile::Builder::new()
+        .prefix("ticket-new-")
+        .tempdir_in(&tmp_dir)
+        .map_err(|e| storage(&tmp_dir, e))
+}
+
+/// Writes a new file (inside a scratch directory nobody else sees) and flushes it.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
+    let mut f = File::create(path).map_err(|e| storage(path, e))?;
+    f.write_all(bytes).map_err(|e| storage(path, e))?;
+    f.sync_all().map_err(|e| storage(path, e))
+}
+
+/// Renames a directory, refusing to replace one that exists.
+pub fn move_dir(from: &Path, to: &Path) -> Result<(), BackendError> {
+    if fs::symlink_metadata(to).is_ok() {
+        return Err(BackendError::Conflict {
+            what: to.display().to_string(),
+        });
+    }
+    fs::rename(from, to).map_err(|e| storage(from, e))?;
+    sync_parent(to)?;
+    sync_parent(from)
+}
+
+pub fn read_to_string(path: &Path) -> Result<String, BackendError> {
+    let bytes = fs::read(path).map_err(|e| storage(path, e))?;
+    String::from_utf8(bytes).map_err(|e| BackendError::Corrupt {
+        ticket: String::new(),
+        location: path.display().to_string(),
+        line: None,
+        message: format!(
+            "not UTF-8 (byte {}); re-save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+/// The canonical form of a path that must exist.
+pub fn canonical(path: &Path) -> Result<PathBuf, BackendError> {
+    fs::canonicalize(path).map_err(|e| storage(path, e))
+}

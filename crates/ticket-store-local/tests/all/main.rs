@@ -1,0 +1,9 @@
+//! One integration test binary for the local backend (one link, many modules).
+
+mod conformance;
+mod corpus;
+mod corrupt;
+mod diffs;
+mod locking;
+mod roundtrip;
+mod support;
