@@ -29,6 +29,15 @@ pub struct Located {
     pub status_dir: &'static str,
 }
 
+/// The bytes of a ticket's files as they are, for tools that print them (`show`), with the
+/// frontmatter when it can be delimited.
+#[derive(Clone, Debug)]
+pub struct RawTicket {
+    pub item: Vec<u8>,
+    pub thread: Option<Vec<u8>>,
+    pub fields: Option<frontmatter::Frontmatter>,
+}
+
 /// The local-files backend. Cheap to construct; holds no open files between calls.
 pub struct LocalTicketBackend {
     root: PathBuf,
@@ -127,6 +136,61 @@ impl LocalTicketBackend {
             .collect();
         dirs.sort();
         Ok(dirs)
+    }
+
+    /// The files of a located ticket, unparsed (a corrupt ticket still shows).
+    pub fn read_raw(&self, found: &Located) -> Result<RawTicket, BackendError> {
+        let item_path = found.dir.join("item.md");
+        let item = fs::read(&item_path).map_err(|e| storage(&item_path, e))?;
+        let thread_path = found.dir.join("thread.md");
+        let thread = match fs::read(&thread_path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(storage(&thread_path, e)),
+        };
+        let fields = frontmatter::parse(&String::from_utf8_lossy(&item)).ok();
+        Ok(RawTicket {
+            item,
+            thread,
+            fields,
+        })
+    }
+
+    /// `list`, with where each ticket lives: tickets in status-directory order (open, pending,
+    /// closed), byte order of directory names within each, and a diagnostic per unreadable one.
+    pub fn list_located(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<(Vec<(Located, TicketSummary)>, Vec<Diagnostic>), BackendError> {
+        let rest = ListFilter {
+            statuses: Vec::new(),
+            ..filter.clone()
+        };
+        let mut tickets = Vec::new();
+        let mut diagnostics = Vec::new();
+        for status_dir in STATUS_DIRS {
+            let wanted = filter.statuses.is_empty()
+                || filter.statuses.iter().any(|s| s.as_str() == status_dir);
+            if !wanted {
+                continue;
+            }
+            for dir in self.ticket_dirs(status_dir)? {
+                let item = dir.join("item.md");
+                if !item.is_file() {
+                    continue;
+                }
+                match read_head(&item)
+                    .and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e)))
+                {
+                    Ok(summary) if rest.matches(&summary) => {
+                        tickets.push((Located { dir, status_dir }, summary))
+                    }
+                    Ok(_) => {}
+                    Err(e) => diagnostics.push(diagnostic(&e)),
+                }
+            }
+        }
+        Ok((tickets, diagnostics))
     }
 
     /// Reads a whole ticket from its directory.
@@ -347,32 +411,11 @@ fn diagnostic(e: &BackendError) -> Diagnostic {
 
 impl TicketBackend for LocalTicketBackend {
     fn list(&self, filter: &ListFilter) -> Result<Listing, BackendError> {
-        let rest = ListFilter {
-            statuses: Vec::new(),
-            ..filter.clone()
-        };
-        let mut listing = Listing::default();
-        for status_dir in STATUS_DIRS {
-            let wanted = filter.statuses.is_empty()
-                || filter.statuses.iter().any(|s| s.as_str() == status_dir);
-            if !wanted {
-                continue;
-            }
-            for dir in self.ticket_dirs(status_dir)? {
-                let item = dir.join("item.md");
-                if !item.is_file() {
-                    continue;
-                }
-                match read_head(&item)
-                    .and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e)))
-                {
-                    Ok(summary) if rest.matches(&summary) => listing.tickets.push(summary),
-                    Ok(_) => {}
-                    Err(e) => listing.diagnostics.push(diagnostic(&e)),
-                }
-            }
-        }
-        Ok(listing)
+        let (tickets, diagnostics) = self.list_located(filter)?;
+        Ok(Listing {
+            tickets: tickets.into_iter().map(|(_, s)| s).collect(),
+            diagnostics,
+        })
     }
 
     fn show(&self, query: &TicketIdOrSlug) -> Result<Ticket, BackendError> {
@@ -464,9 +507,4 @@ impl TicketBackend for LocalTicketBackend {
         }
         Ok(out)
     }
-}
-
-/// Ids of every summary, for tests and tools that only need to count.
-pub fn ids(tickets: &[TicketSummary]) -> Vec<String> {
-    tickets.iter().map(|t| t.id.to_string()).collect()
 }
