@@ -38,6 +38,13 @@ pub struct RawTicket {
     pub fields: Option<frontmatter::Frontmatter>,
 }
 
+/// `list_located`'s answer: each readable ticket with where it lives, and the unreadable ones.
+#[derive(Clone, Debug, Default)]
+pub struct LocatedListing {
+    pub tickets: Vec<(Located, TicketSummary)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// The local-files backend. Cheap to construct; holds no open files between calls.
 pub struct LocalTicketBackend {
     root: PathBuf,
@@ -158,10 +165,7 @@ impl LocalTicketBackend {
 
     /// `list`, with where each ticket lives: tickets in status-directory order (open, pending,
     /// closed), byte order of directory names within each, and a diagnostic per unreadable one.
-    pub fn list_located(
-        &self,
-        filter: &ListFilter,
-    ) -> Result<(Vec<(Located, TicketSummary)>, Vec<Diagnostic>), BackendError> {
+    pub fn list_located(&self, filter: &ListFilter) -> Result<LocatedListing, BackendError> {
         let rest = ListFilter {
             statuses: Vec::new(),
             ..filter.clone()
@@ -190,7 +194,10 @@ impl LocalTicketBackend {
                 }
             }
         }
-        Ok((tickets, diagnostics))
+        Ok(LocatedListing {
+            tickets,
+            diagnostics,
+        })
     }
 
     /// Reads a whole ticket from its directory.
@@ -411,10 +418,10 @@ fn diagnostic(e: &BackendError) -> Diagnostic {
 
 impl TicketBackend for LocalTicketBackend {
     fn list(&self, filter: &ListFilter) -> Result<Listing, BackendError> {
-        let (tickets, diagnostics) = self.list_located(filter)?;
+        let located = self.list_located(filter)?;
         Ok(Listing {
-            tickets: tickets.into_iter().map(|(_, s)| s).collect(),
-            diagnostics,
+            tickets: located.tickets.into_iter().map(|(_, s)| s).collect(),
+            diagnostics: located.diagnostics,
         })
     }
 

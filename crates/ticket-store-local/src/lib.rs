@@ -11,5 +11,5 @@ pub mod codec;
 pub mod format;
 pub mod fsio;
 
-pub use backend::{LocalTicketBackend, Located, RawTicket, STATUS_DIRS};
+pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket, STATUS_DIRS};
 pub use clock::SystemClock;
