@@ -16,6 +16,23 @@ const FILE_TOUCHING: &[&str] = &[
     "walkdir",
 ];
 
+/// What ticket-domain's sources may not mention: the file system, the environment, the clock.
+const DOMAIN_BANNED: &[&str] = &[
+    "std::fs",
+    "std::env",
+    "SystemTime",
+    "now_utc",
+    "std::process",
+];
+
+/// What library crates may not do: print or exit (ticket-cli is the only crate that does).
+const LIBRARY_BANNED: &[&str] = &[
+    concat!("println", "!("),
+    concat!("eprintln", "!("),
+    concat!("print", "!("),
+    concat!("process::", "exit"),
+];
+
 pub fn check(root: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
     domain_is_pure(root, &mut problems);
@@ -32,9 +49,28 @@ pub fn check(root: &Path) -> Result<(), String> {
                 "{rel}: a crate root must start with a `//!` doc saying what the crate is for"
             ));
         }
+        let in_domain = rel.starts_with("crates/ticket-domain/");
+        let in_library = rel.starts_with("crates/")
+            && !rel.starts_with("crates/ticket-cli/")
+            && rel.contains("/src/");
         for (n, line) in text.lines().enumerate() {
+            let at = || format!("{rel}:{}", n + 1);
             if line.contains(concat!("dbg", "!(")) {
-                problems.push(format!("{rel}:{}: remove the stray dbg! call", n + 1));
+                problems.push(format!("{}: remove the stray dbg! call", at()));
+            }
+            if in_domain {
+                for banned in DOMAIN_BANNED {
+                    if line.contains(banned) {
+                        problems.push(format!("{}: ticket-domain does no I/O, but this line uses `{banned}`; pass it in through a port", at()));
+                    }
+                }
+            }
+            if in_library {
+                for banned in LIBRARY_BANNED {
+                    if line.contains(banned) {
+                        problems.push(format!("{}: only ticket-cli prints or exits, but this line uses `{banned}`; return the value or an error instead", at()));
+                    }
+                }
             }
         }
     }
