@@ -2,6 +2,8 @@
 //!
 //! It never ships: it runs the checks that keep the workspace honest, on every commit.
 
+mod bench;
+mod compat;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -14,8 +16,18 @@ fn main() -> ExitCode {
         Some("ci") => ci(&root),
         Some("tidy") => tidy::check(&root),
         Some("shell-tests") => run(&root, "sh", &["tests/tickets_sh/run.sh"]),
+        Some("compat") => compat_cmd(&root),
+        Some("bench") => run(
+            &root,
+            "cargo",
+            &["build", "--quiet", "--release", "-p", "ticket-cli"],
+        )
+        .and_then(|()| {
+            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+            bench::run(&root, n)
+        }),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|shell-tests>");
+            eprintln!("usage: cargo xtask <ci|tidy|compat|bench [N]|shell-tests>");
             return ExitCode::from(2);
         }
     };
@@ -58,6 +70,17 @@ fn ci(root: &Path) -> Result<(), String> {
         run(root, program, args)?;
     }
     tidy::check(root)?;
+    compat_cmd(root)?;
+    println!("== ticket doctor (work-items/)");
+    let ticket = root.join("target/debug/ticket");
+    let status = Command::new(&ticket)
+        .args(["--root", "work-items", "doctor"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("could not run {}: {e}", ticket.display()))?;
+    if !status.success() {
+        return Err("ticket doctor failed on the project's own work-items/".into());
+    }
     println!("== ./tickets.sh doctor (work-items/)");
     let status = Command::new("./tickets.sh")
         .arg("doctor")
@@ -70,6 +93,37 @@ fn ci(root: &Path) -> Result<(), String> {
     }
     println!("xtask ci: all steps passed");
     Ok(())
+}
+
+/// `cargo xtask compat`: builds the CLI, runs every case, ends with `N passed, M failed`.
+fn compat_cmd(root: &Path) -> Result<(), String> {
+    run(root, "cargo", &["build", "--quiet", "-p", "ticket-cli"])?;
+    println!("== compat: tickets.sh, ticket and the library on one format");
+    let env = compat::Env {
+        repo: root.to_path_buf(),
+        ticket_bin: root.join("target/debug/ticket"),
+    };
+    let outcomes = compat::run(&env);
+    let mut failed = 0;
+    for o in &outcomes {
+        match &o.result {
+            Ok(()) => println!("ok - {}", o.name),
+            Err(why) => {
+                failed += 1;
+                println!("not ok - {}\n{}", o.name, indent(why));
+            }
+        }
+    }
+    println!("{} passed, {failed} failed", outcomes.len() - failed);
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("compat: {failed} case(s) failed"))
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
 }
 
 fn run(root: &Path, program: &str, args: &[&str]) -> Result<(), String> {

@@ -1,3 +1,60 @@
-//! Consistency rules over a ticket root, returned as structured diagnostics.
+//! The ticket doctor: consistency rules over a `work-items/` root, returned as structured
+//! diagnostics with stable codes (docs/doctor.md lists every rule).
 //!
-//! It reports; it never mutates a ticket unless a caller asks it to fix, and it never prints.
+//! It mirrors the seven checks of `tickets.sh doctor` message for message and in the same order,
+//! then adds its own: frontmatter and thread lines our reader would refuse, resolutions, leftover
+//! temporary files, links out of the root, merge conflicts, and what the shell would misread.
+//!
+//! Architecture invariants:
+//! - It reports; it never mutates anything unless the caller asks it to fix, and then only the
+//!   unambiguous repairs of [`fix`](Options::fix) (create `artifacts/.gitkeep`, remove leftover
+//!   temporary files), under the writers' lock and never through a link.
+//! - It never prints and never panics: every input, however broken (non-UTF-8, huge, truncated,
+//!   a FIFO named `item.md`), becomes a diagnostic. Its output is bounded by
+//!   [`Options::max_per_code`].
+//! - It reads each file once (module `scan`) and parses it once; the rules never touch the file
+//!   system.
+
+mod code;
+mod fix;
+mod report;
+mod rules;
+mod scan;
+
+use std::path::Path;
+
+pub use code::Code;
+pub use report::Report;
+
+/// How a run behaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Apply the unambiguous repairs, then check again.
+    pub fix: bool,
+    /// Diagnostics kept per code before the rest are summarised in one.
+    pub max_per_code: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            fix: false,
+            max_per_code: 20,
+        }
+    }
+}
+
+/// Checks the ticket root `root` (paths in diagnostics are `root.join(..)` as given).
+pub fn run(root: &Path, options: &Options) -> Report {
+    let mut tree = scan::scan(root);
+    let mut fixed = Vec::new();
+    let mut fix_problems = report::Sink::new(options.max_per_code);
+    if options.fix {
+        fixed = fix::apply(root, &tree, &mut fix_problems);
+        if !fixed.is_empty() {
+            tree = scan::scan(root);
+        }
+    }
+    let [shell, ours] = rules::check(&tree, options.max_per_code);
+    Report::from_sinks(vec![shell, ours, fix_problems], fixed)
+}

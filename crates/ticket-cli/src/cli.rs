@@ -1,0 +1,175 @@
+//! The command line: what `ticket` accepts, with help and examples for every subcommand.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  ticket list --status all
+  ticket --json show my-slug
+  ticket create --title \"Fix the parser\" --label parser,bug
+  ticket comment my-slug --role plan --file plan.md
+  echo 'Looks good' | ticket review my-slug --approve
+  ticket close my-slug --resolution \"Done in abc123\"
+  ticket doctor
+
+Root: --root DIR, else $WORK_ITEMS_DIR, else the nearest work-items/ walking up from the current
+directory (stopping at the repository root). Exit codes: 0 ok, 1 failure, 2 usage, 3 not found or
+ambiguous, 4 locked or conflict. See docs/cli.md.";
+
+#[derive(Debug, Parser)]
+#[command(name = "ticket", version, about = "File-backed tickets in work-items/: a drop-in for tickets.sh, with --json for agents.", after_help = EXAMPLES)]
+pub struct Cli {
+    /// Print every result as JSON (errors as {"error": {...}} on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The ticket root (default: $WORK_ITEMS_DIR, else the nearest work-items/).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Open,
+    Pending,
+    Closed,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetStatus {
+    Open,
+    Pending,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    /// Status, then id (the shell tool's order).
+    Id,
+    /// Most recently updated first.
+    Updated,
+    /// Priority (P0 first), then id.
+    Priority,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List tickets as TSV: status, id, slug, title, kind, priority, updated_at.
+    #[command(
+        after_help = "Examples:\n  ticket list\n  ticket list --status all --label parser\n  ticket --json list --action-required reviewer"
+    )]
+    List {
+        #[arg(long, value_enum, default_value = "open")]
+        status: StatusFilter,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        priority: Option<String>,
+        /// Only tickets carrying this label.
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long)]
+        assignee: Option<String>,
+        /// Only tickets whose next move is this one's: implementer, reviewer, human, none.
+        #[arg(long, value_name = "WHO")]
+        action_required: Option<String>,
+        /// Sort differently from the shell tool's status-then-id order.
+        #[arg(long, value_enum)]
+        sort: Option<SortKey>,
+    },
+    /// Show a ticket: header, item.md and the last 80 lines of thread.md.
+    #[command(
+        after_help = "Examples:\n  ticket show my-slug\n  ticket --json show 20260527-000001-example"
+    )]
+    Show {
+        /// A ticket id or slug.
+        query: String,
+    },
+    /// Create a ticket and print its id.
+    #[command(
+        after_help = "Examples:\n  ticket create --title \"Fix the parser\"\n  ticket create --title \"Ship it\" --slug ship --kind feature --priority P1 --label a,b"
+    )]
+    Create {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long, default_value = "task")]
+        kind: String,
+        #[arg(long, default_value = "P2")]
+        priority: String,
+        /// Comma-separated labels.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Append an event (comment, plan, decision, implementation_report, ...) to a ticket's thread.
+    #[command(
+        after_help = "Examples:\n  ticket comment my-slug --file notes.md\n  echo 'Plan: ...' | ticket comment my-slug --role plan --author planner"
+    )]
+    Comment {
+        /// A ticket id or slug.
+        query: String,
+        #[arg(long, default_value = "comment")]
+        role: String,
+        /// Default: $USER.
+        #[arg(long)]
+        author: Option<String>,
+        /// Body file (`-` for standard input). Default: standard input when it is not a terminal.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Append a review with a verdict.
+    #[command(group(ArgGroup::new("verdict").required(true).args(["approve", "request_changes"])))]
+    #[command(
+        after_help = "Examples:\n  ticket review my-slug --approve --file review.md\n  ticket review my-slug --request-changes --author reviewer < notes.md"
+    )]
+    Review {
+        /// A ticket id or slug.
+        query: String,
+        #[arg(long)]
+        approve: bool,
+        #[arg(long)]
+        request_changes: bool,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Move a ticket to open, pending or closed.
+    #[command(
+        after_help = "Examples:\n  ticket status my-slug pending\n  ticket status my-slug open"
+    )]
+    Status {
+        /// A ticket id or slug.
+        query: String,
+        #[arg(value_enum)]
+        status: TargetStatus,
+    },
+    /// Close a ticket: resolution.md plus a close event.
+    #[command(
+        after_help = "Examples:\n  ticket close my-slug --resolution \"Done\"\n  ticket close my-slug --file resolution.md"
+    )]
+    Close {
+        /// A ticket id or slug.
+        query: String,
+        #[arg(long, conflicts_with = "file")]
+        resolution: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Check the root for problems; `--fix` repairs only the unambiguous ones.
+    #[command(
+        after_help = "Examples:\n  ticket doctor\n  ticket --json doctor\n  ticket doctor --fix"
+    )]
+    Doctor {
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
+    Completions { shell: clap_complete::Shell },
+}

@@ -1,0 +1,69 @@
+//! Human output, byte for byte what `tickets.sh` prints.
+
+use ticket_domain::TicketSummary;
+use ticket_store_local::RawTicket;
+
+/// The header line of `list`.
+pub const LIST_HEADER: &str = "status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n";
+
+/// One `list` row.
+pub fn list_row(s: &TicketSummary) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+        s.status, s.id, s.slug, s.title, s.kind, s.priority, s.updated_at
+    )
+}
+
+/// `show`: header lines, item.md as is, and the last 80 lines of thread.md.
+pub fn show(path: &str, raw: &RawTicket) -> Vec<u8> {
+    let field = |key: &str| {
+        raw.fields
+            .as_ref()
+            .map(|f| f.raw_value(key))
+            .unwrap_or_default()
+    };
+    let mut out = format!(
+        "# {}\n\nPath: {path}\nStatus: {}\nID: {}\nSlug: {}\n\n## item.md\n\n",
+        field("title"),
+        field("status"),
+        field("id"),
+        field("slug"),
+    )
+    .into_bytes();
+    out.extend_from_slice(&raw.item);
+    out.extend_from_slice(b"\n\n## thread.md\n\n");
+    match &raw.thread {
+        Some(thread) => out.extend_from_slice(tail_lines(thread, 80)),
+        None => out.extend_from_slice(b"(missing thread.md)\n"),
+    }
+    out
+}
+
+/// The last `n` lines of `text`, as `tail -n` prints them (a final line without `\n` counts).
+pub fn tail_lines(text: &[u8], n: usize) -> &[u8] {
+    let body = text.strip_suffix(b"\n").unwrap_or(text);
+    let mut seen = 0;
+    for (i, b) in body.iter().enumerate().rev() {
+        if *b == b'\n' {
+            seen += 1;
+            if seen == n {
+                return &text[i + 1..];
+            }
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tail_lines;
+
+    #[test]
+    fn tail_counts_like_tail() {
+        assert_eq!(tail_lines(b"a\nb\nc\n", 2), b"b\nc\n");
+        assert_eq!(tail_lines(b"a\nb\nc", 2), b"b\nc");
+        assert_eq!(tail_lines(b"a\nb\n", 5), b"a\nb\n");
+        assert_eq!(tail_lines(b"", 3), b"");
+        assert_eq!(tail_lines(b"\n\n\n", 2), b"\n\n");
+    }
+}

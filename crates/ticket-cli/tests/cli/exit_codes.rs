@@ -1,0 +1,164 @@
+//! Exit codes and error lines, as docs/cli.md lists them.
+
+use std::process::Command;
+
+use crate::support::ticket;
+
+/// (args, exit code, a line stderr must contain)
+const CASES: &[(&[&str], i32, &str)] = &[
+    (&["show", "nope"], 3, "error: work item not found: nope"),
+    (&["show", "dup"], 3, "error: ambiguous work item: dup"),
+    (
+        &["--json", "show", "nope"],
+        3,
+        r#"{"error":{"code":"not_found","message":"work item not found: nope"}}"#,
+    ),
+    (&["status", "first", "wip"], 2, "invalid value 'wip'"),
+    (&["list", "--bogus"], 2, "unexpected argument '--bogus'"),
+    (&["review", "first"], 2, "--approve"),
+    (
+        &["create", "--title", "x", "--label", "a,[b"],
+        2,
+        "is not a label",
+    ),
+    (
+        &["comment", "first", "--role", "two words"],
+        2,
+        "not an event kind",
+    ),
+    (
+        &["comment", "first", "--file", "/no/such/file"],
+        1,
+        "error: file not found: /no/such/file",
+    ),
+    (
+        &["close", "first", "--file", "/no/such/file"],
+        1,
+        "error: file not found: /no/such/file",
+    ),
+    (
+        &["list", "--json", "--status", "nope"],
+        2,
+        r#"{"error":{"code":"usage""#,
+    ),
+];
+
+#[test]
+fn each_error_has_its_code_and_line() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    ticket(d)
+        .args(["create", "--title", "First"])
+        .assert()
+        .success();
+    ticket(d)
+        .args(["create", "--title", "Dup"])
+        .assert()
+        .success();
+    ticket(d)
+        .args(["create", "--title", "Dup", "--slug", "dup"])
+        .env("TICKETS_NOW", "2026-11-24T10:00:01Z")
+        .assert()
+        .success();
+    for (args, code, needle) in CASES {
+        let out = ticket(d).args(*args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(*code), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: stderr lacks {needle:?}:\n{stderr}"
+        );
+    }
+    assert!(
+        d.join("work-items/open/20261124-100000-first").is_dir(),
+        "a refused close moved nothing"
+    );
+}
+
+#[test]
+fn a_held_lock_exits_4() {
+    if Command::new("flock").arg("--version").output().is_err() {
+        eprintln!("skip: flock(1) not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    ticket(d)
+        .args(["create", "--title", "Locked"])
+        .assert()
+        .success();
+    let mut holder = Command::new("flock")
+        .arg(d.join("work-items/.lock"))
+        .args(["sleep", "2"])
+        .spawn()
+        .expect("flock");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let out = ticket(d)
+        .env("TICKETS_LOCK_TIMEOUT", "0.2")
+        .args(["comment", "locked"])
+        .output()
+        .expect("run");
+    holder.wait().expect("holder ends");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("locked by another writer"));
+}
+
+#[test]
+fn no_root_names_where_it_looked() {
+    let dir = tempfile::tempdir().expect("scratch");
+    std::fs::create_dir(dir.path().join(".git")).expect("fake repo root");
+    let out = ticket(dir.path()).arg("list").output().expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no work-items/ directory found") && stderr.contains("--root"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn root_is_found_walking_up_and_broken_pipes_are_quiet() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).expect("repo root");
+    for n in 0..200 {
+        ticket(d)
+            .args(["create", "--title", &format!("Ticket {n}")])
+            .assert()
+            .success();
+    }
+    let sub = d.join("src/deep");
+    std::fs::create_dir_all(&sub).expect("subdir");
+    let out = ticket(&sub)
+        .args(["show", "ticket-7"])
+        .output()
+        .expect("run");
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("Path: ../../work-items/open/20261124-100000-ticket-7\n")
+    );
+    let bin = assert_cmd::cargo::cargo_bin("ticket");
+    let piped = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' list --status all | head -n 1; exit ${{PIPESTATUS:-0}}",
+            bin.display()
+        ))
+        .current_dir(d)
+        .output()
+        .expect("pipeline");
+    assert!(
+        piped.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    assert_eq!(
+        piped.stdout,
+        b"status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n"
+    );
+}

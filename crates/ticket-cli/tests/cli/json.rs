@@ -1,0 +1,101 @@
+//! `--json` gives every fact as data, with the field names docs/cli.md promises.
+
+use serde_json::Value;
+
+use crate::support::{corpus_copy, ids_and_slugs, ticket};
+
+fn json(dir: &std::path::Path, args: &[&str]) -> Value {
+    let out = ticket(dir).args(args).output().expect("run ticket");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn show_returns_every_event_of_every_real_ticket() {
+    let Some(dir) = corpus_copy() else { return };
+    let root = dir.path().join("work-items");
+    let mut authors = std::collections::BTreeSet::new();
+    let mut total = 0;
+    for (id, _) in ids_and_slugs(&root) {
+        let v = json(dir.path(), &["show", &id, "--json"]);
+        let path = v["path"].as_str().expect("path").to_owned();
+        let thread =
+            std::fs::read_to_string(dir.path().join(&path).join("thread.md")).expect("thread");
+        let headers = thread
+            .lines()
+            .filter(|l| l.starts_with("<!-- event:"))
+            .count();
+        let events = v["events"].as_array().expect("events");
+        assert_eq!(events.len(), headers, "{id}");
+        total += events.len();
+        for e in events {
+            assert_eq!(
+                keys(e),
+                ["at", "author", "body", "heading", "kind", "refs", "status"]
+            );
+            authors.insert(e["author"].as_str().expect("author").to_owned());
+        }
+    }
+    assert_eq!(total, 394);
+    assert!(authors.contains("yoi ticket"), "{authors:?}");
+}
+
+#[test]
+fn shapes_follow_docs_cli_md() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    let created = json(d, &["--json", "create", "--title", "Json", "--label", "x"]);
+    assert_eq!(keys(&created), ["id", "path", "slug"]);
+    assert_eq!(created["path"], "work-items/open/20261124-100000-json");
+    let list = json(d, &["list", "--json"]);
+    let item = &list.as_array().expect("array")[0];
+    assert_eq!(
+        keys(item),
+        [
+            "assignee",
+            "created_at",
+            "id",
+            "kind",
+            "labels",
+            "path",
+            "priority",
+            "slug",
+            "status",
+            "title",
+            "updated_at"
+        ]
+    );
+    assert_eq!(item["labels"], serde_json::json!(["x"]));
+    let show = json(d, &["--json", "comment", "json", "--file", "-"]);
+    for key in [
+        "legacy_ticket",
+        "body",
+        "readiness",
+        "needs_preflight",
+        "risk_flags",
+        "action_required",
+        "refs",
+        "events",
+        "resolution",
+        "artifacts",
+    ] {
+        assert!(show.get(key).is_some(), "show lacks {key}");
+    }
+    assert_eq!(show["events"][1]["body"], "");
+    let doctor = json(d, &["--json", "doctor"]);
+    assert_eq!(
+        keys(&doctor),
+        ["diagnostics", "errors", "fixed", "ok", "warnings"]
+    );
+    assert_eq!(doctor["ok"], true);
+}

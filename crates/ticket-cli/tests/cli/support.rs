@@ -1,0 +1,85 @@
+//! Running `ticket` and `tickets.sh` side by side on scratch roots.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const NOW: &str = "2026-11-24T10:00:00Z";
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `ticket` run in `dir` with a fixed clock and user.
+pub fn ticket(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("ticket").expect("the ticket binary is built");
+    cmd.current_dir(dir)
+        .env("TICKETS_NOW", NOW)
+        .env("USER", "tester")
+        .env_remove("WORK_ITEMS_DIR")
+        .write_stdin("");
+    cmd
+}
+
+/// `./tickets.sh` run in `dir` with the same clock and user.
+pub fn shell(dir: &Path) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg(repo().join("tickets.sh"))
+        .stdin(std::process::Stdio::null())
+        .current_dir(dir)
+        .env("TICKETS_NOW", NOW)
+        .env("USER", "tester")
+        .env_remove("WORK_ITEMS_DIR");
+    cmd
+}
+
+pub fn run_shell(dir: &Path, args: &[&str]) -> Output {
+    shell(dir).args(args).output().expect("run tickets.sh")
+}
+
+/// The shared real corpus copied to a scratch dir as `<scratch>/work-items`, or `None` (with a
+/// printed notice) when it is absent.
+pub fn corpus_copy() -> Option<tempfile::TempDir> {
+    let src = repo().join("../shared/corpus/yoi-749b3f3a/work-items");
+    if !src.is_dir() {
+        eprintln!("skip: real corpus absent ({})", src.display());
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("scratch");
+    copy_tree(&src, &dir.path().join("work-items"));
+    Some(dir)
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::write(&target, fs::read(entry.path()).expect("read")).expect("write");
+        }
+    }
+}
+
+/// Every ticket directory of a root, as (id, slug) read from the directory name and item.md.
+pub fn ids_and_slugs(root: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for status in ["open", "pending", "closed"] {
+        let Ok(entries) = fs::read_dir(root.join(status)) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok).filter(|e| e.path().is_dir()) {
+            let item = fs::read_to_string(e.path().join("item.md")).expect("item.md");
+            let slug = item
+                .lines()
+                .find_map(|l| l.strip_prefix("slug: "))
+                .expect("slug line")
+                .to_owned();
+            out.push((e.file_name().to_string_lossy().into_owned(), slug));
+        }
+    }
+    out.sort();
+    out
+}

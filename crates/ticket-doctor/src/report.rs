@@ -1,0 +1,146 @@
+//! The report a run returns, and the bounded sink rules write their findings into.
+//!
+//! Output is bounded while it is collected: at most `max_per_code` diagnostics of a code are kept,
+//! then one summary in place of the rest, so a pathological tree cannot flood memory or a terminal.
+
+use std::path::Path;
+
+use ticket_domain::{Diagnostic, Severity};
+
+use crate::code::Code;
+
+/// What a run found and what it repaired.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// At most `max_per_code` per code, then one summary per flooded code: same code, message
+    /// `... and N more <code> problem(s)`. Mirrors of `tickets.sh doctor` first, in its order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// One human line per repair applied.
+    pub fixed: Vec<String>,
+    hidden_errors: usize,
+    hidden_warnings: usize,
+}
+
+impl Report {
+    /// Error problems found, the summarised ones included (the shell's `N error(s)`).
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error) + self.hidden_errors
+    }
+
+    /// Warning problems found, the summarised ones included.
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning) + self.hidden_warnings
+    }
+
+    /// No errors (warnings never fail a run).
+    pub fn ok(&self) -> bool {
+        self.errors() == 0
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity && !is_summary(d))
+            .count()
+    }
+
+    pub(crate) fn from_sinks(sinks: Vec<Sink>, fixed: Vec<String>) -> Self {
+        let mut report = Report {
+            fixed,
+            ..Report::default()
+        };
+        for sink in sinks {
+            let (diagnostics, errors, warnings) = sink.finish();
+            report.diagnostics.extend(diagnostics);
+            report.hidden_errors += errors;
+            report.hidden_warnings += warnings;
+        }
+        report
+    }
+}
+
+const SUMMARY_PREFIX: &str = "... and ";
+
+fn is_summary(d: &Diagnostic) -> bool {
+    d.path.is_none() && d.line.is_none() && d.message.starts_with(SUMMARY_PREFIX)
+}
+
+/// Collects diagnostics, keeping at most `max` per code.
+#[derive(Debug)]
+pub(crate) struct Sink {
+    max: usize,
+    items: Vec<Diagnostic>,
+    /// Per code: how many were seen, and the index of its summary once it floods.
+    seen: [usize; Code::ALL.len()],
+    summary_at: [Option<usize>; Code::ALL.len()],
+}
+
+impl Sink {
+    pub fn new(max: usize) -> Self {
+        Self {
+            max,
+            items: Vec::new(),
+            seen: [0; Code::ALL.len()],
+            summary_at: [None; Code::ALL.len()],
+        }
+    }
+
+    /// Records a finding with the code's own hint.
+    pub fn push(&mut self, code: Code, path: &Path, line: Option<usize>, message: String) {
+        self.push_hinted(code, path, line, message, code.hint().to_owned());
+    }
+
+    pub fn push_hinted(
+        &mut self,
+        code: Code,
+        path: &Path,
+        line: Option<usize>,
+        message: String,
+        hint: String,
+    ) {
+        let slot = code as usize;
+        self.seen[slot] += 1;
+        if self.seen[slot] <= self.max {
+            self.items.push(Diagnostic {
+                code: code.as_str().to_owned(),
+                severity: code.severity(),
+                path: Some(path.display().to_string()),
+                line,
+                message,
+                hint,
+            });
+        } else if self.summary_at[slot].is_none() {
+            self.summary_at[slot] = Some(self.items.len());
+            self.items.push(Diagnostic {
+                code: code.as_str().to_owned(),
+                severity: code.severity(),
+                path: None,
+                line: None,
+                message: String::new(),
+                hint: format!(
+                    "the first {} are listed; fix those and run the doctor again",
+                    self.max
+                ),
+            });
+        }
+    }
+
+    /// The kept diagnostics with their summaries filled in, and how many errors and warnings
+    /// the summaries stand for.
+    fn finish(mut self) -> (Vec<Diagnostic>, usize, usize) {
+        let (mut errors, mut warnings) = (0, 0);
+        for code in Code::ALL {
+            let slot = code as usize;
+            if let Some(at) = self.summary_at[slot] {
+                let more = self.seen[slot] - self.max;
+                self.items[at].message = format!("{SUMMARY_PREFIX}{more} more {code} problem(s)");
+                match code.severity() {
+                    // The summary itself is not counted by `count`; these stand for it and the rest.
+                    Severity::Error => errors += more,
+                    Severity::Warning => warnings += more,
+                }
+            }
+        }
+        (self.items, errors, warnings)
+    }
+}

@@ -1,0 +1,193 @@
+//! The seven checks of `tickets.sh doctor`, message for message and in its order.
+//!
+//! Fields are read the way the shell's `field_value` reads them (awk over bytes): only when line 1
+//! is exactly `---`; up to the next line that is exactly `---` or, without one, to the end of the
+//! file; the first line starting with `key:`; the rest with leading whitespace removed (a trailing
+//! `\r` stays). So a CRLF item.md has no fields for the shell, and neither does it here.
+
+use std::path::{Path, PathBuf};
+
+use ticket_store_local::codec::REQUIRED_KEYS;
+
+use crate::code::Code;
+use crate::report::Sink;
+use crate::scan::{TicketDir, Tree};
+
+/// What the shell's awk reads from an item.md.
+struct ShellFields<'a> {
+    opener: bool,
+    /// First value per required key (in [`REQUIRED_KEYS`] order); empty when absent.
+    values: [&'a [u8]; REQUIRED_KEYS.len()],
+}
+
+fn read_fields(bytes: &[u8]) -> ShellFields<'_> {
+    let mut lines = bytes.split(|&b| b == b'\n');
+    let opener = lines.next() == Some(b"---".as_slice());
+    let mut values: [&[u8]; REQUIRED_KEYS.len()] = [&[]; REQUIRED_KEYS.len()];
+    let mut found = [false; REQUIRED_KEYS.len()];
+    if opener {
+        for line in lines {
+            if line == b"---" {
+                break;
+            }
+            let Some(colon) = line.iter().position(|&b| b == b':') else {
+                continue;
+            };
+            // `index($0, key ":") == 1`: the key is exactly what precedes the first `:`.
+            let key = &line[..colon];
+            if let Some(k) = REQUIRED_KEYS.iter().position(|r| r.as_bytes() == key)
+                && !found[k]
+            {
+                found[k] = true;
+                values[k] = trim_space_start(&line[colon + 1..]);
+            }
+        }
+    }
+    ShellFields { opener, values }
+}
+
+/// awk's `sub(/^[[:space:]]*/, "")`: space, `\t`, `\n`, `\v`, `\f`, `\r`.
+fn trim_space_start(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// `(cut -f1 value, item path)`: what the shell appends to its ids and slugs lists.
+type Seen = Vec<(Vec<u8>, PathBuf)>;
+
+pub(super) fn check(tree: &Tree, sink: &mut Sink) {
+    for status in &tree.statuses {
+        if !status.present {
+            sink.push(
+                Code::MissingDirectory,
+                &status.path,
+                None,
+                format!("missing directory: {}", status.path.display()),
+            );
+        }
+    }
+    let (mut ids, mut slugs) = (Seen::new(), Seen::new());
+    for status in &tree.statuses {
+        for ticket in &status.tickets {
+            check_ticket(ticket, sink, &mut ids, &mut slugs);
+        }
+    }
+    duplicates(ids, Code::DuplicateId, "id", sink);
+    duplicates(slugs, Code::DuplicateSlug, "slug", sink);
+}
+
+fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen) {
+    let dir = t.path.display();
+    if !t.item.is_file() {
+        sink.push(
+            Code::MissingItem,
+            &t.path,
+            None,
+            format!("missing item.md: {dir}"),
+        );
+        return;
+    }
+    if !t.thread.is_file() {
+        sink.push(
+            Code::MissingThread,
+            &t.path,
+            None,
+            format!("missing thread.md: {dir}"),
+        );
+    }
+    if !matches!(
+        t.artifacts,
+        crate::scan::Artifacts::Empty
+            | crate::scan::Artifacts::Filled
+            | crate::scan::Artifacts::Unreadable(_)
+    ) {
+        sink.push(
+            Code::MissingArtifacts,
+            &t.artifacts_path(),
+            None,
+            format!("missing artifacts/: {dir}"),
+        );
+    }
+    let item_path = t.item_path();
+    let item = item_path.display();
+    let fields = read_fields(t.item.bytes());
+    if !fields.opener {
+        sink.push(
+            Code::MissingFrontmatterOpener,
+            &item_path,
+            Some(1),
+            format!("item.md missing frontmatter opener: {item}"),
+        );
+    }
+    for (key, value) in REQUIRED_KEYS.iter().zip(fields.values) {
+        if value.is_empty() {
+            sink.push(
+                Code::MissingRequiredField,
+                &item_path,
+                None,
+                format!("missing required field '{key}': {item}"),
+            );
+        }
+    }
+    let [id, slug, _, status, ..] = fields.values;
+    if !id.is_empty() {
+        ids.push((cut_f1(id), item_path.clone()));
+        if t.name.as_encoded_bytes() != id {
+            sink.push(
+                Code::DirectoryIdMismatch,
+                &t.path,
+                None,
+                format!("directory id mismatch: {dir} has id {}", lossy(id)),
+            );
+        }
+    }
+    if !slug.is_empty() {
+        slugs.push((cut_f1(slug), item_path.clone()));
+    }
+    if status != t.status.as_bytes() {
+        sink.push(
+            Code::StatusMismatch,
+            &item_path,
+            None,
+            format!(
+                "status mismatch: {item} has '{}' under '{}'",
+                lossy(status),
+                t.status
+            ),
+        );
+    }
+}
+
+/// `cut -f1`: up to the first tab.
+fn cut_f1(value: &[u8]) -> Vec<u8> {
+    value
+        .split(|&b| b == b'\t')
+        .next()
+        .unwrap_or(value)
+        .to_vec()
+}
+
+/// `cut -f1 | sort | uniq -d`: each duplicated value once, in byte order.
+fn duplicates(mut seen: Seen, code: Code, what: &str, sink: &mut Sink) {
+    seen.sort();
+    for group in seen.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() < 2 {
+            continue;
+        }
+        let value = lossy(&group[0].0);
+        let paths: Vec<String> = group.iter().map(|(_, p)| p.display().to_string()).collect();
+        sink.push_hinted(
+            code,
+            Path::new(&group[0].1),
+            None,
+            format!("duplicate {what}: {value}"),
+            format!("{}: {}; {}", what, paths.join(", "), code.hint()),
+        );
+    }
+}

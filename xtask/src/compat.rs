@@ -1,0 +1,814 @@
+//! `cargo xtask compat`: files passed back and forth between `tickets.sh`, the `ticket` CLI and
+//! the library, proving on every commit that they speak one format.
+//!
+//! Cases:
+//! 1. Same script, three writers, `TICKETS_NOW` fixed: byte-identical trees.
+//! 2. Every operation by every writer, read, checked and mutated further by every other one.
+//! 3. Shell and Rust writers racing on one ticket lose nothing.
+//! 4. The same on a copy of the real corpus, when `../shared/corpus` is present.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use ticket_domain::{
+    EventKind, FixedClock, Label, NewEvent, NewReview, NewTicket, Resolution, ReviewVerdict,
+    TicketBackend, TicketIdOrSlug, TicketStatus, Timestamp,
+};
+use ticket_store_local::LocalTicketBackend;
+
+/// Who performs an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Writer {
+    Shell,
+    Cli,
+    Library,
+}
+
+const WRITERS: [Writer; 3] = [Writer::Shell, Writer::Cli, Writer::Library];
+
+/// One operation of the format.
+#[derive(Clone, Debug)]
+pub enum Op {
+    Create {
+        title: &'static str,
+        slug: Option<&'static str>,
+        kind: &'static str,
+        priority: &'static str,
+        labels: &'static str,
+    },
+    Event {
+        q: &'static str,
+        role: &'static str,
+        author: &'static str,
+        body: &'static str,
+    },
+    Review {
+        q: &'static str,
+        approve: bool,
+        author: &'static str,
+        body: &'static str,
+    },
+    Status {
+        q: &'static str,
+        to: &'static str,
+    },
+    CloseText {
+        q: &'static str,
+        text: &'static str,
+    },
+    CloseFile {
+        q: &'static str,
+        body: &'static str,
+    },
+}
+
+const HOSTILE: &str = "Body: with \"quotes\"\n---\n<!-- event: comment author: x at: 2026-01-01T00:00:00Z -->\n\\<!-- event: quoted\nunicode 永続化\r\nno newline at the end";
+
+/// The script every writer performs in case 1, and whose steps case 2 crosses.
+pub fn script() -> Vec<Op> {
+    vec![
+        Op::Create {
+            title: "Compat: one format, three writers",
+            slug: None,
+            kind: "feature",
+            priority: "P1",
+            labels: "compat, shell ,rust",
+        },
+        Op::Create {
+            title: "Second ticket",
+            slug: Some("second"),
+            kind: "task",
+            priority: "P2",
+            labels: "",
+        },
+        Op::Event {
+            q: "compat-one-format-three-writers",
+            role: "comment",
+            author: "yoi ticket",
+            body: "A comment.\n",
+        },
+        Op::Event {
+            q: "compat-one-format-three-writers",
+            role: "plan",
+            author: "planner",
+            body: HOSTILE,
+        },
+        Op::Event {
+            q: "compat-one-format-three-writers",
+            role: "decision",
+            author: "hare",
+            body: "",
+        },
+        Op::Event {
+            q: "compat-one-format-three-writers",
+            role: "implementation_report",
+            author: "dev",
+            body: "Done.\n\n---\n",
+        },
+        Op::Event {
+            q: "second",
+            role: "migration",
+            author: "tickets.sh-migration",
+            body: "Custom role.\n",
+        },
+        Op::Review {
+            q: "compat-one-format-three-writers",
+            approve: false,
+            author: "reviewer",
+            body: "Needs work.\n",
+        },
+        Op::Review {
+            q: "compat-one-format-three-writers",
+            approve: true,
+            author: "reviewer",
+            body: "LGTM",
+        },
+        Op::Status {
+            q: "compat-one-format-three-writers",
+            to: "pending",
+        },
+        Op::Status {
+            q: "second",
+            to: "closed",
+        },
+        Op::Status {
+            q: "second",
+            to: "open",
+        },
+        Op::CloseText {
+            q: "compat-one-format-three-writers",
+            text: "Shipped.",
+        },
+        Op::Status {
+            q: "compat-one-format-three-writers",
+            to: "open",
+        },
+        Op::CloseFile {
+            q: "compat-one-format-three-writers",
+            body: "Resolution from a file.\n---\nwith a rule\n",
+        },
+        Op::CloseText {
+            q: "second",
+            text: "",
+        },
+    ]
+}
+
+/// Paths the compat run needs.
+pub struct Env {
+    pub repo: PathBuf,
+    pub ticket_bin: PathBuf,
+}
+
+fn now_at(step: usize) -> String {
+    let base: Timestamp = "2026-11-24T10:00:00Z".parse().expect("a valid constant");
+    let t = Timestamp::from_unix(base.unix() + 61 * step as i64).expect("in range");
+    t.to_string()
+}
+
+impl Env {
+    /// Performs `op` on the root `<dir>/work-items` as `writer`, at `now`.
+    pub fn apply(&self, writer: Writer, dir: &Path, op: &Op, now: &str) -> Result<(), String> {
+        match writer {
+            Writer::Library => library(dir, op, now),
+            Writer::Shell | Writer::Cli => {
+                let body_file = dir.join("body.tmp");
+                let args = args_of(op, &body_file)?;
+                let mut cmd = match writer {
+                    Writer::Shell => {
+                        let mut c = Command::new("sh");
+                        c.arg(self.repo.join("tickets.sh"));
+                        c
+                    }
+                    _ => Command::new(&self.ticket_bin),
+                };
+                let out = cmd
+                    .args(&args)
+                    .current_dir(dir)
+                    .env("TICKETS_NOW", now)
+                    .env("USER", "compat")
+                    .env("WORK_ITEMS_DIR", "work-items")
+                    .stdin(Stdio::null())
+                    .output()
+                    .map_err(|e| format!("cannot run {writer:?}: {e}"))?;
+                let _ = fs::remove_file(&body_file);
+                if out.status.success() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{writer:?} {args:?} failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Runs a tool's command and returns its standard output.
+    pub fn output(
+        &self,
+        writer: Writer,
+        dir: &Path,
+        args: &[&str],
+    ) -> Result<(bool, String), String> {
+        let mut cmd = match writer {
+            Writer::Shell => {
+                let mut c = Command::new("sh");
+                c.arg(self.repo.join("tickets.sh"));
+                c
+            }
+            _ => Command::new(&self.ticket_bin),
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(dir)
+            .env("WORK_ITEMS_DIR", "work-items")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {writer:?}: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        Ok((out.status.success(), text))
+    }
+
+    /// Both doctors accept the tree.
+    pub fn doctors_ok(&self, dir: &Path) -> Result<(), String> {
+        for w in [Writer::Shell, Writer::Cli] {
+            let (ok, text) = self.output(w, dir, &["doctor"])?;
+            if !ok {
+                return Err(format!("{w:?} doctor rejects the tree:\n{text}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn args_of(op: &Op, body_file: &Path) -> Result<Vec<String>, String> {
+    let file = |body: &str| -> Result<String, String> {
+        fs::write(body_file, body)
+            .map_err(|e| format!("cannot write {}: {e}", body_file.display()))?;
+        Ok(body_file.display().to_string())
+    };
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    Ok(match op {
+        Op::Create {
+            title,
+            slug,
+            kind,
+            priority,
+            labels,
+        } => {
+            let mut a = s(&[
+                "create",
+                "--title",
+                title,
+                "--kind",
+                kind,
+                "--priority",
+                priority,
+            ]);
+            if let Some(slug) = slug {
+                a.extend(s(&["--slug", slug]));
+            }
+            if !labels.is_empty() {
+                a.extend(s(&["--label", labels]));
+            }
+            a
+        }
+        Op::Event {
+            q,
+            role,
+            author,
+            body,
+        } => {
+            let f = file(body)?;
+            s(&[
+                "comment", q, "--role", role, "--author", author, "--file", &f,
+            ])
+        }
+        Op::Review {
+            q,
+            approve,
+            author,
+            body,
+        } => {
+            let f = file(body)?;
+            let verdict = if *approve {
+                "--approve"
+            } else {
+                "--request-changes"
+            };
+            s(&["review", q, verdict, "--author", author, "--file", &f])
+        }
+        Op::Status { q, to } => s(&["status", q, to]),
+        Op::CloseText { q, text } => s(&["close", q, "--resolution", text]),
+        Op::CloseFile { q, body } => {
+            let f = file(body)?;
+            s(&["close", q, "--file", &f])
+        }
+    })
+}
+
+fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
+    let at: Timestamp = now.parse().map_err(|e| format!("{e}"))?;
+    let clock = Arc::new(FixedClock::new(at, std::process::id().to_string()));
+    let b = LocalTicketBackend::new(dir.join("work-items"), clock);
+    let q = |s: &str| TicketIdOrSlug::new(s).map_err(|e| e.to_string());
+    let result = match op {
+        Op::Create {
+            title,
+            slug,
+            kind,
+            priority,
+            labels,
+        } => {
+            let mut new = NewTicket::new(*title);
+            new.slug = slug.map(str::to_owned);
+            new.kind = (*kind).to_owned();
+            new.priority = (*priority).to_owned();
+            new.labels = Label::parse_list(labels).map_err(|e| e.to_string())?;
+            b.create(new).map(|_| ())
+        }
+        Op::Event {
+            q: id,
+            role,
+            author,
+            body,
+        } => b
+            .add_event(
+                &q(id)?,
+                NewEvent::new(EventKind::parse(role), *author, *body),
+            )
+            .map(|_| ()),
+        Op::Review {
+            q: id,
+            approve,
+            author,
+            body,
+        } => {
+            let verdict = if *approve {
+                ReviewVerdict::Approve
+            } else {
+                ReviewVerdict::RequestChanges
+            };
+            let review = NewReview {
+                verdict,
+                author: (*author).to_owned(),
+                body: (*body).into(),
+            };
+            b.review(&q(id)?, review).map(|_| ())
+        }
+        Op::Status { q: id, to } => b.set_status(&q(id)?, TicketStatus::parse(to)).map(|_| ()),
+        Op::CloseText { q: id, text } => {
+            let text = if text.is_empty() {
+                "Closed.\n".to_owned()
+            } else {
+                format!("{text}\n")
+            };
+            b.close(
+                &q(id)?,
+                Resolution {
+                    text: text.into(),
+                    author: "compat".into(),
+                },
+            )
+            .map(|_| ())
+        }
+        Op::CloseFile { q: id, body } => b
+            .close(
+                &q(id)?,
+                Resolution {
+                    text: (*body).into(),
+                    author: "compat".into(),
+                },
+            )
+            .map(|_| ()),
+    };
+    result.map_err(|e| format!("Library {op:?} failed: {e}"))
+}
+
+/// Every file under `root` (relative path -> bytes), the lock file and scratch directory left out.
+pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if rel == ".lock" || rel == ".tmp" {
+                continue;
+            }
+            if path.is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                stack.push(path);
+            } else {
+                out.insert(rel, fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+/// A readable account of how two trees differ: missing files, then the first differing lines.
+pub fn tree_diff(
+    a_name: &str,
+    a: &BTreeMap<String, Vec<u8>>,
+    b_name: &str,
+    b: &BTreeMap<String, Vec<u8>>,
+) -> Option<String> {
+    let mut report = String::new();
+    for (path, bytes) in a {
+        match b.get(path) {
+            None => report.push_str(&format!("only in {a_name}: {path}\n")),
+            Some(other) if other != bytes => {
+                report.push_str(&format!("differs: {path}\n"));
+                report.push_str(&line_diff(
+                    a_name,
+                    &String::from_utf8_lossy(bytes),
+                    b_name,
+                    &String::from_utf8_lossy(other),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for path in b.keys().filter(|p| !a.contains_key(*p)) {
+        report.push_str(&format!("only in {b_name}: {path}\n"));
+    }
+    (!report.is_empty()).then_some(report)
+}
+
+/// The lines that differ, as `-`/`+` pairs with their line numbers (at most 10).
+pub fn line_diff(a_name: &str, a: &str, b_name: &str, b: &str) -> String {
+    let (al, bl): (Vec<&str>, Vec<&str>) = (a.split('\n').collect(), b.split('\n').collect());
+    let mut out = String::new();
+    let mut shown = 0;
+    for i in 0..al.len().max(bl.len()) {
+        let (x, y) = (al.get(i), bl.get(i));
+        if x != y {
+            out.push_str(&format!(
+                "  line {}:\n    - {a_name}: {:?}\n    + {b_name}: {:?}\n",
+                i + 1,
+                x.unwrap_or(&"<none>"),
+                y.unwrap_or(&"<none>")
+            ));
+            shown += 1;
+            if shown == 10 {
+                out.push_str("  ...\n");
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The outcome of one case.
+pub struct Outcome {
+    pub name: String,
+    pub result: Result<(), String>,
+}
+
+pub fn run(env: &Env) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    let mut push =
+        |name: String, result: Result<(), String>| outcomes.push(Outcome { name, result });
+    push(
+        "identical trees: tickets.sh, ticket, library".into(),
+        identical_trees(env),
+    );
+    for (n, op) in script().iter().enumerate().skip(1) {
+        for writer in WRITERS {
+            for reader in WRITERS.into_iter().filter(|r| *r != writer) {
+                push(
+                    format!("step {n} {op:?} by {writer:?}, then {reader:?}"),
+                    crossed(env, n, writer, reader),
+                );
+            }
+        }
+    }
+    push(
+        "racing shell and Rust writers lose nothing".into(),
+        racing(env),
+    );
+    match corpus(env) {
+        Some(dir) => {
+            push(
+                "real corpus: list and show agree".into(),
+                corpus_reads(env, &dir),
+            );
+            for writer in WRITERS {
+                push(
+                    format!("real corpus: {writer:?} mutates, both doctors accept"),
+                    corpus_writes(env, writer),
+                );
+            }
+        }
+        None => println!("skip: real corpus absent (../shared/corpus); its cases did not run"),
+    }
+    outcomes
+}
+
+fn scratch() -> Result<tempfile::TempDir, String> {
+    tempfile::tempdir().map_err(|e| format!("cannot make a scratch directory: {e}"))
+}
+
+fn identical_trees(env: &Env) -> Result<(), String> {
+    let mut trees = Vec::new();
+    for writer in WRITERS {
+        let dir = scratch()?;
+        for (n, op) in script().iter().enumerate() {
+            env.apply(writer, dir.path(), op, &now_at(n))
+                .map_err(|e| format!("step {n}: {e}"))?;
+        }
+        env.doctors_ok(dir.path())?;
+        trees.push((writer, snapshot(&dir.path().join("work-items"))));
+    }
+    let (first, reference) = &trees[0];
+    for (writer, tree) in &trees[1..] {
+        if let Some(diff) = tree_diff(
+            &format!("{first:?}"),
+            reference,
+            &format!("{writer:?}"),
+            tree,
+        ) {
+            return Err(format!("the trees differ:\n{diff}"));
+        }
+    }
+    Ok(())
+}
+
+/// Steps before `n` by `writer`, step `n` by `writer`, then `reader` reads, checks and mutates.
+fn crossed(env: &Env, n: usize, writer: Writer, reader: Writer) -> Result<(), String> {
+    let dir = scratch()?;
+    let d = dir.path();
+    let script = script();
+    for (i, op) in script.iter().enumerate().take(n + 1) {
+        env.apply(writer, d, op, &now_at(i))?;
+    }
+    env.doctors_ok(d)?;
+    let (_, shell_list) = env.output(Writer::Shell, d, &["list", "--status", "all"])?;
+    let (_, cli_list) = env.output(Writer::Cli, d, &["list", "--status", "all"])?;
+    if shell_list != cli_list {
+        return Err(format!(
+            "list differs:\n{}",
+            line_diff("tickets.sh", &shell_list, "ticket", &cli_list)
+        ));
+    }
+    for q in ["compat-one-format-three-writers", "second"] {
+        let (_, a) = env.output(Writer::Shell, d, &["show", q])?;
+        let (_, b) = env.output(Writer::Cli, d, &["show", q])?;
+        if a != b {
+            return Err(format!(
+                "show {q} differs:\n{}",
+                line_diff("tickets.sh", &a, "ticket", &b)
+            ));
+        }
+    }
+    let further = Op::Event {
+        q: "compat-one-format-three-writers",
+        role: "comment",
+        author: "next writer",
+        body: "And more.\n",
+    };
+    env.apply(reader, d, &further, &now_at(n + 1))?;
+    env.doctors_ok(d)?;
+    let b = LocalTicketBackend::new(
+        d.join("work-items"),
+        Arc::new(ticket_store_local::SystemClock),
+    );
+    let t = b
+        .show(&TicketIdOrSlug::new("compat-one-format-three-writers").map_err(|e| e.to_string())?)
+        .map_err(|e| format!("the library cannot read the result: {e}"))?;
+    let last = t.events.last().ok_or("no events")?;
+    if last.author != "next writer" || last.body.as_str() != "And more.\n" {
+        return Err(format!("the last event reads back wrong: {last:?}"));
+    }
+    Ok(())
+}
+
+fn racing(env: &Env) -> Result<(), String> {
+    let dir = scratch()?;
+    let d = dir.path().to_path_buf();
+    env.apply(Writer::Shell, &d, &script()[0], &now_at(0))?;
+    let q = "compat-one-format-three-writers";
+    let mut children = Vec::new();
+    for (w, writer) in [Writer::Shell, Writer::Cli, Writer::Shell, Writer::Cli]
+        .into_iter()
+        .enumerate()
+    {
+        let bin = match writer {
+            Writer::Shell => format!("sh '{}'", env.repo.join("tickets.sh").display()),
+            _ => format!("'{}'", env.ticket_bin.display()),
+        };
+        let script = format!(
+            "for n in 1 2 3 4 5 6 7 8 9 10; do printf 'writer {w} comment %s' $n | {bin} comment {q} --author w{w} || exit 1; done"
+        );
+        children.push(spawn_sh(&d, &script)?);
+    }
+    let mover = format!(
+        "for n in 1 2 3 4 5; do sh '{0}' status {q} pending && '{1}' status {q} open || exit 1; done",
+        env.repo.join("tickets.sh").display(),
+        env.ticket_bin.display()
+    );
+    children.push(spawn_sh(&d, &mover)?);
+    let lib_root = d.join("work-items");
+    let library = std::thread::spawn(move || -> Result<(), String> {
+        let b = LocalTicketBackend::new(lib_root, Arc::new(ticket_store_local::SystemClock));
+        for n in 1..=10 {
+            let e = NewEvent::new(EventKind::Comment, "lib", format!("library comment {n}"));
+            b.add_event(&TicketIdOrSlug::new(q).map_err(|e| e.to_string())?, e)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    });
+    for mut child in children {
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("a racing writer failed ({status})"));
+        }
+    }
+    library
+        .join()
+        .map_err(|_| "the library writer panicked".to_owned())??;
+    env.doctors_ok(&d)?;
+    let b = LocalTicketBackend::new(
+        d.join("work-items"),
+        Arc::new(ticket_store_local::SystemClock),
+    );
+    let t = b
+        .show(&TicketIdOrSlug::new(q).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    let mut missing = Vec::new();
+    for w in 0..4 {
+        for n in 1..=10 {
+            let body = format!("writer {w} comment {n}");
+            if t.events.iter().filter(|e| e.body.as_str() == body).count() != 1 {
+                missing.push(body);
+            }
+        }
+    }
+    for n in 1..=10 {
+        let body = format!("library comment {n}");
+        if t.events.iter().filter(|e| e.body.as_str() == body).count() != 1 {
+            missing.push(body);
+        }
+    }
+    if !missing.is_empty() || t.events.len() != 51 {
+        return Err(format!(
+            "{} events, expected 51; lost or doubled: {missing:?}",
+            t.events.len()
+        ));
+    }
+    Ok(())
+}
+
+fn spawn_sh(dir: &Path, script: &str) -> Result<std::process::Child, String> {
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .env("WORK_ITEMS_DIR", "work-items")
+        .env("TICKETS_LOCK_TIMEOUT", "60")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start a writer: {e}"))
+}
+
+fn corpus(env: &Env) -> Option<PathBuf> {
+    let dir = env.repo.join("../shared/corpus/yoi-749b3f3a/work-items");
+    dir.is_dir().then_some(dir)
+}
+
+fn copy_corpus(env: &Env) -> Result<tempfile::TempDir, String> {
+    let src = corpus(env).ok_or("the corpus vanished")?;
+    let dir = scratch()?;
+    let status = Command::new("cp")
+        .arg("-R")
+        .arg(&src)
+        .arg(dir.path().join("work-items"))
+        .status()
+        .map_err(|e| e.to_string())?;
+    let writable = Command::new("chmod")
+        .args(["-R", "u+w"])
+        .arg(dir.path())
+        .status()
+        .map_err(|e| e.to_string())?;
+    if status.success() && writable.success() {
+        Ok(dir)
+    } else {
+        Err("cannot copy the corpus".into())
+    }
+}
+
+fn corpus_reads(env: &Env, _src: &Path) -> Result<(), String> {
+    let dir = copy_corpus(env)?;
+    let d = dir.path();
+    env.doctors_ok(d)?;
+    let (_, a) = env.output(Writer::Shell, d, &["list", "--status", "all"])?;
+    let (_, b) = env.output(Writer::Cli, d, &["list", "--status", "all"])?;
+    if a != b {
+        return Err(format!(
+            "list differs:\n{}",
+            line_diff("tickets.sh", &a, "ticket", &b)
+        ));
+    }
+    for line in a.lines().skip(1) {
+        let id = line.split('\t').nth(1).ok_or("a list row without an id")?;
+        let (_, x) = env.output(Writer::Shell, d, &["show", id])?;
+        let (_, y) = env.output(Writer::Cli, d, &["show", id])?;
+        if x != y {
+            return Err(format!(
+                "show {id} differs:\n{}",
+                line_diff("tickets.sh", &x, "ticket", &y)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn corpus_writes(env: &Env, writer: Writer) -> Result<(), String> {
+    let dir = copy_corpus(env)?;
+    let d = dir.path();
+    let ops = [
+        Op::Event {
+            q: "yoi-local-ticket-backend-migration",
+            role: "comment",
+            author: "yoi ticket",
+            body: HOSTILE,
+        },
+        Op::Review {
+            q: "yoi-local-ticket-backend-migration",
+            approve: false,
+            author: "reviewer",
+            body: "More.\n",
+        },
+        Op::Status {
+            q: "yoi-local-ticket-backend-migration",
+            to: "pending",
+        },
+        Op::CloseText {
+            q: "yoi-local-ticket-backend-migration",
+            text: "Closed by compat.",
+        },
+        Op::Status {
+            q: "yoi-local-ticket-backend-migration",
+            to: "open",
+        },
+    ];
+    for (n, op) in ops.iter().enumerate() {
+        env.apply(writer, d, op, &now_at(n))?;
+        env.doctors_ok(d)
+            .map_err(|e| format!("after {op:?}: {e}"))?;
+    }
+    let (_, a) = env.output(
+        Writer::Shell,
+        d,
+        &["show", "yoi-local-ticket-backend-migration"],
+    )?;
+    let (_, b) = env.output(
+        Writer::Cli,
+        d,
+        &["show", "yoi-local-ticket-backend-migration"],
+    )?;
+    if a != b {
+        return Err(format!(
+            "show differs:\n{}",
+            line_diff("tickets.sh", &a, "ticket", &b)
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quoted_title_gives_a_readable_diff() {
+        let a = BTreeMap::from([(
+            "open/x/item.md".to_owned(),
+            b"---\ntitle: A: b\n---\n".to_vec(),
+        )]);
+        let b = BTreeMap::from([(
+            "open/x/item.md".to_owned(),
+            b"---\ntitle: \"A: b\"\n---\n".to_vec(),
+        )]);
+        let diff = tree_diff("Shell", &a, "Cli", &b).expect("they differ");
+        assert!(diff.contains("differs: open/x/item.md"), "{diff}");
+        assert!(
+            diff.contains(
+                "line 2:\n    - Shell: \"title: A: b\"\n    + Cli: \"title: \\\"A: b\\\"\""
+            ),
+            "{diff}"
+        );
+    }
+}
