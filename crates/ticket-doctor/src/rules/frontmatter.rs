@@ -77,7 +77,7 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Times {
             path,
             Some(1),
             format!(
-                "item.md has CRLF line endings; tickets.sh reads no frontmatter from it: {}",
+                "item.md has CRLF line endings; the replaced tickets.sh reads no frontmatter from it: {}",
                 at(path, 1)
             ),
         );
@@ -96,7 +96,7 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Times {
                 path,
                 Some(e.line),
                 format!(
-                    "tickets.sh reads '{key}' differently ({how}): {}",
+                    "the replaced tickets.sh reads '{key}' differently ({how}): {}",
                     at(path, e.line)
                 ),
             );

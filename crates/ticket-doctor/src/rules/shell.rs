@@ -1,9 +1,10 @@
 //! The seven checks of `tickets.sh doctor`, message for message and in its order.
 //!
-//! Fields are read the way the shell's `field_value` reads them (awk over bytes): only when line 1
-//! is exactly `---`; up to the next line that is exactly `---` or, without one, to the end of the
-//! file; the first line starting with `key:`; the rest with leading whitespace removed (a trailing
-//! `\r` stays). So a CRLF item.md has no fields for the shell, and neither does it here.
+//! Fields are read the way our `tickets.sh` reads them (awk over bytes, a trailing `\r` dropped
+//! from every line): only when line 1 is `---`; up to the next line that is `---` or, without one,
+//! to the end of the file; the first line starting with `key:`; the rest with leading whitespace
+//! removed, and unquoted when wholly quoted (docs/format.md). The replaced tool kept the `\r` and
+//! the quotes; what it would misread is a warning of the frontmatter rules, not an error here.
 
 use std::path::{Path, PathBuf};
 
@@ -17,13 +18,16 @@ use crate::scan::{TicketDir, Tree};
 struct ShellFields<'a> {
     opener: bool,
     /// First value per required key (in [`REQUIRED_KEYS`] order); empty when absent.
-    values: [&'a [u8]; REQUIRED_KEYS.len()],
+    values: [std::borrow::Cow<'a, [u8]>; REQUIRED_KEYS.len()],
 }
 
 fn read_fields(bytes: &[u8]) -> ShellFields<'_> {
-    let mut lines = bytes.split(|&b| b == b'\n');
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     let opener = lines.next() == Some(b"---".as_slice());
-    let mut values: [&[u8]; REQUIRED_KEYS.len()] = [&[]; REQUIRED_KEYS.len()];
+    let mut values: [std::borrow::Cow<'_, [u8]>; REQUIRED_KEYS.len()] =
+        std::array::from_fn(|_| std::borrow::Cow::Borrowed(&[][..]));
     let mut found = [false; REQUIRED_KEYS.len()];
     if opener {
         for line in lines {
@@ -39,7 +43,7 @@ fn read_fields(bytes: &[u8]) -> ShellFields<'_> {
                 && !found[k]
             {
                 found[k] = true;
-                values[k] = trim_space_start(&line[colon + 1..]);
+                values[k] = unquote(trim_space_start(&line[colon + 1..]));
             }
         }
     }
@@ -52,6 +56,19 @@ fn trim_space_start(mut bytes: &[u8]) -> &[u8] {
         bytes = rest;
     }
     bytes
+}
+
+/// A wholly quoted value, decoded as docs/format.md says; anything else as it is.
+fn unquote(value: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let quoted =
+        value.len() >= 2 && matches!(value[0], b'"' | b'\'') && value.last() == Some(&value[0]);
+    match std::str::from_utf8(value) {
+        Ok(text) if quoted => match ticket_store_local::format::scalar::decode_scalar(text) {
+            Ok(decoded) => std::borrow::Cow::Owned(decoded.into_bytes()),
+            Err(_) => std::borrow::Cow::Borrowed(value),
+        },
+        _ => std::borrow::Cow::Borrowed(value),
+    }
 }
 
 fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -125,7 +142,7 @@ fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen
             format!("item.md missing frontmatter opener: {item}"),
         );
     }
-    for (key, value) in REQUIRED_KEYS.iter().zip(fields.values) {
+    for (key, value) in REQUIRED_KEYS.iter().zip(&fields.values) {
         if value.is_empty() {
             sink.push(
                 Code::MissingRequiredField,
@@ -135,7 +152,8 @@ fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen
             );
         }
     }
-    let [id, slug, _, status, ..] = fields.values;
+    let [id, slug, _, status, ..] = &fields.values;
+    let (id, slug, status): (&[u8], &[u8], &[u8]) = (id, slug, status);
     if !id.is_empty() {
         ids.push((cut_f1(id), item_path.clone()));
         if t.name.as_encoded_bytes() != id {

@@ -131,39 +131,37 @@ fn paths_are_the_root_joined_like_the_shells() {
 }
 
 #[test]
-fn crlf_items_have_no_fields_for_the_shell() {
+fn crlf_items_read_like_our_tickets_sh() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = fixture(tmp.path());
     let item = root.join(OPEN).join("item.md");
     let text = fs::read_to_string(&item).expect("read");
     fs::write(&item, text.replace('\n', "\r\n")).expect("write");
-    let lines = shell_lines(&check(&root));
-    let r = root.display();
-    assert_eq!(lines.len(), 13, "{lines:#?}");
-    assert_eq!(
-        lines[0],
-        format!("item.md missing frontmatter opener: {r}/{OPEN}/item.md")
-    );
-    assert_eq!(
-        lines[12],
-        format!("status mismatch: {r}/{OPEN}/item.md has '' under 'open'")
+    let report = check(&root);
+    assert!(shell_lines(&report).is_empty(), "{:#?}", report.diagnostics);
+    assert!(report.ok());
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == "shell-misread"),
+        "the replaced tool would misread it"
     );
 }
 
 #[test]
-fn a_crlf_status_line_keeps_its_cr_like_the_shell() {
+fn quoted_values_are_unquoted_like_our_tickets_sh() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = fixture(tmp.path());
     let item = root.join(OPEN).join("item.md");
     let text = fs::read_to_string(&item).expect("read");
-    fs::write(&item, text.replace("status: open\n", "status: open\r\n")).expect("write");
+    let edited = text
+        .replace("status: open\n", "status: \"open\"\n")
+        .replace("kind: task", "kind: ''");
+    fs::write(&item, edited).expect("write");
     let report = check(&root);
     assert_eq!(
         shell_lines(&report),
         [format!(
-            "status mismatch: {}/{OPEN}/item.md has 'open\r' under 'open'",
+            "missing required field 'kind': {}/{OPEN}/item.md",
             root.display()
         )]
     );
-    assert!(report.diagnostics.iter().any(|d| d.code == "shell-misread"));
 }

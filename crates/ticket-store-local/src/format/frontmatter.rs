@@ -151,11 +151,10 @@ impl Entry {
             .collect()
     }
 
-    /// Whether `tickets.sh` (which reads one `key: value` line, raw) would see another value.
+    /// Whether the replaced `tickets.sh` (which read one `key: value` line, raw) would see
+    /// another value: a block list, or a quoted value. (CRLF is a property of the whole file.)
     pub fn shell_misreads(&self) -> bool {
-        !self.continuation.is_empty()
-            || self.raw.starts_with(['"', '\''])
-            || self.raw.ends_with('\r')
+        (self.raw.is_empty() && !self.continuation.is_empty()) || self.raw.starts_with(['"', '\''])
     }
 }
 
