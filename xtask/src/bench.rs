@@ -85,14 +85,14 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-pub fn run(repo: &Path, n: usize) -> Result<(), String> {
+pub fn run(repo: &Path, ticket_bin: &Path, n: usize) -> Result<(), String> {
     let shell = Tool {
         name: "tickets.sh",
         argv: vec!["sh".into(), repo.join("tickets.sh").display().to_string()],
     };
     let ticket = Tool {
         name: "ticket",
-        argv: vec![repo.join("target/release/ticket").display().to_string()],
+        argv: vec![ticket_bin.display().to_string()],
     };
     let reference = repo.join("tests/tickets_sh/reference.sh");
     let corpus = repo.join("../shared/corpus/yoi-749b3f3a/work-items");

@@ -170,6 +170,22 @@ fn now_at(step: usize) -> String {
 }
 
 impl Env {
+    /// A tool's command, run in `dir` on the root `work-items`, standard input closed.
+    fn command(&self, writer: Writer, dir: &Path) -> Command {
+        let mut cmd = match writer {
+            Writer::Shell => {
+                let mut c = Command::new("sh");
+                c.arg(self.repo.join("tickets.sh"));
+                c
+            }
+            Writer::Cli | Writer::Library => Command::new(&self.ticket_bin),
+        };
+        cmd.current_dir(dir)
+            .env("WORK_ITEMS_DIR", "work-items")
+            .stdin(Stdio::null());
+        cmd
+    }
+
     /// Performs `op` on the root `<dir>/work-items` as `writer`, at `now`.
     pub fn apply(&self, writer: Writer, dir: &Path, op: &Op, now: &str) -> Result<(), String> {
         match writer {
@@ -177,21 +193,11 @@ impl Env {
             Writer::Shell | Writer::Cli => {
                 let body_file = dir.join("body.tmp");
                 let args = args_of(op, &body_file)?;
-                let mut cmd = match writer {
-                    Writer::Shell => {
-                        let mut c = Command::new("sh");
-                        c.arg(self.repo.join("tickets.sh"));
-                        c
-                    }
-                    _ => Command::new(&self.ticket_bin),
-                };
-                let out = cmd
+                let out = self
+                    .command(writer, dir)
                     .args(&args)
-                    .current_dir(dir)
                     .env("TICKETS_NOW", now)
                     .env("USER", "compat")
-                    .env("WORK_ITEMS_DIR", "work-items")
-                    .stdin(Stdio::null())
                     .output()
                     .map_err(|e| format!("cannot run {writer:?}: {e}"))?;
                 let _ = fs::remove_file(&body_file);
@@ -214,19 +220,9 @@ impl Env {
         dir: &Path,
         args: &[&str],
     ) -> Result<(bool, String), String> {
-        let mut cmd = match writer {
-            Writer::Shell => {
-                let mut c = Command::new("sh");
-                c.arg(self.repo.join("tickets.sh"));
-                c
-            }
-            _ => Command::new(&self.ticket_bin),
-        };
-        let out = cmd
+        let out = self
+            .command(writer, dir)
             .args(args)
-            .current_dir(dir)
-            .env("WORK_ITEMS_DIR", "work-items")
-            .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("cannot run {writer:?}: {e}"))?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned()

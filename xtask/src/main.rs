@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         )
         .and_then(|()| {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
-            bench::run(&root, n)
+            bench::run(&root, &target_dir(&root).join("release/ticket"), n)
         }),
         _ => {
             eprintln!("usage: cargo xtask <ci|tidy|compat|bench [N]|shell-tests>");
@@ -46,6 +46,14 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask sits inside the workspace root")
         .to_path_buf()
+}
+
+/// Where cargo puts binaries: `$CARGO_TARGET_DIR` when set, else `<root>/target`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
 }
 
 fn ci(root: &Path) -> Result<(), String> {
@@ -72,7 +80,7 @@ fn ci(root: &Path) -> Result<(), String> {
     tidy::check(root)?;
     compat_cmd(root)?;
     println!("== ticket doctor (work-items/)");
-    let ticket = root.join("target/debug/ticket");
+    let ticket = target_dir(root).join("debug/ticket");
     let status = Command::new(&ticket)
         .args(["--root", "work-items", "doctor"])
         .current_dir(root)
@@ -101,7 +109,7 @@ fn compat_cmd(root: &Path) -> Result<(), String> {
     println!("== compat: tickets.sh, ticket and the library on one format");
     let env = compat::Env {
         repo: root.to_path_buf(),
-        ticket_bin: root.join("target/debug/ticket"),
+        ticket_bin: target_dir(root).join("debug/ticket"),
     };
     let outcomes = compat::run(&env);
     let mut failed = 0;
