@@ -88,9 +88,8 @@ impl LocalTicketBackend {
         {
             return Ok(one.clone());
         }
-        let named_like = |name: &str| {
-            name == q || name.ends_with(&format!("-{q}")) || name.contains(&format!("-{q}-"))
-        };
+        let (suffix, infix) = (format!("-{q}"), format!("-{q}-"));
+        let named_like = |name: &str| name == q || name.ends_with(&suffix) || name.contains(&infix);
         let mut found = self.matching(q, named_like)?;
         if found.is_empty() {
             found = self.matching(q, |_| true)?;
@@ -113,11 +112,7 @@ impl LocalTicketBackend {
     ) -> Result<Vec<Located>, BackendError> {
         let mut found = Vec::new();
         for status_dir in STATUS_DIRS {
-            for dir in self.ticket_dirs(status_dir)? {
-                let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if !name_filter(name) {
-                    continue;
-                }
+            for dir in self.ticket_dirs_named(status_dir, &name_filter)? {
                 if let Ok(fm) = read_head(&dir.join("item.md"))
                     && (fm.raw_value("id") == q || fm.raw_value("slug") == q)
                 {
@@ -130,6 +125,16 @@ impl LocalTicketBackend {
 
     /// Ticket directories under one status directory, in byte order of their names.
     pub fn ticket_dirs(&self, status_dir: &str) -> Result<Vec<PathBuf>, BackendError> {
+        self.ticket_dirs_named(status_dir, |_| true)
+    }
+
+    /// Ticket directories whose name passes `keep`, sorted; names are filtered before any
+    /// `stat`, so a lookup by slug on a large root costs one directory read per status.
+    fn ticket_dirs_named(
+        &self,
+        status_dir: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Vec<PathBuf>, BackendError> {
         let dir = self.root.join(status_dir);
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -138,7 +143,12 @@ impl LocalTicketBackend {
         };
         let mut dirs: Vec<PathBuf> = entries
             .filter_map(Result::ok)
-            .filter(|e| e.path().is_dir())
+            .filter(|e| e.file_name().to_str().is_some_and(&keep))
+            .filter(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => true,
+                Ok(t) if t.is_symlink() => e.path().is_dir(),
+                _ => false,
+            })
             .map(|e| e.path())
             .collect();
         dirs.sort();
