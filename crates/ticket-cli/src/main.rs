@@ -39,7 +39,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if json_requested {
-                report(&CliError::Usage(e.kind().to_string()), true);
+                let rendered = e.render().to_string();
+                let first = rendered.lines().next().unwrap_or_default();
+                let message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+                report(&CliError::Usage(message), true);
             } else {
                 let _ = e.print();
             }
