@@ -62,7 +62,10 @@ impl Clock for FixedClock {
 pub enum BackendError {
     #[snafu(display("work item not found: {query}"))]
     NotFound { query: String },
-    #[snafu(display("ambiguous work item: {query} (matches {}); use the full id", matches.join(", ")))]
+    #[snafu(display(
+        "ambiguous work item: {query} (matches {}); use the full id",
+        bounded(matches)
+    ))]
     Ambiguous { query: String, matches: Vec<String> },
     #[snafu(display(
         "{what} is locked by another writer (waited {waited_ms} ms); try again, or raise the lock timeout"
@@ -85,6 +88,15 @@ pub enum BackendError {
     },
     #[snafu(display("{location}: {message}"))]
     Storage { location: String, message: String },
+}
+
+/// At most five items, then a count: error messages stay bounded whatever the input.
+fn bounded(items: &[String]) -> String {
+    let mut shown = items.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > 5 {
+        shown.push_str(&format!(" and {} more", items.len() - 5));
+    }
+    shown
 }
 
 impl From<IdError> for BackendError {
@@ -227,4 +239,24 @@ pub fn new_ticket_id(
         return Ok(TicketId::new(format!("{id}-{suffix}"))?);
     }
     Ok(TicketId::new(id)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ambiguity_messages_are_bounded() {
+        let matches: Vec<String> = (0..1000).map(|n| format!("ticket-{n}")).collect();
+        let e = BackendError::Ambiguous {
+            query: "x".into(),
+            matches,
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("ticket-4, and 995 more") || text.contains("ticket-4 and 995 more"),
+            "{text}"
+        );
+        assert!(text.len() < 200);
+    }
 }
