@@ -319,10 +319,18 @@ append_event() {
     commit "$ae_tmp" "$ae_thread"
 }
 
-# Writes the event body to $tmpd/body.$$: --file, else stdin when it is not a terminal, else a
-# placeholder.
+# Writes the event body to a private directory under <root>/.tmp/: --file, else stdin when it is
+# not a terminal, else a placeholder. Called before the lock is taken, so that a slow producer on
+# stdin never holds other writers up; the private directory keeps a concurrent writer's cleanup
+# from removing .tmp/ under us.
 read_body() {
-    body=$tmpd/body.$$
+    tmpd=$root/.tmp
+    rb_try=0
+    until mkdir -p -- "$tmpd/in.$$" 2>/dev/null; do
+        rb_try=$((rb_try + 1))
+        [ "$rb_try" -lt 5 ] || die "cannot create $tmpd/; check the permissions of $root"
+    done
+    body=$tmpd/in.$$/body
     if [ -n "$1" ]; then
         cat -- "$1" >"$body"
     elif [ ! -t 0 ]; then
@@ -444,6 +452,8 @@ cmd_create() {
         esac
     done
     [ -n "$have_title" ] && [ -n "$title" ] || die "create requires --title"
+    [ -n "$kind" ] || die "--kind must not be empty"
+    [ -n "$priority" ] || die "--priority must not be empty"
     slug=$(slugify "${slug:-$title}")
     e_title=$(encode_scalar "$title")
     e_kind=$(encode_scalar "$kind")
@@ -457,7 +467,9 @@ cmd_create() {
     lock_root
     init_now
     id=$stamp-$slug
-    if [ -e "$root/open/$id" ]; then id=$id-$$; fi
+    if [ -e "$root/open/$id" ] || [ -e "$root/pending/$id" ] || [ -e "$root/closed/$id" ]; then
+        id=$id-$$
+    fi
     [ ! -e "$root/open/$id" ] || die "target already exists: $root/open/$id"
     mkdir -p -- "$root/open" "$root/pending" "$root/closed"
     new=$tmpd/new.$$
@@ -497,10 +509,10 @@ cmd_comment() {
         *) heading=$role ;;
     esac
     [ -d "$root" ] || die "work item not found: $q"
+    read_body "$file"
     lock_root
     locate "$q"
     init_now
-    read_body "$file"
     append_event "$dir" "$role" "$author" "$heading" "" "$body"
     set_fields "$dir/item.md" updated_at "$now"
 }
@@ -524,10 +536,10 @@ cmd_review() {
     if [ -n "$file" ]; then need_file "$file"; fi
     if [ "$verdict" = approve ]; then heading='Review: approve'; else heading='Review: request changes'; fi
     [ -d "$root" ] || die "work item not found: $q"
+    read_body "$file"
     lock_root
     locate "$q"
     init_now
-    read_body "$file"
     append_event "$dir" review "$author" "$heading" "$verdict" "$body"
     set_fields "$dir/item.md" updated_at "$now"
 }

@@ -325,9 +325,11 @@ test_create_details() {
     expect_eq "quoted title 2" 'title: " \"lead\" \\ back"' "$(sed -n 4p "work-items/open/$id/item.md")"
     ok list
     expect_eq "list unquotes" "open	$id	lead-back	 \"lead\" \\ back	task	P2	$TICKETS_NOW" "$(printf '%s\n' "$out" | grep lead-back)"
-    new_ticket "kinds" --kind "" --priority "null"
-    expect_eq kind 'kind: ""' "$(grep '^kind:' "work-items/open/$id/item.md")"
+    new_ticket "kinds" --kind " spaced" --priority "null"
+    expect_eq kind 'kind: " spaced"' "$(grep '^kind:' "work-items/open/$id/item.md")"
     expect_eq priority 'priority: null' "$(grep '^priority:' "work-items/open/$id/item.md")"
+    fails "--kind must not be empty" create --title "No kind" --kind ""
+    fails "--priority must not be empty" create --title "No priority" --priority ""
     # A root that does not exist yet is created (relative to WORK_ITEMS_DIR).
     WORK_ITEMS_DIR=deep/root ok create --title "Deep"
     [ -f "deep/root/open/$out/item.md" ]
@@ -731,6 +733,14 @@ test_lock_timeout() {
     while flock -n work-items/.lock true; do sleep 0.05; done
     TICKETS_LOCK_TIMEOUT=5 ok comment locked </dev/null
     wait "$holder"
+    # A slow producer on stdin holds no lock: the body is read before the lock is taken.
+    (sleep 2; echo slow body) | t comment locked --author slow &
+    slow=$!
+    sleep 0.5
+    TICKETS_LOCK_TIMEOUT=1 ok comment locked --author quick </dev/null
+    wait "$slow"
+    grep -q '^slow body$' "work-items/open/$id/thread.md"
+    expect_eq "quick before slow" "quick slow" "$(grep -o 'author: [a-z]*' "work-items/open/$id/thread.md" | sed -n '3,4s/author: //p' | tr '\n' ' ' | sed 's/ $//')"
 }
 
 test_concurrency() {
