@@ -154,6 +154,25 @@ pub fn script() -> Vec<Op> {
             q: "second",
             text: "",
         },
+        Op::Create {
+            title: " \"Odd\": a title with 'quotes', a\ttab and 永続化",
+            slug: Some("odd"),
+            kind: "bug fix",
+            priority: "P0",
+            labels: "a-b, c.d",
+        },
+        Op::Event {
+            q: "odd",
+            role: "review",
+            author: "a reviewer at: noon",
+            body: "A review with no verdict, as one real thread has.\n",
+        },
+        Op::Event {
+            q: "odd",
+            role: "close",
+            author: "x",
+            body: "A comment whose role is `close`.\n",
+        },
     ]
 }
 

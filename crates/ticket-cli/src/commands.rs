@@ -55,7 +55,7 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
             new.priority = priority;
             new.labels = Label::parse_list(label.as_deref().unwrap_or(""))?;
             let t = backend.create(new)?;
-            let path = backend.locate(&TicketIdOrSlug::from(&t.id))?.dir;
+            let path = backend.path_of(&t);
             if out.json {
                 out.json(&json::Created {
                     id: t.id.as_str(),
@@ -156,7 +156,7 @@ fn mutated(
     if !out.json {
         return Ok(());
     }
-    let path = backend.locate(&TicketIdOrSlug::from(&t.id))?.dir;
+    let path = backend.path_of(t);
     out.json(&json::Show::new(t, path.display().to_string()))
 }
 

@@ -11,6 +11,8 @@ use ticket_domain::BackendError;
 #[derive(Debug)]
 pub enum CliError {
     Usage(String),
+    /// An environment variable holds a value that cannot be used.
+    Env(String),
     Backend(BackendError),
     NoRoot {
         looked: Vec<PathBuf>,
@@ -46,6 +48,7 @@ impl CliError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Usage(_) => "usage",
+            Self::Env(_) => "env",
             Self::Backend(e) => match e {
                 BackendError::NotFound { .. } => "not_found",
                 BackendError::Ambiguous { .. } => "ambiguous",
@@ -66,7 +69,7 @@ impl CliError {
     /// The `error:` line, worded as `tickets.sh` words it where it has the same error.
     pub fn message(&self) -> String {
         match self {
-            Self::Usage(m) => m.clone(),
+            Self::Usage(m) | Self::Env(m) => m.clone(),
             Self::Backend(BackendError::Ambiguous { query, .. }) => {
                 format!("ambiguous work item: {query}")
             }

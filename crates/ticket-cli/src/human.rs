@@ -19,7 +19,7 @@ pub fn show(path: &str, raw: &RawTicket) -> Vec<u8> {
     let field = |key: &str| {
         raw.fields
             .as_ref()
-            .map(|f| f.raw_value(key))
+            .map(|f| f.value(key))
             .unwrap_or_default()
     };
     let mut out = format!(

@@ -89,7 +89,22 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let creating = matches!(cli.command, Command::Create { .. });
     let env_root = std::env::var_os("WORK_ITEMS_DIR").map(PathBuf::from);
     let root = root::resolve(cli.root.clone(), env_root, &cwd, creating)?;
-    let backend = LocalTicketBackend::new(root, clock()?).with_lock_timeout(lock_timeout()?);
+    // Readers need neither the clock nor the lock: their settings are checked only by writers,
+    // as tickets.sh checks them.
+    let writes = matches!(
+        cli.command,
+        Command::Create { .. }
+            | Command::Comment { .. }
+            | Command::Review { .. }
+            | Command::Status { .. }
+            | Command::Close { .. }
+            | Command::Doctor { fix: true }
+    );
+    let backend = if writes {
+        LocalTicketBackend::new(root, clock()?).with_lock_timeout(lock_timeout()?)
+    } else {
+        LocalTicketBackend::new(root, Arc::new(SystemClock))
+    };
     let mut out = Out { json: cli.json };
     commands::run(cli.command, &backend, &mut out)
 }
@@ -100,7 +115,7 @@ fn clock() -> Result<Arc<dyn Clock>, CliError> {
         Ok(now) if !now.is_empty() => {
             let at: Timestamp = now
                 .parse()
-                .map_err(|e| CliError::Usage(format!("TICKETS_NOW: {e}")))?;
+                .map_err(|e| CliError::Env(format!("TICKETS_NOW: {e}")))?;
             Ok(Arc::new(FixedClock::new(
                 at,
                 std::process::id().to_string(),
@@ -119,7 +134,7 @@ fn lock_timeout() -> Result<Duration, CliError> {
             .filter(|v| v.is_finite() && *v >= 0.0)
             .map(Duration::from_secs_f64)
             .ok_or_else(|| {
-                CliError::Usage(format!(
+                CliError::Env(format!(
                     "TICKETS_LOCK_TIMEOUT: `{s}` is not a number of seconds"
                 ))
             }),

@@ -138,9 +138,9 @@ impl From<String> for MarkdownText {
     }
 }
 
-/// Checks an author name: any text (spaces included) without control characters or `-->`.
+/// Checks an author name: any non-empty text (spaces included) without control characters or `-->`.
 pub fn check_author(author: &str) -> Result<(), BackendError> {
-    if author.chars().any(char::is_control) || author.contains("-->") {
+    if author.is_empty() || author.chars().any(char::is_control) || author.contains("-->") {
         return Err(BackendError::Invalid {
             what: "author".into(),
             reason: format!(

@@ -5,7 +5,7 @@ use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author
 use crate::ids::{Slug, TicketId, slugify};
 use crate::port::{BackendError, NewReview, NewTicket, Resolution};
 use crate::status::TicketStatus;
-use crate::ticket::{MarkdownText, Ticket, TicketSummary, check_line};
+use crate::ticket::{MarkdownText, Ticket, TicketSummary};
 use crate::timestamp::Timestamp;
 use crate::transition::plan_close;
 
@@ -17,21 +17,22 @@ pub const CREATE_EVENT_BODY: &str = "Created by tickets.sh create.";
 pub const NEW_TICKET_BODY: &str =
     "\n## Background\n\nCreated by tickets.sh.\n\n## Acceptance criteria\n\n- TBD\n";
 
-/// Checks a new ticket and gives the slug it will have.
+/// Checks a new ticket and gives the slug it will have. Any non-empty title, kind and priority is
+/// accepted (values with control characters are written quoted, docs/format.md).
 pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
-    if new.title.trim().is_empty() {
-        return Err(BackendError::Invalid {
-            what: "title".into(),
-            reason: "create requires --title: give a non-empty title".into(),
-        });
-    }
-    check_line("title", &new.title)?;
-    for (what, value) in [("kind", &new.kind), ("priority", &new.priority)] {
-        check_line(what, value)?;
-        if value.trim().is_empty() || value.trim() != value {
+    for (what, value, hint) in [
+        (
+            "title",
+            &new.title,
+            "create requires --title: give a non-empty title",
+        ),
+        ("kind", &new.kind, "--kind must not be empty"),
+        ("priority", &new.priority, "--priority must not be empty"),
+    ] {
+        if value.is_empty() {
             return Err(BackendError::Invalid {
                 what: what.into(),
-                reason: format!("{what} must be a non-empty word, got {value:?}"),
+                reason: hint.into(),
             });
         }
     }
@@ -90,9 +91,8 @@ pub fn event_to_append(new: NewEvent, at: Timestamp) -> Result<TicketEvent, Back
     for r in &new.refs {
         check_ref(r)?;
     }
-    let verdict = ReviewVerdict::None;
     Ok(TicketEvent {
-        heading: Some(new.kind.heading(&verdict)),
+        heading: Some(comment_heading(&new.kind)),
         kind: new.kind,
         author: new.author,
         at,
@@ -100,6 +100,18 @@ pub fn event_to_append(new: NewEvent, at: Timestamp) -> Result<TicketEvent, Back
         body: new.body,
         refs: new.refs,
     })
+}
+
+/// The heading `comment --role` gives: the four comment roles have their own, any other role is
+/// its own heading (so `--role review` is headed `review`, as `tickets.sh` writes it).
+pub fn comment_heading(kind: &EventKind) -> String {
+    match kind {
+        EventKind::Comment
+        | EventKind::Plan
+        | EventKind::Decision
+        | EventKind::ImplementationReport => kind.heading(&ReviewVerdict::None),
+        other => other.as_str().to_owned(),
+    }
 }
 
 /// The event `review` appends: only approve and request_changes are verdicts one can give.

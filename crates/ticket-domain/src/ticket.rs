@@ -68,18 +68,6 @@ impl Label {
     }
 }
 
-/// Checks a one-line text field (title, kind, priority, assignee): no line breaks or control
-/// characters other than tab.
-pub fn check_line(what: &str, value: &str) -> Result<(), BackendError> {
-    if value.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(BackendError::Invalid {
-            what: what.into(),
-            reason: format!("{what} must be one line without control characters: {value:?}"),
-        });
-    }
-    Ok(())
-}
-
 /// Everything a ticket's frontmatter says: what `list` returns, read without the thread.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TicketSummary {

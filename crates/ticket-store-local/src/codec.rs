@@ -39,13 +39,6 @@ fn required<'a>(fm: &'a Frontmatter, key: &str) -> Result<&'a Entry, FieldError>
     })
 }
 
-fn scalar(entry: &Entry) -> Result<String, FieldError> {
-    entry.scalar().map_err(|message| FieldError {
-        line: entry.line,
-        message: format!("{}: {message}", entry.key),
-    })
-}
-
 fn parsed<T, E: std::fmt::Display>(entry: &Entry, r: Result<T, E>) -> Result<T, FieldError> {
     r.map_err(|e| FieldError {
         line: entry.line,
@@ -59,7 +52,7 @@ fn optional(fm: &Frontmatter, key: &str) -> Result<Option<String>, FieldError> {
         Some(e) if matches!(e.raw.as_str(), "" | "null" | "~") && e.continuation.is_empty() => {
             Ok(None)
         }
-        Some(e) => scalar(e).map(Some),
+        Some(e) => Ok(Some(e.text())),
     }
 }
 
@@ -73,16 +66,17 @@ fn list(fm: &Frontmatter, key: &str) -> Result<Vec<String>, FieldError> {
     }
 }
 
-/// Reads a ticket's frontmatter into a summary.
+/// Reads a ticket's frontmatter into a summary. Values whose quotes do not decode are taken as
+/// their raw text, as `tickets.sh` takes them (the doctor reports them; `list` keeps the ticket).
 pub fn summary(fm: &Frontmatter) -> Result<TicketSummary, FieldError> {
-    let text = |key| required(fm, key).and_then(scalar);
+    let text = |key| required(fm, key).map(Entry::text);
     let id_entry = required(fm, "id")?;
-    let id = parsed(id_entry, TicketId::new(scalar(id_entry)?))?;
+    let id = parsed(id_entry, TicketId::new(id_entry.text()))?;
     let slug_entry = required(fm, "slug")?;
-    let slug = parsed(slug_entry, Slug::new(scalar(slug_entry)?))?;
+    let slug = parsed(slug_entry, Slug::new(slug_entry.text()))?;
     let time = |key| -> Result<Timestamp, FieldError> {
         let entry = required(fm, key)?;
-        parsed(entry, scalar(entry)?.parse::<Timestamp>())
+        parsed(entry, entry.text().parse::<Timestamp>())
     };
     let labels_line = fm.entry("labels").map_or(fm.closing_line, |e| e.line);
     let labels = list(fm, "labels")?
@@ -99,8 +93,8 @@ pub fn summary(fm: &Frontmatter) -> Result<TicketSummary, FieldError> {
         slug,
         title: text("title")?,
         status: TicketStatus::parse(&text("status")?),
-        kind: optional(fm, "kind")?.unwrap_or_default(),
-        priority: optional(fm, "priority")?.unwrap_or_default(),
+        kind: fm.value("kind"),
+        priority: fm.value("priority"),
         labels,
         created_at: time("created_at")?,
         updated_at: time("updated_at")?,
@@ -126,7 +120,7 @@ fn meta(fm: &Frontmatter) -> Result<WorkMeta, FieldError> {
             .unwrap_or_default(),
         needs_preflight: match fm.entry("needs_preflight") {
             None => false,
-            Some(e) => match scalar(e)?.as_str() {
+            Some(e) => match e.text().as_str() {
                 "true" | "yes" => true,
                 "false" | "no" | "" | "null" => false,
                 other => {

@@ -140,8 +140,28 @@ pub fn move_dir(from: &Path, to: &Path) -> Result<(), BackendError> {
     sync_parent(from)
 }
 
+/// A file's bytes, or `None` when it does not exist.
+pub fn read_bytes_optional(path: &Path) -> Result<Option<Vec<u8>>, BackendError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(storage(path, e)),
+    }
+}
+
+/// A UTF-8 file's text, or `None` when it does not exist.
+pub fn read_string_optional(path: &Path) -> Result<Option<String>, BackendError> {
+    read_bytes_optional(path)?
+        .map(|bytes| utf8(path, bytes))
+        .transpose()
+}
+
 pub fn read_to_string(path: &Path) -> Result<String, BackendError> {
     let bytes = fs::read(path).map_err(|e| storage(path, e))?;
+    utf8(path, bytes)
+}
+
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, BackendError> {
     String::from_utf8(bytes).map_err(|e| BackendError::Corrupt {
         ticket: String::new(),
         location: path.display().to_string(),

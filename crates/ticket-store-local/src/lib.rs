@@ -10,6 +10,8 @@ pub mod clock;
 pub mod codec;
 pub mod format;
 pub mod fsio;
+mod lookup;
+mod read;
 
 pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket, STATUS_DIRS};
 pub use clock::SystemClock;

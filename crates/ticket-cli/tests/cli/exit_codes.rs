@@ -76,6 +76,52 @@ fn each_error_has_its_code_and_line() {
 }
 
 #[test]
+fn environment_errors_exit_1_and_only_writers_check_them() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    ticket(d)
+        .args(["create", "--title", "Env"])
+        .assert()
+        .success();
+    let out = ticket(d)
+        .env("TICKETS_NOW", "soon")
+        .args(["comment", "env"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("error: TICKETS_NOW: `soon` is not an RFC 3339 timestamp")
+    );
+    ticket(d)
+        .env("TICKETS_NOW", "soon")
+        .env("TICKETS_LOCK_TIMEOUT", "x")
+        .args(["list"])
+        .assert()
+        .success();
+    let out = ticket(d)
+        .env("TICKETS_LOCK_TIMEOUT", "x")
+        .args(["status", "env", "pending"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn writers_never_create_a_missing_root() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let missing = dir.path().join("nowhere/work-items");
+    let out = ticket(dir.path())
+        .arg("--root")
+        .arg(&missing)
+        .args(["comment", "x"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!dir.path().join("nowhere").exists(), "nothing was created");
+}
+
+#[test]
 fn a_held_lock_exits_4() {
     if Command::new("flock").arg("--version").output().is_err() {
         eprintln!("skip: flock(1) not installed");

@@ -75,6 +75,8 @@ pub fn parse(text: &str) -> Result<Frontmatter, SplitError> {
     }
     let mut entries: Vec<Entry> = Vec::new();
     let mut issues = Vec::new();
+    // Continuation lines belong to the entry right above them, never across a blank or comment.
+    let mut continuing = false;
     for (index, (start, line)) in lines {
         let number = index + 1;
         let end = start + line.len() + usize::from(text[start + line.len()..].starts_with('\n'));
@@ -89,17 +91,21 @@ pub fn parse(text: &str) -> Result<Frontmatter, SplitError> {
             });
         }
         let trimmed = line.strip_suffix('\r').unwrap_or(line);
-        if trimmed.starts_with([' ', '\t', '-']) && !entries.is_empty() {
-            let last = entries.last_mut().expect("checked non-empty");
+        if trimmed.starts_with([' ', '\t', '-'])
+            && continuing
+            && let Some(last) = entries.last_mut()
+        {
             last.continuation.push(trimmed.to_owned());
             last.span.end = end;
             continue;
         }
+        continuing = false;
         if trimmed.trim().is_empty() || trimmed.starts_with('#') {
             continue;
         }
         match trimmed.split_once(':') {
             Some((key, rest)) if !key.is_empty() && !key.contains(char::is_whitespace) => {
+                continuing = true;
                 entries.push(Entry {
                     key: key.to_owned(),
                     raw: rest.trim_start_matches([' ', '\t']).to_owned(),
@@ -123,16 +129,22 @@ impl Frontmatter {
         self.entries.iter().find(|e| e.key == key)
     }
 
-    /// The raw value `tickets.sh` would see: empty for a missing key.
-    pub fn raw(&self, key: &str) -> &str {
-        self.entry(key).map(|e| e.raw.as_str()).unwrap_or("")
+    /// The value of a key as readers show it: unquoted when it decodes, raw text otherwise,
+    /// empty when the key is missing (what `tickets.sh` prints).
+    pub fn value(&self, key: &str) -> String {
+        self.entry(key).map(Entry::text).unwrap_or_default()
     }
 }
 
 impl Entry {
-    /// The value as a scalar (unquoted).
+    /// The value as a scalar (unquoted); an error when quotes do not decode (the doctor's view).
     pub fn scalar(&self) -> Result<String, String> {
         decode_scalar(&self.raw)
+    }
+
+    /// The value as readers use it: unquoted when it decodes, else the raw text, as `tickets.sh`.
+    pub fn text(&self) -> String {
+        self.scalar().unwrap_or_else(|_| self.raw.clone())
     }
 
     /// The value as a list: a flow list, or a block list of `- item` lines under an empty value.
@@ -203,7 +215,7 @@ mod tests {
         let fm = parse(ITEM).expect("valid");
         let keys: Vec<_> = fm.entries.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["id", "title", "labels", "extra"]);
-        assert_eq!(fm.raw("title"), "Pod: scope");
+        assert_eq!(fm.value("title"), "Pod: scope");
         assert_eq!(
             fm.entry("labels").map(|e| e.list()),
             Some(Ok(vec!["a".into(), "b, c".into()]))
@@ -234,11 +246,19 @@ mod tests {
         );
         let crlf = "---\r\nid: x\r\nstatus: open\r\n---\r\nb\r\n";
         let fm = parse(crlf).expect("valid");
-        assert_eq!(fm.raw("status"), "open");
+        assert_eq!(fm.value("status"), "open");
         assert_eq!(
             set_field(crlf, &fm, "status", "closed"),
             crlf.replace("open", "closed")
         );
+    }
+
+    #[test]
+    fn continuation_stops_at_blank_and_comment_lines() {
+        let text = "---\nupdated_at: 1\n\n# note\n  - stray\nid: x\n---\n";
+        let fm = parse(text).expect("valid");
+        let out = set_field(text, &fm, "updated_at", "2");
+        assert_eq!(out, text.replace("updated_at: 1", "updated_at: 2"));
     }
 
     #[test]

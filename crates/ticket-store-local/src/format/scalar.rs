@@ -42,9 +42,11 @@ fn decode_double(inner: &str) -> Result<String, String> {
                     .ok_or("a double-quoted value ends with a lone `\\`")?;
                 let hex = |chars: &mut std::str::Chars<'_>, n: usize| -> Result<char, String> {
                     let digits: String = chars.by_ref().take(n).collect();
+                    let hex_digits =
+                        digits.len() == n && digits.chars().all(|c| c.is_ascii_hexdigit());
                     u32::from_str_radix(&digits, 16)
                         .ok()
-                        .filter(|_| digits.len() == n)
+                        .filter(|_| hex_digits)
                         .and_then(char::from_u32)
                         .ok_or_else(|| {
                             format!("bad escape `\\{esc}{digits}` in a double-quoted value")
@@ -84,9 +86,15 @@ pub fn needs_quotes(value: &str, nullable: bool) -> bool {
 
 /// Writes a scalar: raw when that reads back the same, double-quoted otherwise.
 pub fn encode_scalar(value: &str, nullable: bool) -> String {
-    if !needs_quotes(value, nullable) {
-        return value.to_owned();
+    if needs_quotes(value, nullable) {
+        double_quoted(value)
+    } else {
+        value.to_owned()
     }
+}
+
+/// `value` as a YAML double-quoted scalar, escaped so that [`decode_scalar`] gives it back.
+fn double_quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
@@ -117,13 +125,21 @@ pub fn decode_flow_list(raw: &str) -> Result<Vec<String>, String> {
     let mut items = Vec::new();
     let mut current = String::new();
     let mut quote: Option<char> = None;
-    for c in inner.chars() {
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
         match (quote, c) {
             (None, ',') => {
                 items.push(std::mem::take(&mut current));
                 continue;
             }
             (None, '"' | '\'') => quote = Some(c),
+            (Some('"'), '\\') => {
+                current.push(c);
+                if let Some(escaped) = chars.next() {
+                    current.push(escaped);
+                }
+                continue;
+            }
             (Some(q), c) if c == q => quote = None,
             _ => {}
         }
@@ -155,12 +171,9 @@ pub fn encode_flow_list<S: AsRef<str>>(items: &[S]) -> String {
         .iter()
         .map(|i| {
             let i = i.as_ref();
-            if needs_quotes(i, false) || i.contains([',', '[', ']']) {
-                let mut quoted = encode_scalar(i, false);
-                if !quoted.starts_with('"') {
-                    quoted = format!("\"{quoted}\"");
-                }
-                quoted
+            let odd = i.trim() != i || i.contains([',', '[', ']', '"', '\\', '\'']);
+            if needs_quotes(i, false) || odd {
+                double_quoted(i)
             } else {
                 i.to_owned()
             }
@@ -184,6 +197,7 @@ mod tests {
             ("\"a\\nb\\x07\"", Ok("a\nb\u{7}")),
             ("\"open", Err(())),
             ("\"bad \\q\"", Err(())),
+            ("\"\\x+1\"", Err(())),
         ];
         for (raw, want) in cases {
             let got = decode_scalar(raw).map_err(|_| ());
@@ -224,10 +238,29 @@ mod tests {
         assert!(decode_flow_list("[a,,b]").is_err());
         assert_eq!(encode_flow_list(&["tui", "pod"]), "[tui, pod]");
         assert_eq!(encode_flow_list::<&str>(&[]), "[]");
-        let odd = ["https://x/a,b", "[y]", " z"];
+        let odd = [
+            "https://x/a,b",
+            "[y]",
+            " z",
+            "a,b\"c",
+            "\"x, y",
+            "a\\b,c",
+            "it's",
+        ];
         assert_eq!(
             decode_flow_list(&encode_flow_list(&odd)),
             Ok(odd.map(String::from).to_vec())
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_scalar_and_list_round_trips(
+            value in "\\PC*|[\"' \t\\\\,\\[\\]\n\r:a-z#-]{0,12}",
+            items in proptest::collection::vec("[^\\x00]{1,10}", 0..4),
+        ) {
+            proptest::prop_assert_eq!(decode_scalar(&encode_scalar(&value, true)), Ok(value.clone()));
+            proptest::prop_assert_eq!(decode_flow_list(&encode_flow_list(&items)), Ok(items.clone()));
+        }
     }
 }

@@ -50,12 +50,6 @@ fn cases() -> Vec<(&'static str, String, String, usize)> {
             8,
         ),
         (
-            "unclosed quote",
-            item(&FIELDS.replace("title: Bad", "title: \"Bad")),
-            GOOD_THREAD.into(),
-            4,
-        ),
-        (
             "header without -->",
             item(FIELDS),
             format!("{GOOD_THREAD}\n<!-- event: comment author: a at: 2026-01-01T00:00:00Z\n\nx\n"),
@@ -108,6 +102,25 @@ fn each_corruption_is_located() {
             other => panic!("{what}: expected a located error, got {other:?}"),
         }
     }
+}
+
+/// Quotes that do not decode are read as raw text, as tickets.sh reads them: the ticket lists.
+#[test]
+fn undecodable_quotes_read_raw() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("work-items");
+    let bad = root.join("open/20260101-000000-bad");
+    fs::create_dir_all(&bad).expect("mkdir");
+    let fields = FIELDS
+        .replace("title: Bad", "title: \"Foo\" vs \"Bar\"")
+        .replace("kind: task", "kind: 'tis");
+    fs::write(bad.join("item.md"), item(&fields)).expect("item");
+    fs::write(bad.join("thread.md"), GOOD_THREAD).expect("thread");
+    let t = backend(&root, clock()).show(&q("bad")).expect("reads");
+    assert_eq!(
+        (t.title.as_str(), t.kind.as_str()),
+        ("\"Foo\" vs \"Bar\"", "'tis")
+    );
 }
 
 proptest! {

@@ -6,4 +6,5 @@ mod corrupt;
 mod diffs;
 mod locking;
 mod roundtrip;
+mod safety;
 mod support;

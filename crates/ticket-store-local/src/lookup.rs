@@ -1,0 +1,177 @@
+//! Finding tickets on disk: lookups by id or slug, and listing, reading frontmatter only.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use ticket_domain::{BackendError, ListFilter, TicketIdOrSlug};
+
+use crate::backend::{LocalTicketBackend, Located, LocatedListing, STATUS_DIRS};
+use crate::codec;
+use crate::format::frontmatter::Frontmatter;
+use crate::fsio::storage;
+use crate::read::{corrupt, diagnostic, split};
+
+impl LocalTicketBackend {
+    /// Finds the one ticket `query` names (docs/format.md, "Lookup"): by path for an id; by
+    /// directory name, then by every ticket's frontmatter, for a slug.
+    pub fn locate(&self, query: &TicketIdOrSlug) -> Result<Located, BackendError> {
+        let q = query.as_str();
+        let by_path: Vec<Located> = STATUS_DIRS
+            .iter()
+            .map(|s| Located {
+                dir: self.root().join(s).join(q),
+                status_dir: s,
+            })
+            .filter(|l| l.dir.join("item.md").is_file())
+            .collect();
+        if let [one] = by_path.as_slice() {
+            match read_head(&one.dir.join("item.md")) {
+                Ok(fm) if fm.value("id") == q => return Ok(one.clone()),
+                // The directory is named by the query but its frontmatter cannot be delimited:
+                // that is the ticket (show prints it; writers refuse it until it is repaired).
+                Err(BackendError::Corrupt { .. }) => return Ok(one.clone()),
+                _ => {}
+            }
+        }
+        let (suffix, infix) = (format!("-{q}"), format!("-{q}-"));
+        let named_like = |name: &str| name == q || name.ends_with(&suffix) || name.contains(&infix);
+        let mut found = self.matching(q, named_like)?;
+        if found.is_empty() {
+            found = self.matching(q, |_| true)?;
+        }
+        match found.len() {
+            0 => Err(BackendError::NotFound { query: q.into() }),
+            1 => Ok(found.remove(0)),
+            _ => Err(BackendError::Ambiguous {
+                query: q.into(),
+                matches: found.iter().map(|l| l.dir.display().to_string()).collect(),
+            }),
+        }
+    }
+
+    /// Tickets whose directory name passes `name_filter` and whose id or slug is `q`. The three
+    /// status directories are read on three threads: on a large root, reading directory entries
+    /// is most of a lookup's time.
+    fn matching(
+        &self,
+        q: &str,
+        name_filter: impl Fn(&str) -> bool + Sync,
+    ) -> Result<Vec<Located>, BackendError> {
+        let listed: Vec<Result<Vec<PathBuf>, BackendError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = STATUS_DIRS
+                .iter()
+                .map(|s| scope.spawn(|| self.ticket_dirs_named(s, &name_filter)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(BackendError::Storage {
+                            location: self.root().display().to_string(),
+                            message: "a directory reader panicked; run the lookup again".into(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        let mut found = Vec::new();
+        for (status_dir, dirs) in STATUS_DIRS.into_iter().zip(listed) {
+            for dir in dirs? {
+                if let Ok(fm) = read_head(&dir.join("item.md"))
+                    && (fm.value("id") == q || fm.value("slug") == q)
+                {
+                    found.push(Located { dir, status_dir });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Ticket directories under one status directory, in byte order of their names.
+    pub fn ticket_dirs(&self, status_dir: &str) -> Result<Vec<PathBuf>, BackendError> {
+        self.ticket_dirs_named(status_dir, |_| true)
+    }
+
+    /// Ticket directories whose name passes `keep`, sorted; names are filtered before any
+    /// `stat`, so a lookup by slug on a large root costs one directory read per status.
+    fn ticket_dirs_named(
+        &self,
+        status_dir: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Vec<PathBuf>, BackendError> {
+        let dir = self.root().join(status_dir);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(storage(&dir, e)),
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_str().is_some_and(&keep))
+            .filter(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => true,
+                Ok(t) if t.is_symlink() => e.path().is_dir(),
+                _ => false,
+            })
+            .map(|e| e.path())
+            .collect();
+        dirs.sort();
+        Ok(dirs)
+    }
+
+    /// `list`, with where each ticket lives: tickets in status-directory order (open, pending,
+    /// closed), byte order of directory names within each, and a diagnostic per unreadable one.
+    pub fn list_located(&self, filter: &ListFilter) -> Result<LocatedListing, BackendError> {
+        let rest = ListFilter {
+            statuses: Vec::new(),
+            ..filter.clone()
+        };
+        let mut listing = LocatedListing::default();
+        for status_dir in STATUS_DIRS {
+            let wanted = filter.statuses.is_empty()
+                || filter.statuses.iter().any(|s| s.as_str() == status_dir);
+            if !wanted {
+                continue;
+            }
+            for dir in self.ticket_dirs(status_dir)? {
+                let item = dir.join("item.md");
+                let summary = match read_head(&item) {
+                    Err(BackendError::Storage { .. }) if !item.exists() => continue,
+                    head => head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e))),
+                };
+                match summary {
+                    Ok(s) if rest.matches(&s) => {
+                        listing.tickets.push((Located { dir, status_dir }, s))
+                    }
+                    Ok(_) => {}
+                    Err(e) => listing.diagnostics.push(diagnostic(&e)),
+                }
+            }
+        }
+        Ok(listing)
+    }
+}
+
+/// Reads item.md up to its closing `---` only: what `list` and lookups need.
+pub(crate) fn read_head(path: &Path) -> Result<Frontmatter, BackendError> {
+    let file = fs::File::open(path).map_err(|e| storage(path, e))?;
+    let mut reader = BufReader::new(file);
+    let mut head = String::new();
+    let mut line = String::new();
+    let mut count = 0;
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).map_err(|e| storage(path, e))?;
+        if n == 0 {
+            break;
+        }
+        head.push_str(&line);
+        count += 1;
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare == "---" && count > 1 || (count == 1 && bare != "---") {
+            break;
+        }
+    }
+    split(path, &head)
+}
