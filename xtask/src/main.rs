@@ -48,10 +48,13 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Where cargo puts binaries: `$CARGO_TARGET_DIR` when set, else `<root>/target`.
+/// Where cargo puts binaries: `$CARGO_TARGET_DIR` when set (relative to the directory cargo
+/// was started in, as cargo reads it), else `<root>/target`.
 fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root.join(dir),
+        Some(dir) if !dir.is_empty() => std::env::current_dir()
+            .map(|cwd| cwd.join(&dir))
+            .unwrap_or_else(|_| root.join(dir)),
         _ => root.join("target"),
     }
 }

@@ -59,6 +59,11 @@ pub fn check(root: &Path) -> Result<(), String> {
                 problems.push(format!("{}: remove the stray dbg! call", at()));
             }
             if in_domain {
+                let grouped_io =
+                    line.contains("std::{") && (line.contains("fs") || line.contains("env"));
+                if grouped_io {
+                    problems.push(format!("{}: ticket-domain does no I/O, but this line imports fs or env; pass it in through a port", at()));
+                }
                 for banned in DOMAIN_BANNED {
                     if line.contains(banned) {
                         problems.push(format!("{}: ticket-domain does no I/O, but this line uses `{banned}`; pass it in through a port", at()));
@@ -92,6 +97,16 @@ fn domain_is_pure(root: &Path, problems: &mut Vec<String>) {
     let mut in_deps = false;
     for line in text.lines() {
         let trimmed = line.trim();
+        if let Some(table) = trimmed.strip_prefix("[dependencies.") {
+            let name = table.trim_end_matches(']');
+            if FILE_TOUCHING.contains(&name) {
+                problems.push(format!(
+                    "crates/ticket-domain/Cargo.toml: `{name}` touches files; ticket-domain must stay pure (docs/architecture.md)"
+                ));
+            }
+            in_deps = false;
+            continue;
+        }
         if trimmed.starts_with('[') {
             in_deps = trimmed == "[dependencies]";
             continue;
