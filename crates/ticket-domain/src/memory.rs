@@ -32,6 +32,21 @@ impl InMemoryBackend {
         self.tickets.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Appends the event `make` builds now, and moves `updated_at` to it.
+    fn append(
+        &self,
+        query: &TicketIdOrSlug,
+        make: impl FnOnce(crate::Timestamp) -> Result<crate::TicketEvent, BackendError>,
+    ) -> Result<Ticket, BackendError> {
+        let now = self.clock.now();
+        let event = make(now)?;
+        self.mutate(query, |t| {
+            t.events.push(event);
+            t.summary.updated_at = now;
+            Ok(())
+        })
+    }
+
     /// Applies `change` to the one ticket `query` names, then returns it.
     fn mutate(
         &self,
@@ -121,23 +136,11 @@ impl TicketBackend for InMemoryBackend {
     }
 
     fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError> {
-        let now = self.clock.now();
-        let event = ops::event_to_append(event, now)?;
-        self.mutate(query, |t| {
-            t.events.push(event);
-            t.summary.updated_at = now;
-            Ok(())
-        })
+        self.append(query, |now| ops::event_to_append(event, now))
     }
 
     fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
-        let now = self.clock.now();
-        let event = ops::review_event(review, now)?;
-        self.mutate(query, |t| {
-            t.events.push(event);
-            t.summary.updated_at = now;
-            Ok(())
-        })
+        self.append(query, |now| ops::review_event(review, now))
     }
 
     fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {

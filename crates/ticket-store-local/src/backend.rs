@@ -95,6 +95,20 @@ impl LocalTicketBackend {
         })
     }
 
+    /// Appends the event `make` builds at the locked moment, and moves `updated_at` to it.
+    fn append_event(
+        &self,
+        query: &TicketIdOrSlug,
+        make: impl FnOnce(Timestamp) -> Result<ticket_domain::TicketEvent, BackendError>,
+    ) -> Result<Ticket, BackendError> {
+        self.mutate(query, |found, _, now| {
+            let event = make(now)?;
+            self.append(&found.dir, &event)?;
+            self.rewrite_item(&found.dir, &[("updated_at", now.to_string())])?;
+            Ok(found.dir.clone())
+        })
+    }
+
     /// Appends an event to the ticket in `dir` and moves its `updated_at` to the event's time.
     fn append(&self, dir: &Path, event: &ticket_domain::TicketEvent) -> Result<(), BackendError> {
         let path = dir.join("thread.md");
@@ -191,21 +205,11 @@ impl TicketBackend for LocalTicketBackend {
     }
 
     fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError> {
-        self.mutate(query, |found, _, now| {
-            let event = ops::event_to_append(event, now)?;
-            self.append(&found.dir, &event)?;
-            self.rewrite_item(&found.dir, &[("updated_at", now.to_string())])?;
-            Ok(found.dir.clone())
-        })
+        self.append_event(query, |now| ops::event_to_append(event, now))
     }
 
     fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
-        self.mutate(query, |found, _, now| {
-            let event = ops::review_event(review, now)?;
-            self.append(&found.dir, &event)?;
-            self.rewrite_item(&found.dir, &[("updated_at", now.to_string())])?;
-            Ok(found.dir.clone())
-        })
+        self.append_event(query, |now| ops::review_event(review, now))
     }
 
     fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {

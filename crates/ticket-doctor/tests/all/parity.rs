@@ -6,19 +6,7 @@ use ticket_doctor::Code;
 
 use crate::support::{CLOSED, OPEN, check, copy_tree, fixture, show};
 
-const FIELDS: [&str; 11] = [
-    "id",
-    "slug",
-    "title",
-    "status",
-    "kind",
-    "priority",
-    "labels",
-    "created_at",
-    "updated_at",
-    "assignee",
-    "legacy_ticket",
-];
+use ticket_store_local::codec::REQUIRED_KEYS as FIELDS;
 
 fn shell_lines(report: &ticket_doctor::Report) -> Vec<String> {
     let shell: Vec<&str> = Code::ALL
