@@ -274,8 +274,11 @@ set_fields() {
         t == "---" { print NR; exit }' "$sf_file")
     [ -n "$n" ] || die "$sf_file has no frontmatter (--- ... ---); fix it by hand, then retry"
     sf_tmp=$tmpd/item.$$
+    # A closing --- that ends the file without a newline stays without one.
+    sf_bare=0
+    [ "$(wc -l <"$sf_file")" -ge "$n" ] || sf_bare=1
     {
-        SF_K1=$2 SF_V1=$3 SF_K2=${4:-} SF_V2=${5:-} awk -v n="$n" '
+        SF_K1=$2 SF_V1=$3 SF_K2=${4:-} SF_V2=${5:-} awk -v n="$n" -v bare="$sf_bare" '
             BEGIN {
                 nk = 0
                 if (ENVIRON["SF_K1"] != "") { K[++nk] = ENVIRON["SF_K1"]; NEW[K[nk]] = ENVIRON["SF_V1"] }
@@ -298,7 +301,8 @@ set_fields() {
             {
                 eol = ($0 ~ /\r$/) ? "\r" : ""
                 for (i = 1; i <= nk; i++) if (!(K[i] in DONE)) print K[i] ": " NEW[K[i]] eol
-                print; exit
+                if (bare) printf "%s", $0; else print
+                exit
             }' "$sf_file"
         tail -n "+$((n + 1))" -- "$sf_file"
     } >"$sf_tmp"

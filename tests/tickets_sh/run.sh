@@ -517,6 +517,11 @@ test_minimal_rewrites() {
     d=work-items/closed/20260101-000000-handmade
     sed -e '5s/.*/status: closed/' -e '12d' -e '17s/^---$/updated_at: 2026-02-03T04:05:08Z\n---/' orig.md >want
     expect_file want "$d/item.md"
+    # an item.md that ends at its closing --- without a newline keeps that last byte as it was
+    printf -- '---\nid: 20260101-000000-handmade\nslug: handmade\nstatus: closed\nupdated_at: x\n---' >"$d/item.md"
+    TICKETS_NOW=2026-02-03T04:05:09Z ok status handmade closed
+    expect_eq "no newline added" "$(printf -- '---\nid: 20260101-000000-handmade\nslug: handmade\nstatus: closed\nupdated_at: 2026-02-03T04:05:09Z\n---')" "$(cat "$d/item.md")"
+    expect_eq "last byte" "-" "$(tail -c 1 "$d/item.md")"
 }
 
 test_crlf_item() {
