@@ -284,7 +284,7 @@ set_fields() {
                 if (ENVIRON["SF_K1"] != "") { K[++nk] = ENVIRON["SF_K1"]; NEW[K[nk]] = ENVIRON["SF_V1"] }
                 if (ENVIRON["SF_K2"] != "") { K[++nk] = ENVIRON["SF_K2"]; NEW[K[nk]] = ENVIRON["SF_V2"] }
             }
-            NR == 1 { print; next }
+            NR == 1 { eol = ($0 ~ /\r$/) ? "\r" : ""; print; next }
             NR < n {
                 if (skip) { if ($0 ~ /^[ \t-]/) next; skip = 0 }
                 p = index($0, ":")
@@ -299,7 +299,6 @@ set_fields() {
                 print; next
             }
             {
-                eol = ($0 ~ /\r$/) ? "\r" : ""
                 for (i = 1; i <= nk; i++) if (!(K[i] in DONE)) print K[i] ": " NEW[K[i]] eol
                 if (bare) printf "%s", $0; else print
                 exit

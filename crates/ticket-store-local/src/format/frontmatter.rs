@@ -41,7 +41,7 @@ pub struct Frontmatter {
     pub closing_line: usize,
     /// Byte offset where the body starts (after the closing line's newline).
     pub body_start: usize,
-    /// Whether the closing line ends with `\r\n` (used when adding a key).
+    /// Whether the opener line ends with `\r\n`: the line ending a key added to this file gets.
     pub crlf: bool,
 }
 
@@ -69,10 +69,10 @@ pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Splits item.md into frontmatter entries and body.
 pub fn parse(text: &str) -> Result<Frontmatter, SplitError> {
     let mut lines = lines_with_offsets(text).enumerate();
-    match lines.next() {
-        Some((_, (_, first))) if is_delimiter(first) => {}
+    let crlf = match lines.next() {
+        Some((_, (_, first))) if is_delimiter(first) => first.ends_with('\r'),
         _ => return Err(SplitError::NoOpener),
-    }
+    };
     let mut entries: Vec<Entry> = Vec::new();
     let mut issues = Vec::new();
     // Continuation lines belong to the entry right above them, never across a blank or comment.
@@ -87,7 +87,7 @@ pub fn parse(text: &str) -> Result<Frontmatter, SplitError> {
                 closing: start,
                 closing_line: number,
                 body_start: end,
-                crlf: line.ends_with('\r'),
+                crlf,
             });
         }
         let trimmed = line.strip_suffix('\r').unwrap_or(line);
@@ -243,6 +243,12 @@ mod tests {
         assert_eq!(
             added,
             ITEM.replace("'kept'\n---\n", "'kept'\nassignee: me\n---\n")
+        );
+        let bare_end = "---\r\nid: x\r\n---";
+        let fm = parse(bare_end).expect("valid");
+        assert_eq!(
+            set_field(bare_end, &fm, "kind", "task"),
+            "---\r\nid: x\r\nkind: task\r\n---"
         );
         let crlf = "---\r\nid: x\r\nstatus: open\r\n---\r\nb\r\n";
         let fm = parse(crlf).expect("valid");
