@@ -99,3 +99,90 @@ fn shapes_follow_docs_cli_md() {
     );
     assert_eq!(doctor["ok"], true);
 }
+
+#[test]
+fn list_filters_select_what_agents_ask_for() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let v = json(d, args);
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|t| t["slug"].as_str().expect("slug").to_owned())
+            .collect()
+    };
+    ticket(d)
+        .args([
+            "create",
+            "--title",
+            "Needs review",
+            "--label",
+            "x,y",
+            "--kind",
+            "bug",
+        ])
+        .assert()
+        .success();
+    ticket(d)
+        .args(["create", "--title", "Needs fixes", "--priority", "P0"])
+        .assert()
+        .success();
+    ticket(d)
+        .args(["create", "--title", "Idle"])
+        .assert()
+        .success();
+    for q in ["needs-review", "needs-fixes"] {
+        ticket(d).args(["status", q, "pending"]).assert().success();
+        ticket(d)
+            .args(["comment", q, "--role", "implementation_report"])
+            .write_stdin("done")
+            .assert()
+            .success();
+    }
+    ticket(d)
+        .args(["review", "needs-fixes", "--request-changes"])
+        .write_stdin("again")
+        .assert()
+        .success();
+    assert_eq!(
+        ids(&[
+            "--json",
+            "list",
+            "--status",
+            "all",
+            "--action-required",
+            "reviewer"
+        ]),
+        ["needs-review"]
+    );
+    assert_eq!(
+        ids(&[
+            "--json",
+            "list",
+            "--status",
+            "all",
+            "--action-required",
+            "implementer"
+        ]),
+        ["needs-fixes"]
+    );
+    assert_eq!(
+        ids(&[
+            "--json", "list", "--status", "all", "--label", "y", "--kind", "bug"
+        ]),
+        ["needs-review"]
+    );
+    assert_eq!(
+        ids(&["--json", "list", "--status", "all", "--priority", "P0"]),
+        ["needs-fixes"]
+    );
+    assert_eq!(
+        ids(&["--json", "list", "--assignee", "nobody"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&["--json", "list", "--status", "all", "--sort", "priority"])[0],
+        "needs-fixes"
+    );
+}
