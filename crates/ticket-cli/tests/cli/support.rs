@@ -40,27 +40,10 @@ pub fn run_shell(dir: &Path, args: &[&str]) -> Output {
 /// The shared real corpus copied to a scratch dir as `<scratch>/work-items`, or `None` (with a
 /// printed notice) when it is absent.
 pub fn corpus_copy() -> Option<tempfile::TempDir> {
-    let src = repo().join("../shared/corpus/yoi-749b3f3a/work-items");
-    if !src.is_dir() {
-        eprintln!("skip: real corpus absent ({})", src.display());
-        return None;
-    }
+    let src = ticket_test_support::corpus()?;
     let dir = tempfile::tempdir().expect("scratch");
-    copy_tree(&src, &dir.path().join("work-items"));
+    ticket_test_support::copy_tree(&src, &dir.path().join("work-items"));
     Some(dir)
-}
-
-pub fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::write(&target, fs::read(entry.path()).expect("read")).expect("write");
-        }
-    }
 }
 
 /// Every ticket directory of a root, as (id, slug) read from the directory name and item.md.

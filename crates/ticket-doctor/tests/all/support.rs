@@ -1,10 +1,10 @@
 //! Helpers: the hand-written fixture root, the real corpus, tree copies and snapshots.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use ticket_doctor::{Options, Report};
+pub use ticket_test_support::{copy_tree, corpus, snapshot};
 
 pub const OPEN: &str = "open/20260527-000001-alpha";
 pub const PENDING: &str = "pending/20260527-000002-beta";
@@ -127,69 +127,6 @@ pub fn fixture(dir: &Path) -> PathBuf {
     );
     fs::write(root.join("README.md"), "# tickets\n").expect("readme");
     root
-}
-
-/// The shared real corpus, or `None` after printing `skip: ...`.
-pub fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus/yoi-749b3f3a/work-items");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skip: real corpus absent ({}); only the fixture runs",
-            dir.display()
-        );
-        None
-    }
-}
-
-/// A writable copy of a tree (the corpus is read-only).
-pub fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create copy root");
-    for entry in fs::read_dir(from).expect("read source dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy file");
-            let mut perms = fs::metadata(&target).expect("metadata").permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            fs::set_permissions(&target, perms).expect("make writable");
-        }
-    }
-    let mut perms = fs::metadata(to).expect("metadata").permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    fs::set_permissions(to, perms).expect("make dir writable");
-}
-
-/// Every entry under `root` (relative path -> bytes; directories end with `/`), `.lock` left out.
-pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).expect("read dir") {
-            let path = entry.expect("entry").path();
-            let rel = path
-                .strip_prefix(root)
-                .expect("under root")
-                .to_string_lossy()
-                .into_owned();
-            if rel == ".lock" {
-                continue;
-            }
-            if path.is_dir() {
-                out.insert(format!("{rel}/"), Vec::new());
-                stack.push(path);
-            } else {
-                out.insert(rel, fs::read(&path).expect("read file"));
-            }
-        }
-    }
-    out
 }
 
 pub fn check(root: &Path) -> Report {
