@@ -113,6 +113,11 @@ function read_fm(file,    line, t, p, k, r) {
     return 1
 }
 # The value of key as read: leading blanks and a trailing CR removed, then unquoted.
+# A TSV cell: tab, LF and CR are written \t, \n, \r so each ticket stays one row.
+function cell(v) {
+    gsub(/\t/, "\\\\t", v); gsub(/\n/, "\\\\n", v); gsub(/\r/, "\\\\r", v)
+    return v
+}
 function get(k,    v) {
     if (!(k in FM)) return ""
     v = FM[k]; sub(/^[ \t]+/, "", v); sub(/\r$/, "", v)
@@ -421,7 +426,7 @@ cmd_list() {
     printf 'status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n'
     ticket_dirs "$@" | awk "$AWK_LIB"'
         read_fm($0 "/item.md") >= 0 {
-            print get("status") "\t" get("id") "\t" get("slug") "\t" get("title") "\t" get("kind") "\t" get("priority") "\t" get("updated_at")
+            print cell(get("status")) "\t" cell(get("id")) "\t" cell(get("slug")) "\t" cell(get("title")) "\t" cell(get("kind")) "\t" cell(get("priority")) "\t" cell(get("updated_at"))
         }'
 }
 

@@ -329,6 +329,10 @@ test_create_details() {
     expect_eq kind 'kind: " spaced"' "$(grep '^kind:' "work-items/open/$id/item.md")"
     expect_eq priority 'priority: null' "$(grep '^priority:' "work-items/open/$id/item.md")"
     fails "--kind must not be empty" create --title "No kind" --kind ""
+    tabbed=$(printf 'tab\there\nnext')
+    new_ticket "$tabbed"
+    ok list
+    expect_eq "list escapes tab and LF" "open	$id	tab-here-next	tab\\there\\nnext	task	P2	$TICKETS_NOW" "$(printf '%s\n' "$out" | grep tab-here-next)"
     fails "--priority must not be empty" create --title "No priority" --priority ""
     # A root that does not exist yet is created (relative to WORK_ITEMS_DIR).
     WORK_ITEMS_DIR=deep/root ok create --title "Deep"

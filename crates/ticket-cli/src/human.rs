@@ -6,12 +6,27 @@ use ticket_store_local::RawTicket;
 /// The header line of `list`.
 pub const LIST_HEADER: &str = "status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n";
 
-/// One `list` row.
+/// One `list` row; tab, LF and CR inside a value are written `\t`, `\n`, `\r`, as `tickets.sh`
+/// writes them, so each ticket stays one TSV row.
 pub fn list_row(s: &TicketSummary) -> String {
-    format!(
-        "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-        s.status, s.id, s.slug, s.title, s.kind, s.priority, s.updated_at
-    )
+    let cells = [
+        s.status.as_str(),
+        s.id.as_str(),
+        s.slug.as_str(),
+        &s.title,
+        &s.kind,
+        &s.priority,
+        &s.updated_at.to_string(),
+    ]
+    .map(cell);
+    format!("{}\n", cells.join("\t"))
+}
+
+fn cell(value: &str) -> String {
+    value
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
 /// `show`: header lines, item.md as is, and the last 80 lines of thread.md.
@@ -57,6 +72,12 @@ pub fn tail_lines(text: &[u8], n: usize) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::tail_lines;
+
+    #[test]
+    fn list_cells_stay_on_one_row() {
+        assert_eq!(super::cell("a\tb\nc\rd"), "a\\tb\\nc\\rd");
+        assert_eq!(super::cell("Pod: scope 永続化"), "Pod: scope 永続化");
+    }
 
     #[test]
     fn tail_counts_like_tail() {
