@@ -95,10 +95,9 @@ pub fn run(repo: &Path, ticket_bin: &Path, n: usize) -> Result<(), String> {
         argv: vec![ticket_bin.display().to_string()],
     };
     let reference = repo.join("tests/tickets_sh/reference.sh");
-    let corpus = repo.join("../shared/corpus/yoi-749b3f3a/work-items");
-    if corpus.is_dir() {
+    if let Some(corpus) = ticket_test_support::corpus() {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        copy(&corpus, &dir.path().join("work-items"))?;
+        ticket_test_support::copy_tree(&corpus, &dir.path().join("work-items"));
         println!("## real corpus (112 tickets), median of {RUNS} runs");
         let ours = time(dir.path(), &shell, &["list", "--status", "all"], RUNS)?;
         println!("tickets.sh list --status all      {}", ms(ours));
@@ -190,21 +189,4 @@ fn read_all(dir: &Path, bytes: &mut usize) {
             *bytes += b.len();
         }
     }
-}
-
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for e in fs::read_dir(from)
-        .map_err(|e| e.to_string())?
-        .filter_map(Result::ok)
-    {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy(&e.path(), &target)?;
-        } else {
-            fs::write(&target, fs::read(e.path()).map_err(|e| e.to_string())?)
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
 }

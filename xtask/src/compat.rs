@@ -18,6 +18,7 @@ use ticket_domain::{
     TicketBackend, TicketIdOrSlug, TicketStatus, Timestamp,
 };
 use ticket_store_local::LocalTicketBackend;
+use ticket_test_support::snapshot_without_scratch;
 
 /// Who performs an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -405,34 +406,6 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
     result.map_err(|e| format!("Library {op:?} failed: {e}"))
 }
 
-/// Every file under `root` (relative path -> bytes), the lock file and scratch directory left out.
-pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            let rel = path
-                .strip_prefix(root)
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if rel == ".lock" || rel == ".tmp" {
-                continue;
-            }
-            if path.is_dir() {
-                out.insert(format!("{rel}/"), Vec::new());
-                stack.push(path);
-            } else {
-                out.insert(rel, fs::read(&path).unwrap_or_default());
-            }
-        }
-    }
-    out
-}
-
 /// A readable account of how two trees differ: missing files, then the first differing lines.
 pub fn tree_diff(
     a_name: &str,
@@ -514,16 +487,16 @@ pub fn run(env: &Env) -> Vec<Outcome> {
         "racing shell and Rust writers lose nothing".into(),
         racing(env),
     );
-    match corpus(env) {
-        Some(dir) => {
+    match ticket_test_support::corpus() {
+        Some(src) => {
             push(
                 "real corpus: list and show agree".into(),
-                corpus_reads(env, &dir),
+                corpus_reads(env, &src),
             );
             for writer in WRITERS {
                 push(
                     format!("real corpus: {writer:?} mutates, both doctors accept"),
-                    corpus_writes(env, writer),
+                    corpus_writes(env, &src, writer),
                 );
             }
         }
@@ -545,7 +518,10 @@ fn identical_trees(env: &Env) -> Result<(), String> {
                 .map_err(|e| format!("step {n}: {e}"))?;
         }
         env.doctors_ok(dir.path())?;
-        trees.push((writer, snapshot(&dir.path().join("work-items"))));
+        trees.push((
+            writer,
+            snapshot_without_scratch(&dir.path().join("work-items")),
+        ));
     }
     let (first, reference) = &trees[0];
     for (writer, tree) in &trees[1..] {
@@ -698,34 +674,15 @@ fn spawn_sh(dir: &Path, script: &str) -> Result<std::process::Child, String> {
         .map_err(|e| format!("cannot start a writer: {e}"))
 }
 
-fn corpus(env: &Env) -> Option<PathBuf> {
-    let dir = env.repo.join("../shared/corpus/yoi-749b3f3a/work-items");
-    dir.is_dir().then_some(dir)
-}
-
-fn copy_corpus(env: &Env) -> Result<tempfile::TempDir, String> {
-    let src = corpus(env).ok_or("the corpus vanished")?;
+/// A writable copy of the real corpus at `<scratch>/work-items`.
+fn copy_corpus(src: &Path) -> Result<tempfile::TempDir, String> {
     let dir = scratch()?;
-    let status = Command::new("cp")
-        .arg("-R")
-        .arg(&src)
-        .arg(dir.path().join("work-items"))
-        .status()
-        .map_err(|e| e.to_string())?;
-    let writable = Command::new("chmod")
-        .args(["-R", "u+w"])
-        .arg(dir.path())
-        .status()
-        .map_err(|e| e.to_string())?;
-    if status.success() && writable.success() {
-        Ok(dir)
-    } else {
-        Err("cannot copy the corpus".into())
-    }
+    ticket_test_support::copy_tree(src, &dir.path().join("work-items"));
+    Ok(dir)
 }
 
-fn corpus_reads(env: &Env, _src: &Path) -> Result<(), String> {
-    let dir = copy_corpus(env)?;
+fn corpus_reads(env: &Env, src: &Path) -> Result<(), String> {
+    let dir = copy_corpus(src)?;
     let d = dir.path();
     env.doctors_ok(d)?;
     let (_, a) = env.output(Writer::Shell, d, &["list", "--status", "all"])?;
@@ -750,8 +707,8 @@ fn corpus_reads(env: &Env, _src: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn corpus_writes(env: &Env, writer: Writer) -> Result<(), String> {
-    let dir = copy_corpus(env)?;
+fn corpus_writes(env: &Env, src: &Path, writer: Writer) -> Result<(), String> {
+    let dir = copy_corpus(src)?;
     let d = dir.path();
     let ops = [
         Op::Event {

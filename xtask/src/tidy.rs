@@ -36,6 +36,7 @@ const LIBRARY_BANNED: &[&str] = &[
 pub fn check(root: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
     domain_is_pure(root, &mut problems);
+    test_support_stays_dev_only(root, &mut problems);
     for file in rust_files(root) {
         let text = fs::read_to_string(&file).unwrap_or_default();
         let rel = file
@@ -89,6 +90,28 @@ pub fn check(root: &Path) -> Result<(), String> {
             eprintln!("tidy: {p}");
         }
         Err(format!("tidy: {} problem(s)", problems.len()))
+    }
+}
+
+/// No crate under crates/ may list ticket-test-support outside `[dev-dependencies]`.
+fn test_support_stays_dev_only(root: &Path, problems: &mut Vec<String>) {
+    let Ok(crates) = fs::read_dir(root.join("crates")) else {
+        return;
+    };
+    for entry in crates.flatten() {
+        let manifest = entry.path().join("Cargo.toml");
+        let text = fs::read_to_string(&manifest).unwrap_or_default();
+        let mut section = String::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                section = line.to_owned();
+            } else if line.starts_with("ticket-test-support") && section != "[dev-dependencies]" {
+                problems.push(format!(
+                    "{}: ticket-test-support is for tests only; list it under [dev-dependencies]",
+                    manifest.strip_prefix(root).unwrap_or(&manifest).display()
+                ));
+            }
+        }
     }
 }
 

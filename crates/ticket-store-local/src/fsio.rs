@@ -3,7 +3,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ticket_domain::BackendError;
@@ -171,9 +171,4 @@ fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, BackendError> {
             e.utf8_error().valid_up_to()
         ),
     })
-}
-
-/// The canonical form of a path that must exist.
-pub fn canonical(path: &Path) -> Result<PathBuf, BackendError> {
-    fs::canonicalize(path).map_err(|e| storage(path, e))
 }
