@@ -18,7 +18,7 @@ use crate::codec;
 use crate::format::frontmatter::{self, Frontmatter};
 use crate::format::thread;
 use crate::fsio::{self, storage};
-use crate::read::{diagnostic, split};
+use crate::read::{Loaded, diagnostic, split};
 
 /// The status directories, in list order.
 pub const STATUS_DIRS: [&str; 3] = ["open", "pending", "closed"];
@@ -74,12 +74,13 @@ impl LocalTicketBackend {
 
     /// Runs a change to the ticket `query` names, holding the lock from lookup to last write:
     /// finds it, reads it whole (a ticket that does not read is refused before anything is
-    /// written), reads the clock, applies `change` (which returns where the ticket now is), and
-    /// returns the ticket as it now reads. Only `create` ever makes a root.
+    /// written; the texts read are handed to `change`, so nothing is read twice), reads the clock,
+    /// applies `change` (which returns where the ticket now is), and returns the ticket as it now
+    /// reads. Only `create` ever makes a root.
     fn mutate(
         &self,
         query: &TicketIdOrSlug,
-        change: impl FnOnce(&Located, &Ticket, Timestamp) -> Result<PathBuf, BackendError>,
+        change: impl FnOnce(&Located, &Loaded, Timestamp) -> Result<PathBuf, BackendError>,
     ) -> Result<Ticket, BackendError> {
         if !self.root.is_dir() {
             return Err(BackendError::NotFound {
@@ -88,7 +89,7 @@ impl LocalTicketBackend {
         }
         fsio::with_lock(&self.root, self.lock_timeout, || {
             let found = self.locate(query)?;
-            let before = self.read_ticket(&found.dir)?;
+            let before = self.load(&found.dir)?;
             let now = self.clock.now();
             let dir = change(&found, &before, now)?;
             self.read_ticket(&dir)
@@ -101,18 +102,23 @@ impl LocalTicketBackend {
         query: &TicketIdOrSlug,
         make: impl FnOnce(Timestamp) -> Result<ticket_domain::TicketEvent, BackendError>,
     ) -> Result<Ticket, BackendError> {
-        self.mutate(query, |found, _, now| {
+        self.mutate(query, |found, before, now| {
             let event = make(now)?;
-            self.append(&found.dir, &event)?;
-            self.rewrite_item(&found.dir, &[("updated_at", now.to_string())])?;
+            self.append(&found.dir, &before.thread, &event)?;
+            self.rewrite_item(&found.dir, &before.item, &[("updated_at", now.to_string())])?;
             Ok(found.dir.clone())
         })
     }
 
-    /// Appends an event to the ticket in `dir` and moves its `updated_at` to the event's time.
-    fn append(&self, dir: &Path, event: &ticket_domain::TicketEvent) -> Result<(), BackendError> {
+    /// Writes the ticket's thread (in `dir`, read as `thread`) with `event` appended.
+    fn append(
+        &self,
+        dir: &Path,
+        thread: &str,
+        event: &ticket_domain::TicketEvent,
+    ) -> Result<(), BackendError> {
         let path = dir.join("thread.md");
-        let mut text = fsio::read_string_optional(&path)?.unwrap_or_default();
+        let mut text = thread.to_owned();
         let heading = event
             .heading
             .clone()
@@ -125,10 +131,16 @@ impl LocalTicketBackend {
         fsio::write_atomic(&self.root, &path, text.as_bytes())
     }
 
-    /// Rewrites only the named frontmatter lines of item.md, in one atomic replacement.
-    fn rewrite_item(&self, dir: &Path, fields: &[(&str, String)]) -> Result<(), BackendError> {
+    /// Writes the ticket's item.md (in `dir`, read as `item`) with only the named frontmatter
+    /// lines changed, in one atomic replacement.
+    fn rewrite_item(
+        &self,
+        dir: &Path,
+        item: &str,
+        fields: &[(&str, String)],
+    ) -> Result<(), BackendError> {
         let path = dir.join("item.md");
-        let mut text = fsio::read_to_string(&path)?;
+        let mut text = item.to_owned();
         for (key, value) in fields {
             let fm = split(&path, &text)?;
             text = frontmatter::set_field(&text, &fm, key, value);
@@ -214,13 +226,14 @@ impl TicketBackend for LocalTicketBackend {
 
     fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {
         self.mutate(query, |found, before, now| {
-            plan_set_status(&before.status, &to)?;
-            let dir = self.relocate(found, &before.id, &to)?;
+            let t = &before.ticket;
+            plan_set_status(&t.status, &to)?;
+            let dir = self.relocate(found, &t.id, &to)?;
             let fields = [
                 ("status", to.as_str().to_owned()),
                 ("updated_at", now.to_string()),
             ];
-            self.rewrite_item(&dir, &fields)?;
+            self.rewrite_item(&dir, &before.item, &fields)?;
             Ok(dir)
         })
     }
@@ -232,19 +245,20 @@ impl TicketBackend for LocalTicketBackend {
     ) -> Result<Ticket, BackendError> {
         self.mutate(query, |found, before, now| {
             let text = resolution.text.clone();
-            let event = ops::close_event(&before.status, resolution, now)?;
-            let dir = self.relocate(found, &before.id, &TicketStatus::Closed)?;
+            let t = &before.ticket;
+            let event = ops::close_event(&t.status, resolution, now)?;
+            let dir = self.relocate(found, &t.id, &TicketStatus::Closed)?;
             fsio::write_atomic(
                 &self.root,
                 &dir.join("resolution.md"),
                 text.as_str().as_bytes(),
             )?;
-            self.append(&dir, &event)?;
+            self.append(&dir, &before.thread, &event)?;
             let fields = [
                 ("status", "closed".to_owned()),
                 ("updated_at", now.to_string()),
             ];
-            self.rewrite_item(&dir, &fields)?;
+            self.rewrite_item(&dir, &before.item, &fields)?;
             Ok(dir)
         })
     }

@@ -36,13 +36,20 @@ impl LocalTicketBackend {
 
     /// Reads a whole ticket from its directory; `action_required` is derived when not set.
     pub fn read_ticket(&self, dir: &Path) -> Result<Ticket, BackendError> {
+        self.load(dir).map(|loaded| loaded.ticket)
+    }
+
+    /// Reads a whole ticket and keeps the texts of item.md and thread.md it was read from, so a
+    /// mutation rewrites them without reading them again.
+    pub(crate) fn load(&self, dir: &Path) -> Result<Loaded, BackendError> {
         let item_path = dir.join("item.md");
         let text = fsio::read_to_string(&item_path)?;
         let fm = split(&item_path, &text)?;
         let summary = codec::summary(&fm).map_err(|e| corrupt(&item_path, e))?;
         let thread_path = dir.join("thread.md");
-        let events = match fsio::read_string_optional(&thread_path)? {
-            Some(thread) => events(&thread_path, &thread)?,
+        let thread = fsio::read_string_optional(&thread_path)?;
+        let events = match &thread {
+            Some(thread) => events(&thread_path, thread)?,
             None => Vec::new(),
         };
         let resolution =
@@ -60,7 +67,11 @@ impl LocalTicketBackend {
             ticket.meta.action_required.as_ref(),
         );
         ticket.summary.meta.action_required = Some(derived);
-        Ok(ticket)
+        Ok(Loaded {
+            ticket,
+            item: text,
+            thread: thread.unwrap_or_default(),
+        })
     }
 
     /// Where a ticket lives: `<root>/<status>/<id>`.
@@ -69,6 +80,13 @@ impl LocalTicketBackend {
             .join(ticket.status.as_str())
             .join(ticket.id.as_str())
     }
+}
+
+/// A ticket as read, with the texts it was read from.
+pub(crate) struct Loaded {
+    pub ticket: Ticket,
+    pub item: String,
+    pub thread: String,
 }
 
 pub(crate) fn split(path: &Path, text: &str) -> Result<Frontmatter, BackendError> {
