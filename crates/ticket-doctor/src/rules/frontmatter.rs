@@ -158,25 +158,16 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Times {
     times
 }
 
-/// How `tickets.sh` (one raw `key: value` line, `\r` kept) would misread `e`, if it would.
+/// How the replaced `tickets.sh` (one raw `key: value` line, `\r` kept) would misread `e`.
 fn shell_misread(e: &Entry, text: &str) -> Option<&'static str> {
     let line = text
         .get(e.span.clone())
         .and_then(|s| s.split('\n').next())
         .unwrap_or("");
-    let crlf = line.ends_with('\r');
-    if !e.shell_misreads() && !crlf {
-        return None;
-    }
-    if !e.continuation.is_empty() && e.raw.is_empty() {
-        Some("a block list: it sees an empty value")
-    } else if e.raw.starts_with(['"', '\'']) {
-        Some("a quoted value: it keeps the quotes")
-    } else if crlf {
-        Some("a CRLF line: it keeps the `\\r`")
-    } else {
-        None // continuation lines under a non-empty value: both read the first line
-    }
+    e.shell_misread().or_else(|| {
+        line.ends_with('\r')
+            .then_some("a CRLF line: it keeps the `\\r`")
+    })
 }
 
 /// `updated_at` should be the newest time the ticket knows.

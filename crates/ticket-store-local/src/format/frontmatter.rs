@@ -163,10 +163,16 @@ impl Entry {
             .collect()
     }
 
-    /// Whether the replaced `tickets.sh` (which read one `key: value` line, raw) would see
-    /// another value: a block list, or a quoted value. (CRLF is a property of the whole file.)
-    pub fn shell_misreads(&self) -> bool {
-        (self.raw.is_empty() && !self.continuation.is_empty()) || self.raw.starts_with(['"', '\''])
+    /// How the replaced `tickets.sh` (which read one `key: value` line, raw) would misread this
+    /// entry, if it would: a block list, or a quoted value. (CRLF is a property of the file.)
+    pub fn shell_misread(&self) -> Option<&'static str> {
+        if self.raw.is_empty() && !self.continuation.is_empty() {
+            Some("a block list: it sees an empty value")
+        } else if self.raw.starts_with(['"', '\'']) {
+            Some("a quoted value: it keeps the quotes")
+        } else {
+            None
+        }
     }
 }
 
