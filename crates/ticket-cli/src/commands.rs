@@ -128,6 +128,7 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
             mutated(backend, out, &t)
         }
         Command::Doctor { fix } => crate::doctor::run(backend.root(), fix, out),
+        // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }
 }

@@ -80,7 +80,7 @@ fn find(tickets: &[Ticket], query: &TicketIdOrSlug) -> Result<usize, BackendErro
 }
 
 /// Position of a status in list order: open, pending, closed, then the rest.
-pub fn status_rank(status: &TicketStatus) -> usize {
+fn status_rank(status: &TicketStatus) -> usize {
     TicketStatus::KNOWN
         .iter()
         .position(|s| s == status)
