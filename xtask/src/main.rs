@@ -1,4 +1,4 @@
-//! Project automation: `cargo xtask ci`, `cargo xtask tidy` and, later, `compat` and `bench`.
+//! Project automation: `cargo xtask ci`, `tidy`, `compat`, `bench` and `shell-tests`.
 //!
 //! It never ships: it runs the checks that keep the workspace honest, on every commit.
 
@@ -17,17 +17,18 @@ fn main() -> ExitCode {
         Some("tidy") => tidy::check(&root),
         Some("shell-tests") => run(&root, "sh", &["tests/tickets_sh/run.sh"]),
         Some("compat") => compat_cmd(&root),
-        Some("bench") => run(
-            &root,
-            "cargo",
-            &["build", "--quiet", "--release", "-p", "ticket-cli"],
-        )
-        .and_then(|()| {
-            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
-            bench::run(&root, &target_dir(&root).join("release/ticket"), n)
+        Some("bench") => bench::Config::parse(&args[1..]).and_then(|config| {
+            run(
+                &root,
+                "cargo",
+                &["build", "--quiet", "--release", "-p", "ticket-cli"],
+            )?;
+            let target = target_dir(&root);
+            bench::run(&root, &target, &target.join("release/ticket"), &config)
         }),
+        Some("__rss") => bench::rss_main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|compat|bench [N]|shell-tests>");
+            eprintln!("usage: cargo xtask <ci|tidy|compat|bench [--smoke] [N...]|shell-tests>");
             return ExitCode::from(2);
         }
     };
@@ -82,6 +83,10 @@ fn ci(root: &Path) -> Result<(), String> {
     }
     tidy::check(root)?;
     compat_cmd(root)?;
+    println!("== bench --smoke (the harness works; figures come from `cargo xtask bench`)");
+    let target = target_dir(root);
+    let smoke = bench::Config::parse(&["--smoke".to_string()])?;
+    bench::run(root, &target, &target.join("debug/ticket"), &smoke)?;
     println!("== ticket doctor (work-items/)");
     let ticket = target_dir(root).join("debug/ticket");
     let status = Command::new(&ticket)
