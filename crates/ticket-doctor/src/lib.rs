@@ -13,7 +13,8 @@
 //!   a FIFO named `item.md`), becomes a diagnostic. Its output is bounded by
 //!   [`Options::max_per_code`].
 //! - It reads each file once (module `scan`) and parses it once; the rules never touch the file
-//!   system.
+//!   system. A ticket's contents are checked as soon as they are read, on a few threads, and
+//!   dropped: memory does not grow with the size of the tickets, only with their number.
 
 mod code;
 mod fix;
@@ -46,15 +47,15 @@ impl Default for Options {
 
 /// Checks the ticket root `root` (paths in diagnostics are `root.join(..)` as given).
 pub fn run(root: &Path, options: &Options) -> Report {
-    let mut tree = scan::scan(root);
+    let (mut tree, mut tickets) = scan::scan(root, rules::ticket);
     let mut fixed = Vec::new();
     let mut fix_problems = report::Sink::new(options.max_per_code);
     if options.fix {
         fixed = fix::apply(root, &tree, &mut fix_problems);
         if !fixed.is_empty() {
-            tree = scan::scan(root);
+            (tree, tickets) = scan::scan(root, rules::ticket);
         }
     }
-    let [shell, ours] = rules::check(&tree, options.max_per_code);
+    let [shell, ours] = rules::check(&tree, tickets, options.max_per_code);
     Report::from_sinks(vec![shell, ours, fix_problems], fixed)
 }

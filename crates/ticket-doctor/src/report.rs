@@ -65,12 +65,21 @@ fn is_summary(d: &Diagnostic) -> bool {
     d.path.is_none() && d.line.is_none() && d.message.starts_with(SUMMARY_PREFIX)
 }
 
-/// Collects diagnostics, keeping at most `max` per code.
+/// Collects diagnostics, keeping at most `max` per code; or, as a buffer, keeps one ticket's
+/// findings unbounded until they are appended to a bounded sink in ticket order.
 #[derive(Debug)]
 pub(crate) struct Sink {
     max: usize,
     items: Vec<Diagnostic>,
-    /// Per code: how many were seen, and the index of its summary once it floods.
+    /// A bounded sink's counts; `None` in a buffer, which stays small until it holds something.
+    counts: Option<Box<Counts>>,
+    /// A buffer's codes, one per item.
+    codes: Vec<Code>,
+}
+
+/// Per code: how many were seen, and the index of its summary once it floods.
+#[derive(Debug)]
+struct Counts {
     seen: [usize; Code::ALL.len()],
     summary_at: [Option<usize>; Code::ALL.len()],
 }
@@ -80,8 +89,28 @@ impl Sink {
         Self {
             max,
             items: Vec::new(),
-            seen: [0; Code::ALL.len()],
-            summary_at: [None; Code::ALL.len()],
+            counts: Some(Box::new(Counts {
+                seen: [0; Code::ALL.len()],
+                summary_at: [None; Code::ALL.len()],
+            })),
+            codes: Vec::new(),
+        }
+    }
+
+    /// A buffer for one ticket's findings (see [`Sink::append`]).
+    pub fn buffer() -> Self {
+        Self {
+            max: usize::MAX,
+            items: Vec::new(),
+            counts: None,
+            codes: Vec::new(),
+        }
+    }
+
+    /// Moves a buffer's findings into this sink, in order, as if pushed here.
+    pub fn append(&mut self, buffer: Sink) {
+        for (code, d) in buffer.codes.into_iter().zip(buffer.items) {
+            self.keep(code, d);
         }
     }
 
@@ -90,6 +119,7 @@ impl Sink {
         self.push_hinted(code, path, line, message, code.hint().to_owned());
     }
 
+    /// Records a finding with a hint of its own.
     pub fn push_hinted(
         &mut self,
         code: Code,
@@ -98,19 +128,29 @@ impl Sink {
         message: String,
         hint: String,
     ) {
+        let d = Diagnostic {
+            code: code.as_str().to_owned(),
+            severity: code.severity(),
+            path: Some(path.display().to_string()),
+            line,
+            message,
+            hint,
+        };
+        self.keep(code, d);
+    }
+
+    fn keep(&mut self, code: Code, d: Diagnostic) {
+        let Some(counts) = &mut self.counts else {
+            self.codes.push(code);
+            self.items.push(d);
+            return;
+        };
         let slot = code as usize;
-        self.seen[slot] += 1;
-        if self.seen[slot] <= self.max {
-            self.items.push(Diagnostic {
-                code: code.as_str().to_owned(),
-                severity: code.severity(),
-                path: Some(path.display().to_string()),
-                line,
-                message,
-                hint,
-            });
-        } else if self.summary_at[slot].is_none() {
-            self.summary_at[slot] = Some(self.items.len());
+        counts.seen[slot] += 1;
+        if counts.seen[slot] <= self.max {
+            self.items.push(d);
+        } else if counts.summary_at[slot].is_none() {
+            counts.summary_at[slot] = Some(self.items.len());
             self.items.push(Diagnostic {
                 code: code.as_str().to_owned(),
                 severity: code.severity(),
@@ -125,14 +165,15 @@ impl Sink {
         }
     }
 
-    /// The kept diagnostics with their summaries filled in, and how many errors and warnings
-    /// the summaries stand for.
     fn finish(mut self) -> (Vec<Diagnostic>, usize, usize) {
         let (mut errors, mut warnings) = (0, 0);
+        let Some(counts) = self.counts else {
+            return (self.items, 0, 0);
+        };
         for code in Code::ALL {
             let slot = code as usize;
-            if let Some(at) = self.summary_at[slot] {
-                let more = self.seen[slot] - self.max;
+            if let Some(at) = counts.summary_at[slot] {
+                let more = counts.seen[slot] - self.max;
                 self.items[at].message = format!("{SUMMARY_PREFIX}{more} more {code} problem(s)");
                 match code.severity() {
                     // The summary itself is not counted by `count`; these stand for it and the rest.

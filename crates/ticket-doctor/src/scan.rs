@@ -3,11 +3,16 @@
 //! The rules never touch the file system; they look at the [`Tree`] this module builds. Files are
 //! only read when they are regular files (a FIFO named `item.md` would block forever) and never
 //! beyond [`MAX_FILE`] bytes.
+//!
+//! Tickets are read on a few worker threads, and each ticket's contents are handed to the
+//! caller's check and dropped as soon as it returns: memory holds one ticket's files per thread,
+//! not the root's.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, FileType};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ticket_store_local::STATUS_DIRS;
 use ticket_store_local::fsio::TMP_DIR;
@@ -24,12 +29,23 @@ pub enum Content {
     NotFile,
     Unreadable(String),
     Bytes(Vec<u8>),
+    /// A regular file whose bytes were checked and then dropped.
+    Checked,
 }
 
 impl Content {
     /// Whether the shell's `[ -f ]` holds.
     pub fn is_file(&self) -> bool {
-        matches!(self, Content::Bytes(_) | Content::Unreadable(_))
+        matches!(
+            self,
+            Content::Bytes(_) | Content::Unreadable(_) | Content::Checked
+        )
+    }
+
+    fn shed(&mut self) {
+        if matches!(self, Content::Bytes(_)) {
+            *self = Content::Checked;
+        }
     }
 
     /// The bytes the shell's `sed`/`awk` would see: none when unreadable.
@@ -114,29 +130,116 @@ pub fn is_leftover_name(name: &OsStr) -> bool {
     bytes.starts_with(b".atomicwrite") || bytes.starts_with(b"tickets-sh.")
 }
 
-struct Walker {
-    real_root: Option<PathBuf>,
+struct Walker<'r> {
+    real_root: Option<&'r Path>,
     leftovers: Vec<PathBuf>,
     escapes: Vec<Escape>,
 }
 
-/// Walks `root`. Never fails: what cannot be read is recorded for the rules to report.
-pub fn scan(root: &Path) -> Tree {
-    let mut w = Walker {
-        real_root: fs::canonicalize(root).ok(),
-        leftovers: Vec::new(),
-        escapes: Vec::new(),
-    };
+/// An entry of a status directory, in walk order: what the entry itself reports, and the
+/// ticket directory it is, if it is one (read later, on a worker thread).
+struct Found<'r> {
+    before: Walker<'r>,
+    ticket: Option<Job>,
+}
+
+struct Job {
+    status: &'static str,
+    name: OsString,
+    path: PathBuf,
+    real: bool,
+}
+
+/// Walks `root`, calling `check` on each ticket while its files are in memory; returns the tree
+/// (ticket contents dropped) and the checks' results in ticket order. Never fails: what cannot
+/// be read is recorded for the rules to report.
+pub fn scan<T: Send>(root: &Path, check: impl Fn(&TicketDir) -> T + Sync) -> (Tree, Vec<T>) {
+    let real_root = fs::canonicalize(root).ok();
+    let mut w = Walker::new(real_root.as_deref());
     w.root_entries(root);
-    let statuses = STATUS_DIRS
+    let mut found = Vec::new();
+    let mut statuses: Vec<StatusDir> = STATUS_DIRS
         .iter()
-        .map(|&status| w.status_dir(root, status))
+        .map(|&status| w.status_dir(root, status, &mut found))
         .collect();
-    Tree {
+    let read = read_tickets(found, real_root.as_deref(), &check);
+    let mut results = Vec::with_capacity(read.len());
+    for (before, ticket) in read {
+        w.absorb(before);
+        if let Some((k, ticket, inside, result)) = ticket {
+            w.absorb(inside);
+            statuses[k].tickets.push(ticket);
+            results.push(result);
+        }
+    }
+    let tree = Tree {
         statuses,
         leftovers: w.leftovers,
         escapes: w.escapes,
-    }
+    };
+    (tree, results)
+}
+
+/// A status-directory entry after reading: what it reported and, for a ticket, its status
+/// index, the ticket, what the ticket's walk reported, and the check's result.
+type Outcome<'r, T> = (Walker<'r>, Option<(usize, TicketDir, Walker<'r>, T)>);
+
+/// Reads and checks the found tickets on up to four threads, in chunks taken in turn; returns
+/// them in the order found.
+fn read_tickets<'r, T: Send>(
+    found: Vec<Found<'r>>,
+    real_root: Option<&'r Path>,
+    check: &(impl Fn(&TicketDir) -> T + Sync),
+) -> Vec<Outcome<'r, T>> {
+    const CHUNK: usize = 32;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4)
+        .min(found.len().div_ceil(CHUNK).max(1));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Found<'r>>>> = found
+        .into_iter()
+        .map(|f| std::sync::Mutex::new(Some(f)))
+        .collect();
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= slots.len() {
+                return done;
+            }
+            for (k, slot) in slots.iter().enumerate().skip(start).take(CHUNK) {
+                let Some(f) = slot.lock().ok().and_then(|mut s| s.take()) else {
+                    continue;
+                };
+                let read = f.ticket.map(|job| {
+                    let mut inside = Walker::new(real_root);
+                    let mut ticket = inside.ticket_dir(job.status, job.name, job.path, job.real);
+                    let result = check(&ticket);
+                    ticket.item.shed();
+                    ticket.thread.shed();
+                    ticket.resolution.shed();
+                    let k = STATUS_DIRS
+                        .iter()
+                        .position(|s| *s == job.status)
+                        .expect("a ticket's status is one of STATUS_DIRS");
+                    (k, ticket, inside, result)
+                });
+                done.push((k, (f.before, read)));
+            }
+        }
+    };
+    let mut all: Vec<(usize, Outcome<'r, T>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in handles {
+            // A worker that panicked lost its tickets; the rest are still reported.
+            all.extend(h.join().unwrap_or_default());
+        }
+        all
+    });
+    all.sort_by_key(|(k, _)| *k);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 fn sorted_entries(dir: &Path) -> io::Result<Vec<(OsString, FileType)>> {
@@ -150,7 +253,20 @@ fn sorted_entries(dir: &Path) -> io::Result<Vec<(OsString, FileType)>> {
     Ok(out)
 }
 
-impl Walker {
+impl<'r> Walker<'r> {
+    fn new(real_root: Option<&'r Path>) -> Self {
+        Walker {
+            real_root,
+            leftovers: Vec::new(),
+            escapes: Vec::new(),
+        }
+    }
+
+    fn absorb(&mut self, other: Walker<'_>) {
+        self.leftovers.extend(other.leftovers);
+        self.escapes.extend(other.escapes);
+    }
+
     fn root_entries(&mut self, root: &Path) {
         let Ok(entries) = sorted_entries(root) else {
             return;
@@ -177,7 +293,7 @@ impl Walker {
         if !kind.is_symlink() {
             return false;
         }
-        if let (Some(root), Ok(target)) = (&self.real_root, fs::canonicalize(path))
+        if let (Some(root), Ok(target)) = (self.real_root, fs::canonicalize(path))
             && !target.starts_with(root)
         {
             self.escapes.push(Escape {
@@ -188,7 +304,14 @@ impl Walker {
         true
     }
 
-    fn status_dir(&mut self, root: &Path, name: &'static str) -> StatusDir {
+    /// Lists one status directory; its ticket directories are appended to `found`, to be read
+    /// later.
+    fn status_dir(
+        &mut self,
+        root: &Path,
+        name: &'static str,
+        found: &mut Vec<Found<'r>>,
+    ) -> StatusDir {
         let path = root.join(name);
         let mut status = StatusDir {
             present: path.is_dir(),
@@ -212,18 +335,24 @@ impl Walker {
         };
         for (entry, kind) in entries {
             let dir = status.path.join(&entry);
+            // What this entry reports is kept apart, to be merged back in walk order.
+            let mut before = Walker::new(self.real_root);
             if is_leftover_name(&entry) {
-                self.leftovers.push(dir.clone());
+                before.leftovers.push(dir.clone());
             }
-            if entry.as_encoded_bytes().starts_with(b".") {
-                continue; // the shell's `*` skips hidden names
-            }
-            let link = self.check_link(&dir, kind);
-            let is_dir = kind.is_dir() || (link && dir.is_dir());
-            if is_dir {
-                let ticket = self.ticket_dir(name, entry, dir, status_real && !link);
-                status.tickets.push(ticket);
-            }
+            // The shell's `*` skips hidden names.
+            let visible = !entry.as_encoded_bytes().starts_with(b".");
+            let link = visible && before.check_link(&dir, kind);
+            let is_dir = visible && (kind.is_dir() || (link && dir.is_dir()));
+            found.push(Found {
+                before,
+                ticket: is_dir.then_some(Job {
+                    status: name,
+                    name: entry,
+                    path: dir,
+                    real: status_real && !link,
+                }),
+            });
         }
         status
     }

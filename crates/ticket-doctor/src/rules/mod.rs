@@ -11,28 +11,67 @@ mod layout;
 mod shell;
 mod thread;
 
-use crate::report::Sink;
-use crate::scan::{Content, Tree};
+use std::path::PathBuf;
 
-/// Runs every rule; returns the shell mirrors' sink and ours.
-pub(crate) fn check(tree: &Tree, max_per_code: usize) -> [Sink; 2] {
+use crate::report::Sink;
+use crate::scan::{Content, TicketDir, Tree};
+
+/// What the rules found in one ticket while its files were in memory.
+pub(crate) struct TicketFindings {
+    shell: Sink,
+    ours: Sink,
+    /// The id and slug the shell would collect, for its duplicate checks.
+    id: Option<(Vec<u8>, PathBuf)>,
+    slug: Option<(Vec<u8>, PathBuf)>,
+}
+
+/// Runs every per-ticket rule on one ticket.
+pub(crate) fn ticket(t: &TicketDir) -> TicketFindings {
+    let mut shell_sink = Sink::buffer();
+    let (id, slug) = shell::check_ticket(t, &mut shell_sink);
+    let mut ours = Sink::buffer();
+    layout::ticket(t, &mut ours);
+    let item = text(&t.item, &t.item_path(), &mut ours);
+    let fields = item
+        .map(|text| frontmatter::check(text, &t.item_path(), &mut ours))
+        .unwrap_or_default();
+    let newest = text(&t.thread, &t.thread_path(), &mut ours)
+        .and_then(|text| thread::check(text, &t.thread_path(), &mut ours));
+    text(&t.resolution, &t.resolution_path(), &mut ours);
+    frontmatter::check_times(&fields, newest, &t.item_path(), &mut ours);
+    TicketFindings {
+        shell: shell_sink,
+        ours,
+        id,
+        slug,
+    }
+}
+
+/// Puts the per-ticket findings (in ticket order) together with the rules over the whole
+/// tree; returns the shell mirrors' sink and ours.
+pub(crate) fn check(tree: &Tree, tickets: Vec<TicketFindings>, max_per_code: usize) -> [Sink; 2] {
     let mut shell_sink = Sink::new(max_per_code);
-    shell::check(tree, &mut shell_sink);
+    shell::missing_directories(tree, &mut shell_sink);
+    let (mut ids, mut slugs) = (Vec::new(), Vec::new());
+    let mut per_ticket = Vec::with_capacity(tickets.len());
+    for found in tickets {
+        shell_sink.append(found.shell);
+        ids.extend(found.id);
+        slugs.extend(found.slug);
+        per_ticket.push(found.ours);
+    }
+    shell::duplicates(ids, crate::code::Code::DuplicateId, "id", &mut shell_sink);
+    shell::duplicates(
+        slugs,
+        crate::code::Code::DuplicateSlug,
+        "slug",
+        &mut shell_sink,
+    );
 
     let mut ours = Sink::new(max_per_code);
     layout::root(tree, &mut ours);
-    for status in &tree.statuses {
-        for ticket in &status.tickets {
-            layout::ticket(ticket, &mut ours);
-            let item = text(&ticket.item, &ticket.item_path(), &mut ours);
-            let fields = item
-                .map(|text| frontmatter::check(text, &ticket.item_path(), &mut ours))
-                .unwrap_or_default();
-            let newest = text(&ticket.thread, &ticket.thread_path(), &mut ours)
-                .and_then(|text| thread::check(text, &ticket.thread_path(), &mut ours));
-            text(&ticket.resolution, &ticket.resolution_path(), &mut ours);
-            frontmatter::check_times(&fields, newest, &ticket.item_path(), &mut ours);
-        }
+    for found in per_ticket {
+        ours.append(found);
     }
     layout::across(tree, &mut ours);
     [shell_sink, ours]
@@ -42,7 +81,7 @@ pub(crate) fn check(tree: &Tree, max_per_code: usize) -> [Sink; 2] {
 /// markers); `None` when it cannot be read as text.
 fn text<'a>(content: &'a Content, path: &std::path::Path, sink: &mut Sink) -> Option<&'a str> {
     match content {
-        Content::Absent | Content::NotFile => None,
+        Content::Absent | Content::NotFile | Content::Checked => None,
         Content::Unreadable(why) => {
             sink.push(
                 crate::code::Code::Unreadable,

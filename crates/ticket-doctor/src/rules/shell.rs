@@ -76,9 +76,10 @@ fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 /// `(cut -f1 value, item path)`: what the shell appends to its ids and slugs lists.
-type Seen = Vec<(Vec<u8>, PathBuf)>;
+type Seen = (Vec<u8>, PathBuf);
 
-pub(super) fn check(tree: &Tree, sink: &mut Sink) {
+/// The shell's first check: the three status directories.
+pub(super) fn missing_directories(tree: &Tree, sink: &mut Sink) {
     for status in &tree.statuses {
         if !status.present {
             sink.push(
@@ -89,17 +90,10 @@ pub(super) fn check(tree: &Tree, sink: &mut Sink) {
             );
         }
     }
-    let (mut ids, mut slugs) = (Seen::new(), Seen::new());
-    for status in &tree.statuses {
-        for ticket in &status.tickets {
-            check_ticket(ticket, sink, &mut ids, &mut slugs);
-        }
-    }
-    duplicates(ids, Code::DuplicateId, "id", sink);
-    duplicates(slugs, Code::DuplicateSlug, "slug", sink);
 }
 
-fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen) {
+/// The shell's per-ticket checks; returns the id and slug it would collect.
+pub(super) fn check_ticket(t: &TicketDir, sink: &mut Sink) -> (Option<Seen>, Option<Seen>) {
     let dir = t.path.display();
     if !t.item.is_file() {
         sink.push(
@@ -108,7 +102,7 @@ fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen
             None,
             format!("missing item.md: {dir}"),
         );
-        return;
+        return (None, None);
     }
     if !t.thread.is_file() {
         sink.push(
@@ -154,8 +148,9 @@ fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen
     }
     let [id, slug, _, status, ..] = &fields.values;
     let (id, slug, status): (&[u8], &[u8], &[u8]) = (id, slug, status);
+    let mut seen_id = None;
     if !id.is_empty() {
-        ids.push((cut_f1(id), item_path.clone()));
+        seen_id = Some((cut_f1(id), item_path.clone()));
         if t.name.as_encoded_bytes() != id {
             sink.push(
                 Code::DirectoryIdMismatch,
@@ -165,9 +160,7 @@ fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen
             );
         }
     }
-    if !slug.is_empty() {
-        slugs.push((cut_f1(slug), item_path.clone()));
-    }
+    let seen_slug = (!slug.is_empty()).then(|| (cut_f1(slug), item_path.clone()));
     if status != t.status.as_bytes() {
         sink.push(
             Code::StatusMismatch,
@@ -180,6 +173,7 @@ fn check_ticket(t: &TicketDir, sink: &mut Sink, ids: &mut Seen, slugs: &mut Seen
             ),
         );
     }
+    (seen_id, seen_slug)
 }
 
 /// `cut -f1`: up to the first tab.
@@ -192,7 +186,7 @@ fn cut_f1(value: &[u8]) -> Vec<u8> {
 }
 
 /// `cut -f1 | sort | uniq -d`: each duplicated value once, in byte order.
-fn duplicates(mut seen: Seen, code: Code, what: &str, sink: &mut Sink) {
+pub(super) fn duplicates(mut seen: Vec<Seen>, code: Code, what: &str, sink: &mut Sink) {
     seen.sort();
     for group in seen.chunk_by(|a, b| a.0 == b.0) {
         if group.len() < 2 {
