@@ -1,5 +1,8 @@
-//! thread.md as our reader sees it (`format::thread::parse`, `codec::event`): headers that do not
+//! thread.md as our reader sees it (`format::thread`, `codec::event`): headers that do not
 //! parse, times that are not RFC 3339, text outside events, and reviews without a verdict.
+//!
+//! Only header lines are looked at (`thread::header_lines`): no rule here needs a body, so none
+//! is copied or unquoted.
 
 use std::path::Path;
 
@@ -16,8 +19,8 @@ fn at(path: &Path, line: usize) -> String {
 
 /// Checks one thread; returns the newest valid event time and its header's line.
 pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timestamp, usize)> {
-    let parsed = thread::parse(text);
-    if parsed.events.is_empty() && text.trim().is_empty() {
+    let headers: Vec<thread::HeaderLine> = thread::header_lines(text).collect();
+    if headers.is_empty() && text.trim().is_empty() {
         sink.push(
             Code::ThreadEmpty,
             path,
@@ -26,12 +29,9 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timesta
         );
         return None;
     }
-    if !parsed.preamble.trim().is_empty() {
-        let line = 1 + parsed
-            .preamble
-            .lines()
-            .take_while(|l| l.trim().is_empty())
-            .count();
+    let preamble = &text[..headers.first().map_or(text.len(), |h| h.start)];
+    if !preamble.trim().is_empty() {
+        let line = 1 + preamble.lines().take_while(|l| l.trim().is_empty()).count();
         sink.push(
             Code::ThreadPreamble,
             path,
@@ -43,9 +43,9 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timesta
         );
     }
     let mut newest: Option<(Timestamp, usize)> = None;
-    for raw in parsed.events {
-        let line = raw.line;
-        let header = match &raw.header {
+    for found in headers {
+        let line = found.line;
+        let header = match thread::parse_header(found.text) {
             Ok(h) => h,
             Err(why) => {
                 sink.push(
@@ -85,7 +85,13 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timesta
             );
         }
         if header.refs.is_some()
-            && let Err(e) = codec::event(raw)
+            && let Err(e) = codec::event(thread::RawEvent {
+                line,
+                header: Ok(header),
+                heading: None,
+                body: String::new(),
+                terminated: true,
+            })
         {
             sink.push(
                 Code::EventRefsInvalid,

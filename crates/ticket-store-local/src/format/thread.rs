@@ -3,8 +3,6 @@
 //! Events are found by their header lines, never by `---` lines (docs/format.md, "Event
 //! boundaries"). Body lines that would look like a header are quoted mboxrd-style on write.
 
-use super::frontmatter::lines_with_offsets;
-
 /// What starts every header line.
 pub const HEADER_PREFIX: &str = "<!-- event:";
 
@@ -91,12 +89,40 @@ fn take_suffix<'a>(s: &'a str, key: &str) -> (&'a str, Option<&'a str>) {
     }
 }
 
+/// A header line found in a thread: its 1-based line number, its byte offset, and its text
+/// (without the `\n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderLine<'a> {
+    pub line: usize,
+    pub start: usize,
+    pub text: &'a str,
+}
+
+/// Every header line of a thread, in order, without reading the bodies line by line: the
+/// prefix is searched for with `memchr`'s substring search and line numbers are counted only
+/// between hits.
+pub fn header_lines(text: &str) -> impl Iterator<Item = HeaderLine<'_>> {
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0, 1);
+    memchr::memmem::find_iter(bytes, HEADER_PREFIX.as_bytes())
+        .filter(move |&at| at == 0 || bytes[at - 1] == b'\n')
+        .map(move |start| {
+            line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
+            counted_to = start;
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+            HeaderLine {
+                line,
+                start,
+                // Both ends sit on ASCII bytes (`<` and `\n`), so they are char boundaries.
+                text: &text[start..end],
+            }
+        })
+}
+
 /// Splits a thread into events.
 pub fn parse(text: &str) -> Thread {
-    let headers: Vec<(usize, usize, &str)> = lines_with_offsets(text)
-        .enumerate()
-        .filter(|(_, (_, line))| line.starts_with(HEADER_PREFIX))
-        .map(|(i, (start, line))| (i + 1, start, line))
+    let headers: Vec<(usize, usize, &str)> = header_lines(text)
+        .map(|h| (h.line, h.start, h.text))
         .collect();
     let preamble_end = headers.first().map(|h| h.1).unwrap_or(text.len());
     let mut events = Vec::with_capacity(headers.len());
