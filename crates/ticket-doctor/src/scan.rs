@@ -12,10 +12,10 @@ use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, FileType};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ticket_store_local::STATUS_DIRS;
 use ticket_store_local::fsio::TMP_DIR;
+use ticket_store_local::parallel;
 
 /// Files larger than this are reported, not read.
 pub const MAX_FILE: u64 = 64 * 1024 * 1024;
@@ -144,7 +144,8 @@ struct Found<'r> {
 }
 
 struct Job {
-    status: &'static str,
+    /// Index into `STATUS_DIRS`.
+    status: usize,
     name: OsString,
     path: PathBuf,
     real: bool,
@@ -160,7 +161,8 @@ pub fn scan<T: Send>(root: &Path, check: impl Fn(&TicketDir) -> T + Sync) -> (Tr
     let mut found = Vec::new();
     let mut statuses: Vec<StatusDir> = STATUS_DIRS
         .iter()
-        .map(|&status| w.status_dir(root, status, &mut found))
+        .enumerate()
+        .map(|(k, &status)| w.status_dir(root, k, status, &mut found))
         .collect();
     let read = read_tickets(found, real_root.as_deref(), &check);
     let mut results = Vec::with_capacity(read.len());
@@ -184,62 +186,25 @@ pub fn scan<T: Send>(root: &Path, check: impl Fn(&TicketDir) -> T + Sync) -> (Tr
 /// index, the ticket, what the ticket's walk reported, and the check's result.
 type Outcome<'r, T> = (Walker<'r>, Option<(usize, TicketDir, Walker<'r>, T)>);
 
-/// Reads and checks the found tickets on up to four threads, in chunks taken in turn; returns
-/// them in the order found.
+/// Reads and checks the found tickets on a few threads; returns them in the order found.
 fn read_tickets<'r, T: Send>(
     found: Vec<Found<'r>>,
     real_root: Option<&'r Path>,
     check: &(impl Fn(&TicketDir) -> T + Sync),
 ) -> Vec<Outcome<'r, T>> {
-    const CHUNK: usize = 32;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 4)
-        .min(found.len().div_ceil(CHUNK).max(1));
-    let next = AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Found<'r>>>> = found
-        .into_iter()
-        .map(|f| std::sync::Mutex::new(Some(f)))
-        .collect();
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-            if start >= slots.len() {
-                return done;
-            }
-            for (k, slot) in slots.iter().enumerate().skip(start).take(CHUNK) {
-                let Some(f) = slot.lock().ok().and_then(|mut s| s.take()) else {
-                    continue;
-                };
-                let read = f.ticket.map(|job| {
-                    let mut inside = Walker::new(real_root);
-                    let mut ticket = inside.ticket_dir(job.status, job.name, job.path, job.real);
-                    let result = check(&ticket);
-                    ticket.item.shed();
-                    ticket.thread.shed();
-                    ticket.resolution.shed();
-                    let k = STATUS_DIRS
-                        .iter()
-                        .position(|s| *s == job.status)
-                        .expect("a ticket's status is one of STATUS_DIRS");
-                    (k, ticket, inside, result)
-                });
-                done.push((k, (f.before, read)));
-            }
-        }
-    };
-    let mut all: Vec<(usize, Outcome<'r, T>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for h in handles {
-            // A worker that panicked lost its tickets; the rest are still reported.
-            all.extend(h.join().unwrap_or_default());
-        }
-        all
-    });
-    all.sort_by_key(|(k, _)| *k);
-    all.into_iter().map(|(_, r)| r).collect()
+    parallel::map_ordered(found, |f| {
+        let read = f.ticket.map(|job| {
+            let mut inside = Walker::new(real_root);
+            let mut ticket =
+                inside.ticket_dir(STATUS_DIRS[job.status], job.name, job.path, job.real);
+            let result = check(&ticket);
+            ticket.item.shed();
+            ticket.thread.shed();
+            ticket.resolution.shed();
+            (job.status, ticket, inside, result)
+        });
+        (f.before, read)
+    })
 }
 
 fn sorted_entries(dir: &Path) -> io::Result<Vec<(OsString, FileType)>> {
@@ -309,6 +274,7 @@ impl<'r> Walker<'r> {
     fn status_dir(
         &mut self,
         root: &Path,
+        k: usize,
         name: &'static str,
         found: &mut Vec<Found<'r>>,
     ) -> StatusDir {
@@ -347,7 +313,7 @@ impl<'r> Walker<'r> {
             found.push(Found {
                 before,
                 ticket: is_dir.then_some(Job {
-                    status: name,
+                    status: k,
                     name: entry,
                     path: dir,
                     real: status_real && !link,

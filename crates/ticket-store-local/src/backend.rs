@@ -18,6 +18,7 @@ use crate::codec;
 use crate::format::frontmatter::{self, Frontmatter};
 use crate::format::thread;
 use crate::fsio::{self, storage};
+use crate::index;
 use crate::read::{Loaded, diagnostic, split};
 
 /// The status directories, in list order.
@@ -164,7 +165,11 @@ impl LocalTicketBackend {
         fs::create_dir_all(&status_dir).map_err(|e| storage(&status_dir, e))?;
         fsio::refuse_symlink(&self.root, &found.dir)?;
         fsio::refuse_symlink(&self.root, &target)?;
+        let index_before = index::fresh(&self.root);
         fsio::move_dir(&found.dir, &target)?;
+        if let Some(status) = STATUS_DIRS.into_iter().find(|s| *s == to.as_str()) {
+            index::moved(&self.root, index_before, status, id.as_str());
+        }
         Ok(target)
     }
 }
@@ -211,7 +216,9 @@ impl TicketBackend for LocalTicketBackend {
             let first =
                 thread::first_event(&codec::header(create), "Created", create.body.as_str());
             fsio::write_new(&dir.join("thread.md"), first.as_bytes())?;
+            let index_before = index::fresh(&self.root);
             fsio::move_dir(dir, &target)?;
+            index::moved(&self.root, index_before, "open", ticket.id.as_str());
             Ok(ticket)
         })
     }

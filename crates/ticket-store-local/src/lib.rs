@@ -10,7 +10,9 @@ pub mod clock;
 pub mod codec;
 pub mod format;
 pub mod fsio;
+mod index;
 mod lookup;
+pub mod parallel;
 mod read;
 
 pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket, STATUS_DIRS};

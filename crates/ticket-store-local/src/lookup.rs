@@ -10,6 +10,8 @@ use crate::backend::{LocalTicketBackend, Located, LocatedListing, STATUS_DIRS};
 use crate::codec;
 use crate::format::frontmatter::Frontmatter;
 use crate::fsio::storage;
+use crate::index;
+use crate::parallel;
 use crate::read::{corrupt, diagnostic, split};
 
 impl LocalTicketBackend {
@@ -34,34 +36,49 @@ impl LocalTicketBackend {
                 _ => {}
             }
         }
+        if let Some(found) = self.via_index(q) {
+            return found;
+        }
+        let stamp = index::Stamp::now(self.root());
+        let names = self.all_names()?;
+        if let Some(stamp) = &stamp {
+            index::rebuild(self.root(), stamp, &names);
+        }
         let (suffix, infix) = (format!("-{q}"), format!("-{q}-"));
         let named_like = |name: &str| name == q || name.ends_with(&suffix) || name.contains(&infix);
-        let mut found = self.matching(q, named_like)?;
+        let mut found = self.verified(q, &names, named_like);
         if found.is_empty() {
-            found = self.matching(q, |_| true)?;
+            found = self.verified(q, &names, |_| true);
         }
-        match found.len() {
-            0 => Err(BackendError::NotFound { query: q.into() }),
-            1 => Ok(found.remove(0)),
-            _ => Err(BackendError::Ambiguous {
-                query: q.into(),
-                matches: found.iter().map(|l| l.dir.display().to_string()).collect(),
-            }),
-        }
+        one_of(q, found)
     }
 
-    /// Tickets whose directory name passes `name_filter` and whose id or slug is `q`. The three
-    /// status directories are read on three threads: on a large root, reading directory entries
-    /// is most of a lookup's time.
-    fn matching(
-        &self,
-        q: &str,
-        name_filter: impl Fn(&str) -> bool + Sync,
-    ) -> Result<Vec<Located>, BackendError> {
+    /// The lookup by slug through the index, when the index is fresh and every ticket it names
+    /// is still there under that slug or id; `None` sends the caller to the full lookup.
+    fn via_index(&self, q: &str) -> Option<Result<Located, BackendError>> {
+        let listed = index::lookup(self.root(), q)?;
+        if listed.is_empty() {
+            return None;
+        }
+        let found: Vec<Located> = listed
+            .iter()
+            .filter_map(|(status_dir, name)| {
+                let dir = self.root().join(status_dir).join(name);
+                let fm = read_head(&dir.join("item.md")).ok()?;
+                (fm.value("id") == q || fm.value("slug") == q)
+                    .then_some(Located { dir, status_dir })
+            })
+            .collect();
+        (found.len() == listed.len()).then(|| one_of(q, found))
+    }
+
+    /// Every ticket directory's name, per status directory. On a large root, reading directory
+    /// entries is most of a full lookup's time, so the three are read on three threads.
+    fn all_names(&self) -> Result<Vec<(&'static str, Vec<String>)>, BackendError> {
         let listed: Vec<Result<Vec<PathBuf>, BackendError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = STATUS_DIRS
                 .iter()
-                .map(|s| scope.spawn(|| self.ticket_dirs_named(s, &name_filter)))
+                .map(|s| scope.spawn(|| self.ticket_dirs(s)))
                 .collect();
             handles
                 .into_iter()
@@ -75,9 +92,29 @@ impl LocalTicketBackend {
                 })
                 .collect()
         });
-        let mut found = Vec::new();
+        let mut names = Vec::with_capacity(STATUS_DIRS.len());
         for (status_dir, dirs) in STATUS_DIRS.into_iter().zip(listed) {
-            for dir in dirs? {
+            let dirs = dirs?;
+            let plain = dirs
+                .iter()
+                .filter_map(|d| d.file_name()?.to_str().map(str::to_owned))
+                .collect();
+            names.push((status_dir, plain));
+        }
+        Ok(names)
+    }
+
+    /// Tickets whose directory name passes `name_filter` and whose id or slug is `q`.
+    fn verified(
+        &self,
+        q: &str,
+        names: &[(&'static str, Vec<String>)],
+        name_filter: impl Fn(&str) -> bool,
+    ) -> Vec<Located> {
+        let mut found = Vec::new();
+        for (status_dir, list) in names {
+            for name in list.iter().filter(|n| name_filter(n)) {
+                let dir = self.root().join(status_dir).join(name);
                 if let Ok(fm) = read_head(&dir.join("item.md"))
                     && (fm.value("id") == q || fm.value("slug") == q)
                 {
@@ -85,21 +122,12 @@ impl LocalTicketBackend {
                 }
             }
         }
-        Ok(found)
+        found
     }
 
-    /// Ticket directories under one status directory, in byte order of their names.
+    /// Ticket directories under one status directory, in byte order of their names. Entry
+    /// types come from the directory read itself; only links are followed with a `stat`.
     pub fn ticket_dirs(&self, status_dir: &str) -> Result<Vec<PathBuf>, BackendError> {
-        self.ticket_dirs_named(status_dir, |_| true)
-    }
-
-    /// Ticket directories whose name passes `keep`, sorted; names are filtered before any
-    /// `stat`, so a lookup by slug on a large root costs one directory read per status.
-    fn ticket_dirs_named(
-        &self,
-        status_dir: &str,
-        keep: impl Fn(&str) -> bool,
-    ) -> Result<Vec<PathBuf>, BackendError> {
         let dir = self.root().join(status_dir);
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -108,7 +136,6 @@ impl LocalTicketBackend {
         };
         let mut dirs: Vec<PathBuf> = entries
             .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_str().is_some_and(&keep))
             .filter(|e| match e.file_type() {
                 Ok(t) if t.is_dir() => true,
                 Ok(t) if t.is_symlink() => e.path().is_dir(),
@@ -127,26 +154,37 @@ impl LocalTicketBackend {
             statuses: Vec::new(),
             ..filter.clone()
         };
-        let mut listing = LocatedListing::default();
+        let mut dirs = Vec::new();
         for status_dir in STATUS_DIRS {
             let wanted = filter.statuses.is_empty()
                 || filter.statuses.iter().any(|s| s.as_str() == status_dir);
-            if !wanted {
-                continue;
+            if wanted {
+                dirs.extend(
+                    self.ticket_dirs(status_dir)?
+                        .into_iter()
+                        .map(|d| (status_dir, d)),
+                );
             }
-            for dir in self.ticket_dirs(status_dir)? {
-                let item = dir.join("item.md");
-                let summary = match read_head(&item) {
-                    Err(BackendError::Storage { .. }) if !item.exists() => continue,
-                    head => head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e))),
-                };
-                match summary {
-                    Ok(s) if rest.matches(&s) => {
-                        listing.tickets.push((Located { dir, status_dir }, s))
-                    }
-                    Ok(_) => {}
-                    Err(e) => listing.diagnostics.push(diagnostic(&e)),
-                }
+        }
+        // Reading the frontmatter of every ticket is the cost of a list: it runs on a few
+        // threads, in order.
+        let read = parallel::map_ordered(dirs, |(status_dir, dir)| {
+            let item = dir.join("item.md");
+            let summary = match read_head(&item) {
+                Err(BackendError::Storage { .. }) if !item.exists() => return None,
+                head => head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e))),
+            };
+            match summary {
+                Ok(s) if rest.matches(&s) => Some(Ok((Located { dir, status_dir }, s))),
+                Ok(_) => None,
+                Err(e) => Some(Err(diagnostic(&e))),
+            }
+        });
+        let mut listing = LocatedListing::default();
+        for found in read.into_iter().flatten() {
+            match found {
+                Ok(ticket) => listing.tickets.push(ticket),
+                Err(d) => listing.diagnostics.push(d),
             }
         }
         Ok(listing)
@@ -174,4 +212,16 @@ pub(crate) fn read_head(path: &Path) -> Result<Frontmatter, BackendError> {
         }
     }
     split(path, &head)
+}
+
+/// The one ticket found, or why there is not exactly one.
+fn one_of(q: &str, mut found: Vec<Located>) -> Result<Located, BackendError> {
+    match found.len() {
+        0 => Err(BackendError::NotFound { query: q.into() }),
+        1 => Ok(found.remove(0)),
+        _ => Err(BackendError::Ambiguous {
+            query: q.into(),
+            matches: found.iter().map(|l| l.dir.display().to_string()).collect(),
+        }),
+    }
 }

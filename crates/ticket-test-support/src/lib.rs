@@ -39,14 +39,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Every entry under `root` (relative path -> bytes; directories end with `/`), the lock file
-/// left out.
+/// and the derived slug index `.index/` left out: neither holds ticket data.
 pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    snapshot_where(root, |rel| rel != ".lock")
+    snapshot_where(root, |rel| rel != ".lock" && !is_index(rel))
 }
 
 /// [`snapshot`] without the writers' scratch directory `.tmp/` either.
 pub fn snapshot_without_scratch(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    snapshot_where(root, |rel| rel != ".lock" && !rel.starts_with(".tmp"))
+    snapshot_where(root, |rel| {
+        rel != ".lock" && !rel.starts_with(".tmp") && !is_index(rel)
+    })
+}
+
+fn is_index(rel: &str) -> bool {
+    rel == ".index" || rel.starts_with(".index/")
 }
 
 fn snapshot_where(root: &Path, keep: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<u8>> {

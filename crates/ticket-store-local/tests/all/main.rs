@@ -7,4 +7,5 @@ mod diffs;
 mod locking;
 mod roundtrip;
 mod safety;
+mod slug_index;
 mod support;

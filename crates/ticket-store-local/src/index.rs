@@ -1,0 +1,211 @@
+//! The slug index: a derived, disposable cache under `<root>/.index/` that lets a lookup by
+//! slug read one small file instead of every status directory (docs/format.md, "Slug index").
+//!
+//! It is never the truth. Every hit is checked against the ticket's own `item.md`, and a miss
+//! or a failed check falls back to the full lookup, which then rebuilds the index; so a stale,
+//! torn, missing or hand-edited index can cost time but never change an answer. It is keyed by
+//! what ticket directory names say (as the full lookup's first pass is), and it is valid while
+//! the three status directories keep the modification times and inodes written in its stamp:
+//! any create or move, by any tool, changes them. Our own writers update it in place when it
+//! was valid before their change. Failures to write it are ignored: a read-only root just goes
+//! without.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use crate::backend::STATUS_DIRS;
+
+/// The index's directory inside the root (it holds a `.gitignore` of `*`).
+pub const INDEX_DIR: &str = ".index";
+const STAMP: &str = "stamp";
+const FORMAT: &str = "ticket slug index 1";
+const BUCKETS: u64 = 64;
+
+/// The state of the three status directories the index describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Stamp(String);
+
+impl Stamp {
+    /// The status directories as they are now; `None` when one cannot be examined.
+    pub(crate) fn now(root: &Path) -> Option<Stamp> {
+        let mut s = format!("{FORMAT}\n");
+        for status in STATUS_DIRS {
+            let m = fs::metadata(root.join(status)).ok()?;
+            s.push_str(&format!(
+                "{status} {}.{:09} {}\n",
+                m.mtime(),
+                m.mtime_nsec(),
+                m.ino()
+            ));
+        }
+        Some(Stamp(s))
+    }
+}
+
+/// Whether the index describes the status directories as they are now; returns their stamp.
+pub(crate) fn fresh(root: &Path) -> Option<Stamp> {
+    let now = Stamp::now(root)?;
+    let written = fs::read_to_string(root.join(INDEX_DIR).join(STAMP)).ok()?;
+    (written == now.0).then_some(now)
+}
+
+/// Where the index says tickets named for `key` live, as `(status, directory name)`; `None`
+/// when the index is not fresh.
+/// Names that are not a single plain path component are ignored, so a hand-edited index cannot
+/// send a lookup outside its status directory.
+pub(crate) fn lookup(root: &Path, key: &str) -> Option<Vec<(&'static str, String)>> {
+    if !fs::symlink_metadata(root.join(INDEX_DIR)).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    fresh(root)?;
+    let bucket = fs::read_to_string(bucket_path(root, key)).unwrap_or_default();
+    Some(
+        bucket
+            .lines()
+            .filter_map(parse_line)
+            .filter(|(k, _, name)| *k == key && is_plain_name(name))
+            .map(|(_, status, name)| (status, name.to_owned()))
+            .collect(),
+    )
+}
+
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
+}
+
+/// Rewrites the whole index from a listing of every status directory taken after `stamp` was.
+pub(crate) fn rebuild(root: &Path, stamp: &Stamp, names: &[(&'static str, Vec<String>)]) {
+    let Some(dir) = index_dir(root) else { return };
+    let _ = fs::remove_file(dir.join(STAMP));
+    let mut buckets = vec![String::new(); BUCKETS as usize];
+    for (status, list) in names {
+        for name in list {
+            for key in keys(name) {
+                buckets[bucket_of(key)].push_str(&line(key, status, name));
+            }
+        }
+    }
+    for (k, text) in buckets.iter().enumerate() {
+        if !replace(&dir, &format!("{k:02}"), text) {
+            return;
+        }
+    }
+    replace(&dir, STAMP, &stamp.0);
+}
+
+/// Records that the ticket directory `name` now lives under `status` (created or moved), when
+/// the index was fresh (`before`) up to this change; otherwise leaves it to be rebuilt.
+pub(crate) fn moved(root: &Path, before: Option<Stamp>, status: &'static str, name: &str) {
+    if before.is_none() {
+        return;
+    }
+    let Some(dir) = index_dir(root) else { return };
+    let _ = fs::remove_file(dir.join(STAMP));
+    let Some(after) = Stamp::now(root) else {
+        return;
+    };
+    for key in keys(name) {
+        let path = bucket_path(root, key);
+        let old = fs::read_to_string(&path).unwrap_or_default();
+        let mut text: String = old
+            .lines()
+            .filter(|l| parse_line(l).is_none_or(|(_, _, n)| n != name))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        text.push_str(&line(key, status, name));
+        if !replace(&dir, &format!("{:02}", bucket_of(key)), &text) {
+            return;
+        }
+    }
+    replace(&dir, STAMP, &after.0);
+}
+
+/// The keys a directory name is found by: what follows a `YYYYMMDD-HHMMSS-` prefix, and that
+/// without a last `-part` (a collision suffix); a name without the prefix is its own key.
+fn keys(name: &str) -> Vec<&str> {
+    let b = name.as_bytes();
+    let prefixed = b.len() > 16
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'-'
+        && b[9..15].iter().all(u8::is_ascii_digit)
+        && b[15] == b'-';
+    if !prefixed {
+        return vec![name];
+    }
+    let rest = &name[16..];
+    match rest.rsplit_once('-') {
+        Some((head, _)) if !head.is_empty() => vec![rest, head],
+        _ => vec![rest],
+    }
+}
+
+fn line(key: &str, status: &str, name: &str) -> String {
+    format!("{key}\t{status}\t{name}\n")
+}
+
+fn parse_line(l: &str) -> Option<(&str, &'static str, &str)> {
+    let mut parts = l.splitn(3, '\t');
+    let key = parts.next()?;
+    let status = parts.next()?;
+    let status = STATUS_DIRS.into_iter().find(|s| *s == status)?;
+    Some((key, status, parts.next()?))
+}
+
+/// FNV-1a: stable across builds and platforms, unlike std's hasher.
+fn bucket_of(key: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % BUCKETS) as usize
+}
+
+fn bucket_path(root: &Path, key: &str) -> PathBuf {
+    root.join(INDEX_DIR).join(format!("{:02}", bucket_of(key)))
+}
+
+/// The index directory, created with its `.gitignore` if needed; `None` when it cannot be, or
+/// when something other than a real directory holds its name (never written through a link).
+fn index_dir(root: &Path) -> Option<PathBuf> {
+    let dir = root.join(INDEX_DIR);
+    match fs::symlink_metadata(&dir) {
+        Ok(m) if m.is_dir() => Some(dir),
+        Ok(_) => None,
+        Err(_) => {
+            fs::create_dir(&dir).ok()?;
+            replace(
+                &dir,
+                ".gitignore",
+                "# A derived cache of ticket lookups; safe to delete.\n*\n",
+            )
+            .then_some(dir)
+        }
+    }
+}
+
+/// Replaces `dir/name` atomically (temp file and rename, no fsync: it is a cache).
+fn replace(dir: &Path, name: &str, text: &str) -> bool {
+    let Ok(mut tmp) = tempfile::Builder::new().prefix(".new-").tempfile_in(dir) else {
+        return false;
+    };
+    tmp.write_all(text.as_bytes()).is_ok() && tmp.persist(dir.join(name)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keys;
+
+    #[test]
+    fn keys_of_directory_names() {
+        assert_eq!(keys("20260101-120000-fix-parser"), ["fix-parser", "fix"]);
+        assert_eq!(keys("20260101-120000-solo"), ["solo"]);
+        assert_eq!(
+            keys("20260101-120000-fix-parser-4242"),
+            ["fix-parser-4242", "fix-parser"]
+        );
+        assert_eq!(keys("hand-made"), ["hand-made"]);
+        assert_eq!(keys("2026-not-a-stamp-x"), ["2026-not-a-stamp-x"]);
+    }
+}

@@ -1,0 +1,148 @@
+//! The slug index (`<root>/.index/`) is a cache: whatever state it is in, a lookup by slug gives
+//! the answer a full scan gives, and nothing is ever written outside the root through it.
+
+use std::fs;
+use std::path::Path;
+
+use ticket_domain::{BackendError, NewTicket, TicketBackend, TicketStatus};
+use ticket_store_local::LocalTicketBackend;
+
+use crate::support::{backend, clock, q};
+
+fn create(b: &LocalTicketBackend, title: &str, slug: &str) -> String {
+    let mut new = NewTicket::new(title);
+    new.slug = Some(slug.parse().expect("valid slug"));
+    b.create(new).expect("create").id.as_str().to_owned()
+}
+
+fn buckets(root: &Path) -> String {
+    let mut all = String::new();
+    for e in fs::read_dir(root.join(".index")).expect("index exists") {
+        let e = e.expect("entry");
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.len() == 2 {
+            all.push_str(&fs::read_to_string(e.path()).expect("bucket"));
+        }
+    }
+    all
+}
+
+fn shown_dir(b: &LocalTicketBackend, slug: &str) -> String {
+    b.locate(&q(slug))
+        .expect("found")
+        .dir
+        .strip_prefix(b.root())
+        .expect("inside the root")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_lookup_builds_it_and_writers_keep_it_current() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("work-items");
+    let b = backend(&root, clock());
+    let first = create(&b, "First", "first-one");
+    assert!(!root.join(".index").exists(), "no lookup by slug yet");
+    assert_eq!(shown_dir(&b, "first-one"), format!("open/{first}"));
+    assert!(
+        root.join(".index/stamp").is_file(),
+        "a slug lookup builds it"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join(".index/.gitignore")).expect("gitignore"),
+        "# A derived cache of ticket lookups; safe to delete.\n*\n"
+    );
+
+    // Our own writers update it in place: no lookup happens between these and the checks.
+    let second = create(&b, "Second", "second-one");
+    assert!(buckets(&root).contains(&format!("second-one\topen\t{second}\n")));
+    b.set_status(&q(&second), TicketStatus::parse("pending"))
+        .expect("move");
+    let all = buckets(&root);
+    assert!(
+        all.contains(&format!("second-one\tpending\t{second}\n")),
+        "{all}"
+    );
+    assert!(
+        !all.contains(&format!("second-one\topen\t{second}\n")),
+        "{all}"
+    );
+    assert_eq!(shown_dir(&b, "second-one"), format!("pending/{second}"));
+}
+
+#[test]
+fn changes_made_behind_its_back_never_change_an_answer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("work-items");
+    let b = backend(&root, clock());
+    let id = create(&b, "Moved by hand", "moved-by-hand");
+    shown_dir(&b, "moved-by-hand");
+
+    // Another tool moves the ticket (as tickets.sh or git would): found where it is now.
+    fs::rename(root.join("open").join(&id), root.join("closed").join(&id)).expect("mv");
+    assert_eq!(shown_dir(&b, "moved-by-hand"), format!("closed/{id}"));
+
+    // Another tool adds a second ticket with the same slug: the lookup says it is ambiguous.
+    let copy = "20990101-000000-moved-by-hand".to_string();
+    fs::create_dir(root.join("open").join(&copy)).expect("mkdir");
+    let item = fs::read_to_string(root.join("closed").join(&id).join("item.md")).expect("item");
+    fs::write(
+        root.join("open").join(&copy).join("item.md"),
+        item.replace(&id, &copy),
+    )
+    .expect("write copy");
+    assert!(matches!(
+        b.locate(&q("moved-by-hand")),
+        Err(BackendError::Ambiguous { .. })
+    ));
+
+    // A slug edited by hand inside item.md is found by the full lookup behind the index.
+    fs::remove_dir_all(root.join("open").join(&copy)).expect("rm copy");
+    let path = root.join("closed").join(&id).join("item.md");
+    let text = fs::read_to_string(&path).expect("item");
+    fs::write(
+        &path,
+        text.replace("slug: moved-by-hand", "slug: renamed-by-hand"),
+    )
+    .expect("edit");
+    assert_eq!(shown_dir(&b, "renamed-by-hand"), format!("closed/{id}"));
+    assert!(matches!(
+        b.locate(&q("moved-by-hand")),
+        Err(BackendError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn a_hostile_or_broken_index_is_only_a_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("work-items");
+    let b = backend(&root, clock());
+    let id = create(&b, "Target", "target");
+    shown_dir(&b, "target");
+
+    // Every bucket names a directory outside the status directories, or nothing at all.
+    for e in fs::read_dir(root.join(".index")).expect("index") {
+        let e = e.expect("entry");
+        if e.file_name().len() == 2 {
+            fs::write(
+                e.path(),
+                "target\topen\t../../elsewhere\ntarget\tclosed\tnope\n",
+            )
+            .expect("poison");
+        }
+    }
+    assert_eq!(shown_dir(&b, "target"), format!("open/{id}"));
+
+    // An index directory that is a link out of the root is never written through.
+    let outside = tempfile::tempdir().expect("outside");
+    fs::remove_dir_all(root.join(".index")).expect("rm index");
+    std::os::unix::fs::symlink(outside.path(), root.join(".index")).expect("symlink");
+    create(&b, "Another", "another");
+    assert_eq!(shown_dir(&b, "target"), format!("open/{id}"));
+    assert_eq!(
+        fs::read_dir(outside.path()).expect("outside").count(),
+        0,
+        "nothing was written outside the root"
+    );
+}
