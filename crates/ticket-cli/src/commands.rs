@@ -168,6 +168,9 @@ fn list(
     action: Option<&str>,
     sort: Option<SortKey>,
 ) -> Result<(), CliError> {
+    if action.is_none() && matches!(sort, None | Some(SortKey::Id)) && !out.json {
+        return list_streamed(backend, out, filter);
+    }
     let located = backend.list_located(filter)?;
     let mut tickets = located.tickets;
     for d in &located.diagnostics {
@@ -204,6 +207,31 @@ fn list(
         text.push_str(&human::list_row(s));
     }
     out.text(&text)
+}
+
+/// The plain list, printed as it is read: memory stays flat however large the root.
+fn list_streamed(
+    backend: &LocalTicketBackend,
+    out: &mut Out,
+    filter: &ListFilter,
+) -> Result<(), CliError> {
+    let mut rows = out.stream();
+    rows.write(human::LIST_HEADER)?;
+    let mut failed = None;
+    backend.list_each(filter, |found| {
+        if failed.is_some() {
+            return;
+        }
+        let written = match found {
+            Ok((_, s)) => rows.write(&human::list_row(&s)),
+            Err(d) => rows.warn(&format!("skipped unreadable ticket: {}", d.message)),
+        };
+        failed = written.err();
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => rows.finish(),
+    }
 }
 
 fn show(backend: &LocalTicketBackend, out: &mut Out, query: &str) -> Result<(), CliError> {

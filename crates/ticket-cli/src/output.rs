@@ -16,10 +16,7 @@ impl Out {
         stdout
             .write_all(bytes)
             .and_then(|()| stdout.flush())
-            .map_err(|source| CliError::Io {
-                what: "cannot write to standard output".into(),
-                source,
-            })
+            .map_err(stdout_error)
     }
 
     pub fn text(&mut self, text: &str) -> Result<(), CliError> {
@@ -35,9 +32,45 @@ impl Out {
         self.text(&text)
     }
 
+    /// Buffered standard output for text printed piece by piece.
+    pub fn stream(&mut self) -> Stream {
+        Stream {
+            stdout: io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+        }
+    }
+
     /// A line on standard error (ignored if standard error is gone).
     pub fn warn(&mut self, line: &str) -> Result<(), CliError> {
         let _ = writeln!(io::stderr(), "warning: {line}");
         Ok(())
+    }
+}
+
+/// Text written to standard output as it is produced (see [`Out::stream`]).
+pub struct Stream {
+    stdout: io::BufWriter<io::StdoutLock<'static>>,
+}
+
+impl Stream {
+    pub fn write(&mut self, text: &str) -> Result<(), CliError> {
+        self.stdout.write_all(text.as_bytes()).map_err(stdout_error)
+    }
+
+    /// A warning on standard error, after what was printed so far.
+    pub fn warn(&mut self, line: &str) -> Result<(), CliError> {
+        self.stdout.flush().map_err(stdout_error)?;
+        let _ = writeln!(io::stderr(), "warning: {line}");
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<(), CliError> {
+        self.stdout.flush().map_err(stdout_error)
+    }
+}
+
+fn stdout_error(source: io::Error) -> CliError {
+    CliError::Io {
+        what: "cannot write to standard output".into(),
+        source,
     }
 }

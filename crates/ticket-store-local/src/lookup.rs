@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use ticket_domain::{BackendError, ListFilter, TicketIdOrSlug};
+use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
 
 use crate::backend::{LocalTicketBackend, Located, LocatedListing, STATUS_DIRS};
 use crate::codec;
@@ -150,44 +150,55 @@ impl LocalTicketBackend {
     /// `list`, with where each ticket lives: tickets in status-directory order (open, pending,
     /// closed), byte order of directory names within each, and a diagnostic per unreadable one.
     pub fn list_located(&self, filter: &ListFilter) -> Result<LocatedListing, BackendError> {
+        let mut listing = LocatedListing::default();
+        self.list_each(filter, |found| match found {
+            Ok(ticket) => listing.tickets.push(ticket),
+            Err(d) => listing.diagnostics.push(d),
+        })?;
+        Ok(listing)
+    }
+
+    /// [`list_located`](Self::list_located) handed over one ticket (or diagnostic) at a time, in
+    /// the same order, so a caller that prints as it goes holds a few thousand tickets in memory,
+    /// never the whole root. Frontmatter is read on a few threads.
+    pub fn list_each(
+        &self,
+        filter: &ListFilter,
+        mut each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
+    ) -> Result<(), BackendError> {
+        /// Tickets read per batch: enough to keep the threads busy, small enough to stay light.
+        const BATCH: usize = 4096;
         let rest = ListFilter {
             statuses: Vec::new(),
             ..filter.clone()
         };
-        let mut dirs = Vec::new();
         for status_dir in STATUS_DIRS {
             let wanted = filter.statuses.is_empty()
                 || filter.statuses.iter().any(|s| s.as_str() == status_dir);
-            if wanted {
-                dirs.extend(
-                    self.ticket_dirs(status_dir)?
-                        .into_iter()
-                        .map(|d| (status_dir, d)),
-                );
+            if !wanted {
+                continue;
+            }
+            let mut dirs = self.ticket_dirs(status_dir)?.into_iter().peekable();
+            while dirs.peek().is_some() {
+                let batch: Vec<PathBuf> = dirs.by_ref().take(BATCH).collect();
+                let read = parallel::map_ordered(batch, |dir| {
+                    let item = dir.join("item.md");
+                    let summary = match read_head(&item) {
+                        Err(BackendError::Storage { .. }) if !item.exists() => return None,
+                        head => {
+                            head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e)))
+                        }
+                    };
+                    match summary {
+                        Ok(s) if rest.matches(&s) => Some(Ok((Located { dir, status_dir }, s))),
+                        Ok(_) => None,
+                        Err(e) => Some(Err(diagnostic(&e))),
+                    }
+                });
+                read.into_iter().flatten().for_each(&mut each);
             }
         }
-        // Reading the frontmatter of every ticket is the cost of a list: it runs on a few
-        // threads, in order.
-        let read = parallel::map_ordered(dirs, |(status_dir, dir)| {
-            let item = dir.join("item.md");
-            let summary = match read_head(&item) {
-                Err(BackendError::Storage { .. }) if !item.exists() => return None,
-                head => head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e))),
-            };
-            match summary {
-                Ok(s) if rest.matches(&s) => Some(Ok((Located { dir, status_dir }, s))),
-                Ok(_) => None,
-                Err(e) => Some(Err(diagnostic(&e))),
-            }
-        });
-        let mut listing = LocatedListing::default();
-        for found in read.into_iter().flatten() {
-            match found {
-                Ok(ticket) => listing.tickets.push(ticket),
-                Err(d) => listing.diagnostics.push(d),
-            }
-        }
-        Ok(listing)
+        Ok(())
     }
 }
 
