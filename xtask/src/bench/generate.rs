@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the generated shape changes, so stale caches are not reused.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Deciles (0%, 10%, ..., 100%) of the real corpus, in bytes.
 const BODY_DECILES: [usize; 11] = [
@@ -141,13 +141,14 @@ fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
     fs::create_dir_all(d.join("artifacts")).map_err(|e| io(&d, e))?;
     fs::write(d.join("artifacts/.gitkeep"), "").map_err(|e| io(&d, e))?;
     let created = format!(
-        "2026-{:02}-{:02}T{:02}:{:02}:00Z",
+        "2025-{:02}-{:02}T{:02}:{:02}:00Z",
         1 + i % 12,
         1 + i % 28,
         i % 24,
         (i / 24) % 60
     );
-    let updated = format!("2026-12-{:02}T10:00:00Z", 1 + i % 28);
+    // A year later than created, so every event and update comes after the creation.
+    let updated = format!("2026-{:02}-{:02}T10:00:00Z", 1 + i % 12, 1 + i % 28);
     let title = if i.is_multiple_of(3) {
         format!("{} の {} を直す ({i})", WORDS[12], WORDS[13])
     } else {

@@ -146,6 +146,7 @@ fn size(
     let status_id = generate::describe(status_i).id;
 
     let process = measure::sample(dir, ticket, few, &|_| vec!["--version".into()])?;
+    floor::doctor(&root); // warm-up
     let list_floor = median_of(whole, || floor::list(&root));
     let doctor_floor = median_of(whole, || floor::doctor(&root));
     let floors = |kind| match kind {
@@ -242,6 +243,11 @@ fn size(
                 measured.push(None);
                 continue;
             }
+            if !matches!(kind, FloorKind::Process) {
+                // Bring every file back into the page cache (this machine's memory manager
+                // reclaims pages left idle), so whole-root figures are warm-cache figures.
+                floor::doctor(&root);
+            }
             let pool = &close_pool[t * (runs + 1)..];
             let close_args = |k: usize| {
                 args(&[
@@ -293,12 +299,13 @@ fn median_of(runs: usize, f: impl Fn() -> floor::Floor) -> floor::Floor {
     all.swap_remove(all.len() / 2)
 }
 
-/// Removes the tickets `create` made during a run (their slug is `bench-created`).
+/// Removes the tickets `create` made during a run (their slug is `bench-created`; a second one
+/// within the same second gets a suffix after it).
 fn remove_created(root: &Path) -> Result<(), String> {
     let open = root.join("open");
     for e in fs::read_dir(&open).map_err(|e| format!("{}: {e}", open.display()))? {
         let e = e.map_err(|e| e.to_string())?;
-        if e.file_name().to_string_lossy().ends_with("-bench-created") {
+        if e.file_name().to_string_lossy().contains("-bench-created") {
             fs::remove_dir_all(e.path()).map_err(|err| format!("{}: {err}", e.path().display()))?;
         }
     }
