@@ -1,9 +1,11 @@
-//! Project automation: `cargo xtask ci`, `cargo xtask tidy` and, later, `compat` and `bench`.
+//! Project automation: `cargo xtask ci`, `tidy`, `compat`, `bench` and `stress` (the reliability
+//! suite of docs/reliability.md: racing writers, `kill -9`, fuzzing and hostile input).
 //!
 //! It never ships: it runs the checks that keep the workspace honest, on every commit.
 
 mod bench;
 mod compat;
+mod stress;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -26,8 +28,10 @@ fn main() -> ExitCode {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
             bench::run(&root, &target_dir(&root).join("release/ticket"), n)
         }),
+        Some("stress") => stress_cmd(&root, args.get(1).map(String::as_str) == Some("--small")),
+        Some("stress-child") => stress::crash::child(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|compat|bench [N]|shell-tests>");
+            eprintln!("usage: cargo xtask <ci|tidy|compat|bench [N]|stress [--small]|shell-tests>");
             return ExitCode::from(2);
         }
     };
@@ -82,6 +86,7 @@ fn ci(root: &Path) -> Result<(), String> {
     }
     tidy::check(root)?;
     compat_cmd(root)?;
+    stress_cmd(root, true)?;
     println!("== ticket doctor (work-items/)");
     let ticket = target_dir(root).join("debug/ticket");
     let status = Command::new(&ticket)
@@ -131,6 +136,18 @@ fn compat_cmd(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("compat: {failed} case(s) failed"))
     }
+}
+
+/// `cargo xtask stress [--small]`: builds the CLI, then runs every reliability scenario.
+fn stress_cmd(root: &Path, small: bool) -> Result<(), String> {
+    run(root, "cargo", &["build", "--quiet", "-p", "ticket-cli"])?;
+    let env = stress::Env {
+        repo: root.to_path_buf(),
+        ticket_bin: target_dir(root).join("debug/ticket"),
+    };
+    let exe = std::env::current_exe().map_err(|e| format!("where is xtask? {e}"))?;
+    let size = if small { stress::SMALL } else { stress::FULL };
+    stress::run(&env, size, &exe)
 }
 
 fn indent(text: &str) -> String {
