@@ -89,6 +89,11 @@ impl LocalTicketBackend {
         }
         fsio::with_lock(&self.root, self.lock_timeout, || {
             let found = self.locate(query)?;
+            // Every file a mutation may write is checked before any is written, so a link
+            // leading out of the root refuses the whole change, not its second half.
+            for name in ["item.md", "thread.md", "resolution.md"] {
+                fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
+            }
             let before = self.load(&found.dir)?;
             let now = self.clock.now();
             let dir = change(&found, &before, now)?;
