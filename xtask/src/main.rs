@@ -28,10 +28,17 @@ fn main() -> ExitCode {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
             bench::run(&root, &target_dir(&root).join("release/ticket"), n)
         }),
-        Some("stress") => stress_cmd(&root, args.get(1).map(String::as_str) == Some("--small")),
+        Some("stress") => {
+            let rest: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+            let small = rest.contains(&"--small");
+            let only: Vec<&str> = rest.into_iter().filter(|a| *a != "--small").collect();
+            stress_cmd(&root, small, &only)
+        }
         Some("stress-child") => stress::crash::child(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|compat|bench [N]|stress [--small]|shell-tests>");
+            eprintln!(
+                "usage: cargo xtask <ci|tidy|compat|bench [N]|stress [--small] [concurrency|crash|fuzz]..|shell-tests>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -86,7 +93,7 @@ fn ci(root: &Path) -> Result<(), String> {
     }
     tidy::check(root)?;
     compat_cmd(root)?;
-    stress_cmd(root, true)?;
+    stress_cmd(root, true, &[])?;
     println!("== ticket doctor (work-items/)");
     let ticket = target_dir(root).join("debug/ticket");
     let status = Command::new(&ticket)
@@ -138,8 +145,9 @@ fn compat_cmd(root: &Path) -> Result<(), String> {
     }
 }
 
-/// `cargo xtask stress [--small]`: builds the CLI, then runs every reliability scenario.
-fn stress_cmd(root: &Path, small: bool) -> Result<(), String> {
+/// `cargo xtask stress [--small] [NAME..]`: builds the CLI, then runs the reliability scenarios
+/// (all, or those named).
+fn stress_cmd(root: &Path, small: bool, only: &[&str]) -> Result<(), String> {
     run(root, "cargo", &["build", "--quiet", "-p", "ticket-cli"])?;
     let env = stress::Env {
         repo: root.to_path_buf(),
@@ -147,7 +155,7 @@ fn stress_cmd(root: &Path, small: bool) -> Result<(), String> {
     };
     let exe = std::env::current_exe().map_err(|e| format!("where is xtask? {e}"))?;
     let size = if small { stress::SMALL } else { stress::FULL };
-    stress::run(&env, size, &exe)
+    stress::run(&env, size, &exe, only)
 }
 
 fn indent(text: &str) -> String {

@@ -130,12 +130,48 @@ pub fn seed_tickets(root: &Path, n: usize) -> Result<Vec<String>, String> {
         .collect()
 }
 
-/// Runs every scenario at `size`; prints the figures as docs/reliability.md tabulates them.
-pub fn run(env: &Env, size: Size, xtask_exe: &Path) -> Result<(), String> {
+/// The scenarios, by the names `cargo xtask stress [--small] [NAME..]` takes.
+pub const SCENARIOS: [&str; 3] = ["concurrency", "crash", "fuzz"];
+
+/// Runs the scenarios named in `only` (all when empty) at `size`; prints the figures as
+/// docs/reliability.md tabulates them.
+pub fn run(env: &Env, size: Size, xtask_exe: &Path, only: &[&str]) -> Result<(), String> {
+    if let Some(unknown) = only.iter().find(|n| !SCENARIOS.contains(n)) {
+        return Err(format!(
+            "unknown scenario `{unknown}`; choose from {}",
+            SCENARIOS.join(", ")
+        ));
+    }
+    let wanted = |name: &str| only.is_empty() || only.contains(&name);
     let seed = rng::seed();
     println!("== stress: seed {seed} (rerun with STRESS_SEED={seed})");
     let started = Instant::now();
+    if wanted("concurrency") {
+        concurrency_step(env, size, seed)?;
+    }
+    if wanted("crash") {
+        println!("== stress: crash, {} kills", size.kills);
+        let k = crash::run(env, xtask_exe, size.kills, seed)?;
+        println!("{}", k.summary());
+    }
+    if wanted("fuzz") {
+        println!(
+            "== stress: fuzz and hostile input, PROPTEST_CASES={}",
+            size.fuzz_cases
+        );
+        let f = fuzz::run(&env.repo, size.fuzz_cases)?;
+        for line in &f.lines {
+            println!("{line}");
+        }
+    }
+    println!(
+        "stress: all scenarios passed in {:.1} s: lost 0, torn 0, outside the root 0, panics 0",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
 
+fn concurrency_step(env: &Env, size: Size, seed: u64) -> Result<(), String> {
     println!(
         "== stress: concurrency, {} writers x {} mutations",
         size.writers, size.per_writer
@@ -155,21 +191,5 @@ pub fn run(env: &Env, size: Size, xtask_exe: &Path) -> Result<(), String> {
         c.seconds
     );
 
-    println!("== stress: crash, {} kills", size.kills);
-    let k = crash::run(env, xtask_exe, size.kills, seed)?;
-    println!("{}", k.summary());
-
-    println!(
-        "== stress: fuzz and hostile input, PROPTEST_CASES={}",
-        size.fuzz_cases
-    );
-    let f = fuzz::run(&env.repo, size.fuzz_cases)?;
-    for line in &f.lines {
-        println!("{line}");
-    }
-    println!(
-        "stress: all scenarios passed in {:.1} s: lost 0, torn 0, outside the root 0, panics 0",
-        started.elapsed().as_secs_f64()
-    );
     Ok(())
 }
