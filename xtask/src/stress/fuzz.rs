@@ -47,8 +47,8 @@ pub fn run(repo: &Path, cases: u64) -> Result<Figures, String> {
             stdout
                 .lines()
                 .chain(stderr.lines())
-                .filter(|l| l.starts_with("fuzz: "))
-                .map(str::to_owned),
+                // The harness's progress dots may precede a test's line.
+                .filter_map(|l| l.find("fuzz: ").map(|i| l[i..].to_owned())),
         );
         lines.push(format!("{package} {filter} {passed} tests passed"));
     }

@@ -29,6 +29,7 @@ fn fuzz<S: Strategy>(
         ..Config::default()
     };
     let cases = Cell::new(0u64);
+    let started = std::time::Instant::now();
     let mut runner = TestRunner::new(config);
     let result = runner.run(&strategy, |value| {
         cases.set(cases.get() + 1);
@@ -39,9 +40,10 @@ fn fuzz<S: Strategy>(
     }
     let peak = peak_rss_kib();
     println!(
-        "fuzz: {target}: {} cases, 0 panics, peak RSS of the test process {} MiB",
+        "fuzz: {target}: {} cases, 0 panics, peak RSS of the test process {} MiB, {:.1} s",
         cases.get(),
-        peak / 1024
+        peak / 1024,
+        started.elapsed().as_secs_f64()
     );
     assert!(
         peak < 1024 * 1024,
