@@ -390,6 +390,19 @@ locate() {
     dir=$matches
 }
 
+# Refuses to write through a symbolic link (it may lead outside the root): $1 must not be one.
+refuse_link() {
+    [ ! -L "$1" ] ||
+        die "$1 is a symbolic link; writers never write through links: replace it with the file or directory itself"
+}
+
+# Refuses a located ticket ($dir) reached through a link, or whose files are links.
+refuse_links() {
+    for rl in "${dir%/*}" "$dir" "$dir/item.md" "$dir/thread.md" "$dir/resolution.md"; do
+        refuse_link "$rl"
+    done
+}
+
 # Moves $dir to status $1 (renaming it to its id) and rewrites status and updated_at.
 move_to() {
     mv_id=$(fm_get "$dir/item.md" id)
@@ -398,6 +411,7 @@ move_to() {
             die "cannot move $dir: its id '$mv_id' is not a valid directory name (a-z 0-9 -); fix item.md first" ;;
     esac
     target=$root/$1/$mv_id
+    refuse_link "$root/$1"
     if [ "$dir" != "$target" ]; then
         [ ! -e "$target" ] && [ ! -L "$target" ] || die "target already exists: $target"
         mkdir -p -- "$root/$1"
@@ -480,6 +494,7 @@ cmd_create() {
     fi
     [ ! -e "$root/open/$id" ] || die "target already exists: $root/open/$id"
     mkdir -p -- "$root/open" "$root/pending" "$root/closed"
+    refuse_link "$root/open"
     new=$tmpd/new.$$
     rm -rf -- "$new"
     mkdir -- "$new" "$new/artifacts"
@@ -520,6 +535,7 @@ cmd_comment() {
     read_body "$file"
     lock_root
     locate "$q"
+    refuse_links
     init_now
     append_event "$dir" "$role" "$author" "$heading" "" "$body"
     set_fields "$dir/item.md" updated_at "$now"
@@ -547,6 +563,7 @@ cmd_review() {
     read_body "$file"
     lock_root
     locate "$q"
+    refuse_links
     init_now
     append_event "$dir" review "$author" "$heading" "$verdict" "$body"
     set_fields "$dir/item.md" updated_at "$now"
@@ -558,6 +575,7 @@ cmd_status() {
     [ -d "$root" ] || die "work item not found: $1"
     lock_root
     locate "$1"
+    refuse_links
     init_now
     move_to "$2"
 }
@@ -580,6 +598,7 @@ cmd_close() {
     [ -d "$root" ] || die "work item not found: $q"
     lock_root
     locate "$q"
+    refuse_links
     init_now
     body=$tmpd/body.$$
     if [ -n "$file" ]; then

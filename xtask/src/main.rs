@@ -1,9 +1,12 @@
-//! Project automation: `cargo xtask ci`, `tidy`, `compat`, `bench` and `shell-tests`.
+//! Project automation: `cargo xtask ci`, `tidy`, `compat`, `bench`, `stress` (the reliability
+//! suite of docs/reliability.md: racing writers, `kill -9`, fuzzing and hostile input) and
+//! `shell-tests`.
 //!
 //! It never ships: it runs the checks that keep the workspace honest, on every commit.
 
 mod bench;
 mod compat;
+mod stress;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -27,8 +30,17 @@ fn main() -> ExitCode {
             bench::run(&root, &target, &target.join("release/ticket"), &config)
         }),
         Some("__rss") => bench::rss_main(&args[1..]),
+        Some("stress") => {
+            let rest: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+            let small = rest.contains(&"--small");
+            let only: Vec<&str> = rest.into_iter().filter(|a| *a != "--small").collect();
+            stress_cmd(&root, small, &only)
+        }
+        Some("stress-child") => stress::crash::child(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|compat|bench [--smoke] [N...]|shell-tests>");
+            eprintln!(
+                "usage: cargo xtask <ci|tidy|compat|bench [--smoke] [N...]|stress [--small] [concurrency|crash|fuzz]..|shell-tests>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -87,6 +99,7 @@ fn ci(root: &Path) -> Result<(), String> {
     let target = target_dir(root);
     let smoke = bench::Config::parse(&["--smoke".to_string()])?;
     bench::run(root, &target, &target.join("debug/ticket"), &smoke)?;
+    stress_cmd(root, true, &[])?;
     println!("== ticket doctor (work-items/)");
     let ticket = target_dir(root).join("debug/ticket");
     let status = Command::new(&ticket)
@@ -136,6 +149,19 @@ fn compat_cmd(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("compat: {failed} case(s) failed"))
     }
+}
+
+/// `cargo xtask stress [--small] [NAME..]`: builds the CLI, then runs the reliability scenarios
+/// (all, or those named).
+fn stress_cmd(root: &Path, small: bool, only: &[&str]) -> Result<(), String> {
+    run(root, "cargo", &["build", "--quiet", "-p", "ticket-cli"])?;
+    let env = stress::Env {
+        repo: root.to_path_buf(),
+        ticket_bin: target_dir(root).join("debug/ticket"),
+    };
+    let exe = std::env::current_exe().map_err(|e| format!("where is xtask? {e}"))?;
+    let size = if small { stress::SMALL } else { stress::FULL };
+    stress::run(&env, size, &exe, only)
 }
 
 fn indent(text: &str) -> String {

@@ -1,8 +1,11 @@
 //! Where an event's body comes from: `--file F` (`-` for standard input), else standard input
-//! when it is not a terminal, else the default text.
+//! when it is not a terminal, else the default text. A body is read to at most one byte past
+//! `ops::MAX_BODY_BYTES`, so a huge file is refused without being read whole.
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
+
+use ticket_domain::ops::{MAX_BODY_BYTES, check_body_size};
 
 use crate::error::CliError;
 
@@ -15,25 +18,36 @@ pub fn read(file: Option<&Path>, default: &str) -> Result<String, CliError> {
             if !p.is_file() {
                 return Err(CliError::FileNotFound(p.to_path_buf()));
             }
-            std::fs::read(p).map_err(|source| CliError::Io {
-                what: format!("cannot read {}", p.display()),
+            let what = || format!("cannot read {}", p.display());
+            let file = std::fs::File::open(p).map_err(|source| CliError::Io {
+                what: what(),
+                source,
+            })?;
+            read_bounded(file).map_err(|source| CliError::Io {
+                what: what(),
                 source,
             })?
         }
         None if !std::io::stdin().is_terminal() => read_stdin()?,
         None => default.as_bytes().to_vec(),
     };
+    check_body_size(bytes.len())?;
     String::from_utf8(bytes)
         .map_err(|_| CliError::Usage("the body is not UTF-8 text; convert it to UTF-8".into()))
 }
 
 fn read_stdin() -> Result<Vec<u8>, CliError> {
+    read_bounded(std::io::stdin()).map_err(|source| CliError::Io {
+        what: "cannot read standard input".into(),
+        source,
+    })
+}
+
+/// At most one byte more than a body may hold: enough to know it is too large.
+fn read_bounded(input: impl Read) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut buf)
-        .map_err(|source| CliError::Io {
-            what: "cannot read standard input".into(),
-            source,
-        })?;
+    input
+        .take(MAX_BODY_BYTES as u64 + 1)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }

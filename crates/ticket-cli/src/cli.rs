@@ -19,7 +19,9 @@ directory (stopping at the repository root). Exit codes: 0 ok, 1 failure, 2 usag
 ambiguous, 4 locked or conflict. See docs/cli.md.";
 
 #[derive(Debug, Parser)]
-#[command(name = "ticket", version, about = "File-backed tickets in work-items/: a drop-in for tickets.sh, with --json for agents.", after_help = EXAMPLES)]
+// `term_width = 0`: help is laid out as written, whatever clap features another crate of the
+// workspace turns on (divan enables `wrap_help`, which would wrap at the terminal width).
+#[command(name = "ticket", version, about = "File-backed tickets in work-items/: a drop-in for tickets.sh, with --json for agents.", after_help = EXAMPLES, term_width = 0)]
 pub struct Cli {
     /// Print every result as JSON (errors as {"error": {...}} on stderr).
     #[arg(long, global = true)]

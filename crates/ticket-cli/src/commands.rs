@@ -136,7 +136,7 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
 fn query_of(q: &str) -> Result<TicketIdOrSlug, CliError> {
     TicketIdOrSlug::new(q).map_err(|_| {
         CliError::Backend(ticket_domain::BackendError::NotFound {
-            query: q.to_owned(),
+            query: ticket_domain::ids::shorten(q),
         })
     })
 }

@@ -29,6 +29,16 @@ pub enum IdError {
     },
 }
 
+/// `value` as an error message shows it: whole up to 80 characters, else its first 60 and the
+/// count, so a name of thousands of characters gives a one-line error.
+pub fn shorten(value: &str) -> String {
+    if value.chars().count() <= 80 {
+        return value.to_owned();
+    }
+    let head: String = value.chars().take(60).collect();
+    format!("{head}... ({} bytes)", value.len())
+}
+
 fn validate(what: &'static str, value: &str) -> Result<(), IdError> {
     if value.is_empty() {
         return EmptySnafu { what }.fail();
@@ -36,7 +46,7 @@ fn validate(what: &'static str, value: &str) -> Result<(), IdError> {
     if value.len() > 255 {
         return TooLongSnafu {
             what,
-            value,
+            value: shorten(value),
             len: value.len(),
         }
         .fail();
@@ -46,7 +56,12 @@ fn validate(what: &'static str, value: &str) -> Result<(), IdError> {
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
     let leading_dot = value.starts_with('.').then_some('.');
     match bad.or(leading_dot) {
-        Some(found) => BadCharSnafu { what, value, found }.fail(),
+        Some(found) => BadCharSnafu {
+            what,
+            value: shorten(value),
+            found,
+        }
+        .fail(),
         None => Ok(()),
     }
 }

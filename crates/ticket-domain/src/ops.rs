@@ -84,8 +84,27 @@ pub fn create_event(at: Timestamp) -> TicketEvent {
     }
 }
 
+/// The most bytes an event body or a resolution may hold: 1 MiB. Bodies are text for people;
+/// a log or a dump belongs in the ticket's `artifacts/`. Without a bound, one careless
+/// `--file` would make a thread no reader (nor the doctor, which reads 64 MiB) can open.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Refuses a body larger than [`MAX_BODY_BYTES`], saying what to do instead.
+pub fn check_body_size(len: usize) -> Result<(), BackendError> {
+    if len > MAX_BODY_BYTES {
+        return Err(BackendError::Invalid {
+            what: "body".into(),
+            reason: format!(
+                "it is larger than the {MAX_BODY_BYTES} bytes (1 MiB) an event body or resolution may hold; put large files in the ticket's artifacts/ and refer to them"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The event `add_event` appends at `at`.
 pub fn event_to_append(new: NewEvent, at: Timestamp) -> Result<TicketEvent, BackendError> {
+    check_body_size(new.body.as_str().len())?;
     new.kind.validate()?;
     check_author(&new.author)?;
     for r in &new.refs {
@@ -126,6 +145,7 @@ pub fn review_event(review: NewReview, at: Timestamp) -> Result<TicketEvent, Bac
         });
     }
     check_author(&review.author)?;
+    check_body_size(review.body.as_str().len())?;
     Ok(TicketEvent {
         kind: EventKind::Review,
         heading: Some(EventKind::Review.heading(&review.verdict)),
@@ -145,6 +165,7 @@ pub fn close_event(
 ) -> Result<TicketEvent, BackendError> {
     plan_close(from, resolution.text.as_str())?;
     check_author(&resolution.author)?;
+    check_body_size(resolution.text.as_str().len())?;
     Ok(TicketEvent {
         kind: EventKind::Close,
         heading: Some("Closed".into()),

@@ -90,6 +90,11 @@ impl LocalTicketBackend {
         }
         fsio::with_lock(&self.root, self.lock_timeout, || {
             let found = self.locate(query)?;
+            // Every file a mutation may write is checked before any is written, so a link
+            // leading out of the root refuses the whole change, not its second half.
+            for name in ["item.md", "thread.md", "resolution.md"] {
+                fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
+            }
             let before = self.load(&found.dir)?;
             let now = self.clock.now();
             let dir = change(&found, &before, now)?;
@@ -118,18 +123,8 @@ impl LocalTicketBackend {
         thread: &str,
         event: &ticket_domain::TicketEvent,
     ) -> Result<(), BackendError> {
-        let path = dir.join("thread.md");
-        let mut text = thread.to_owned();
-        let heading = event
-            .heading
-            .clone()
-            .unwrap_or_else(|| event.kind.to_string());
-        text.push_str(&thread::appended_event(
-            &codec::header(event),
-            &heading,
-            event.body.as_str(),
-        ));
-        fsio::write_atomic(&self.root, &path, text.as_bytes())
+        let text = thread_with(thread, event);
+        fsio::write_atomic(&self.root, &dir.join("thread.md"), text.as_bytes())
     }
 
     /// Writes the ticket's item.md (in `dir`, read as `item`) with only the named frontmatter
@@ -141,37 +136,80 @@ impl LocalTicketBackend {
         fields: &[(&str, String)],
     ) -> Result<(), BackendError> {
         let path = dir.join("item.md");
-        let mut text = item.to_owned();
-        for (key, value) in fields {
-            let fm = split(&path, &text)?;
-            text = frontmatter::set_field(&text, &fm, key, value);
-        }
+        let text = item_with(&path, item, fields)?;
         fsio::write_atomic(&self.root, &path, text.as_bytes())
     }
 
-    /// Moves a ticket's directory under `to` (one rename, never over an existing directory,
-    /// never to or from outside the root) and gives its new place.
-    fn relocate(
+    /// Moves a ticket under `to` with its files rewritten to `files` (name, bytes; item.md last):
+    /// every file is staged and flushed first, then the directory is renamed (never over an
+    /// existing one, never to or from outside the root) and the staged files renamed into it,
+    /// so a crash between the move and its last write needs one to land between two renames.
+    /// What such a crash leaves (the directory moved, `status:` not yet) is what the doctor
+    /// reports as `status-mismatch`, and `ticket status <id> <status>` completes.
+    fn move_with(
         &self,
         found: &Located,
         id: &TicketId,
         to: &TicketStatus,
+        files: &[(&str, &[u8])],
     ) -> Result<PathBuf, BackendError> {
         let target = self.root.join(to.as_str()).join(id.as_str());
-        if found.dir == target {
-            return Ok(target);
+        for (name, _) in files {
+            fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
         }
-        let status_dir = self.root.join(to.as_str());
-        fs::create_dir_all(&status_dir).map_err(|e| storage(&status_dir, e))?;
-        fsio::refuse_symlink(&self.root, &found.dir)?;
-        fsio::refuse_symlink(&self.root, &target)?;
+        let moving = found.dir != target;
+        if moving {
+            let status_dir = self.root.join(to.as_str());
+            fs::create_dir_all(&status_dir).map_err(|e| storage(&status_dir, e))?;
+            fsio::refuse_symlink(&self.root, &found.dir)?;
+            fsio::refuse_symlink(&self.root, &target)?;
+        }
+        let staged = files
+            .iter()
+            .map(|(name, bytes)| fsio::stage(&self.root, bytes).map(|s| (*name, s)))
+            .collect::<Result<Vec<_>, _>>()?;
         let index_before = index::fresh(&self.root);
-        fsio::move_dir(&found.dir, &target)?;
-        if let Some(status) = STATUS_DIRS.into_iter().find(|s| *s == to.as_str()) {
+        if moving {
+            fsio::rename_dir(&found.dir, &target)?;
+        }
+        for (name, file) in staged {
+            file.install(&target.join(name))?;
+        }
+        fsio::sync_parent(&target.join("item.md"))?;
+        if moving {
+            fsio::sync_parent(&target)?;
+            fsio::sync_parent(&found.dir)?;
+        }
+        if moving && let Some(status) = STATUS_DIRS.into_iter().find(|s| *s == to.as_str()) {
             index::moved(&self.root, index_before, status, id.as_str());
         }
         Ok(target)
     }
+}
+
+/// `thread` with `event` appended, as writers write it.
+fn thread_with(thread: &str, event: &ticket_domain::TicketEvent) -> String {
+    let mut text = thread.to_owned();
+    let heading = event
+        .heading
+        .clone()
+        .unwrap_or_else(|| event.kind.to_string());
+    text.push_str(&thread::appended_event(
+        &codec::header(event),
+        &heading,
+        event.body.as_str(),
+    ));
+    text
+}
+
+/// `item` (read from `path`) with only the named frontmatter lines changed.
+fn item_with(path: &Path, item: &str, fields: &[(&str, String)]) -> Result<String, BackendError> {
+    let mut text = item.to_owned();
+    for (key, value) in fields {
+        let fm = split(path, &text)?;
+        text = frontmatter::set_field(&text, &fm, key, value);
+    }
+    Ok(text)
 }
 
 impl TicketBackend for LocalTicketBackend {
@@ -235,13 +273,12 @@ impl TicketBackend for LocalTicketBackend {
         self.mutate(query, |found, before, now| {
             let t = &before.ticket;
             plan_set_status(&t.status, &to)?;
-            let dir = self.relocate(found, &t.id, &to)?;
             let fields = [
                 ("status", to.as_str().to_owned()),
                 ("updated_at", now.to_string()),
             ];
-            self.rewrite_item(&dir, &before.item, &fields)?;
-            Ok(dir)
+            let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
+            self.move_with(found, &t.id, &to, &[("item.md", item.as_bytes())])
         })
     }
 
@@ -254,19 +291,18 @@ impl TicketBackend for LocalTicketBackend {
             let text = resolution.text.clone();
             let t = &before.ticket;
             let event = ops::close_event(&t.status, resolution, now)?;
-            let dir = self.relocate(found, &t.id, &TicketStatus::Closed)?;
-            fsio::write_atomic(
-                &self.root,
-                &dir.join("resolution.md"),
-                text.as_str().as_bytes(),
-            )?;
-            self.append(&dir, &before.thread, &event)?;
+            let thread = thread_with(&before.thread, &event);
             let fields = [
                 ("status", "closed".to_owned()),
                 ("updated_at", now.to_string()),
             ];
-            self.rewrite_item(&dir, &before.item, &fields)?;
-            Ok(dir)
+            let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
+            let files: [(&str, &[u8]); 3] = [
+                ("resolution.md", text.as_str().as_bytes()),
+                ("thread.md", thread.as_bytes()),
+                ("item.md", item.as_bytes()),
+            ];
+            self.move_with(found, &t.id, &TicketStatus::Closed, &files)
         })
     }
 

@@ -60,6 +60,18 @@ pub fn with_lock<T>(
 /// Replaces `target` with `bytes`: temp file in `<root>/.tmp/`, fsync, rename, fsync the directory.
 pub fn write_atomic(root: &Path, target: &Path, bytes: &[u8]) -> Result<(), BackendError> {
     refuse_symlink(root, target)?;
+    stage(root, bytes)?.install(target)?;
+    sync_parent(target)
+}
+
+/// A file's new bytes, written and flushed to a temporary file in `<root>/.tmp/`, waiting to be
+/// renamed into place. Staging every file of a status move before the directory moves leaves
+/// only renames between the move and its last write, so a crash there is as unlikely as it can
+/// be. Dropped uninstalled, the temporary file is removed.
+pub struct Staged(tempfile::NamedTempFile);
+
+/// Writes `bytes` to a new temporary file in `<root>/.tmp/` and flushes it.
+pub fn stage(root: &Path, bytes: &[u8]) -> Result<Staged, BackendError> {
     let tmp_dir = root.join(TMP_DIR);
     fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
     let mut tmp = tempfile::Builder::new()
@@ -70,8 +82,18 @@ pub fn write_atomic(root: &Path, target: &Path, bytes: &[u8]) -> Result<(), Back
     tmp.as_file()
         .sync_all()
         .map_err(|e| storage(tmp.path(), e))?;
-    tmp.persist(target).map_err(|e| storage(target, e.error))?;
-    sync_parent(target)
+    Ok(Staged(tmp))
+}
+
+impl Staged {
+    /// Renames the file over `target`. The caller has checked `target` with [`refuse_symlink`]
+    /// and flushes its directory ([`sync_parent`]) once every file is in place.
+    pub fn install(self, target: &Path) -> Result<(), BackendError> {
+        self.0
+            .persist(target)
+            .map(drop)
+            .map_err(|e| storage(target, e.error))
+    }
 }
 
 /// Flushes a directory entry change (a rename) to disk.
@@ -128,16 +150,21 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
     f.sync_all().map_err(|e| storage(path, e))
 }
 
-/// Renames a directory, refusing to replace one that exists.
+/// Renames a directory, refusing to replace one that exists, and flushes both parents.
 pub fn move_dir(from: &Path, to: &Path) -> Result<(), BackendError> {
+    rename_dir(from, to)?;
+    sync_parent(to)?;
+    sync_parent(from)
+}
+
+/// Renames a directory, refusing to replace one that exists; the caller flushes the parents.
+pub fn rename_dir(from: &Path, to: &Path) -> Result<(), BackendError> {
     if fs::symlink_metadata(to).is_ok() {
         return Err(BackendError::Conflict {
             what: to.display().to_string(),
         });
     }
-    fs::rename(from, to).map_err(|e| storage(from, e))?;
-    sync_parent(to)?;
-    sync_parent(from)
+    fs::rename(from, to).map_err(|e| storage(from, e))
 }
 
 /// A file's bytes, or `None` when it does not exist.

@@ -4,6 +4,8 @@ mod conformance;
 mod corpus;
 mod corrupt;
 mod diffs;
+mod fuzz;
+mod hostile;
 mod locking;
 mod roundtrip;
 mod safety;
