@@ -1,5 +1,6 @@
 //! thread.md as our reader sees it (`format::thread::parse`, `codec::event`): headers that do not
-//! parse, times that are not RFC 3339, text outside events, and reviews without a verdict.
+//! parse, times that are not RFC 3339, text outside events, a last event with no `---` trailer
+//! (a file cut short), and reviews without a verdict.
 
 use std::path::Path;
 
@@ -39,6 +40,19 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timesta
             format!(
                 "text before the first event header (readers ignore it): {}",
                 at(path, line)
+            ),
+        );
+    }
+    if let Some(last) = parsed.events.last()
+        && !last.terminated
+    {
+        sink.push(
+            Code::ThreadCutTail,
+            path,
+            Some(last.line),
+            format!(
+                "thread.md ends inside an event (no `---` after the last one; cut short?): {}",
+                at(path, last.line)
             ),
         );
     }
