@@ -39,6 +39,7 @@ pub enum Code {
     ArtifactsEmpty,
     ThreadEmpty,
     ThreadPreamble,
+    ThreadCutTail,
     EventHeaderMalformed,
     EventTimeInvalid,
     EventRefsInvalid,
@@ -48,7 +49,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order docs/doctor.md lists them.
-    pub const ALL: [Code; 35] = [
+    pub const ALL: [Code; 36] = [
         Code::MissingDirectory,
         Code::MissingItem,
         Code::MissingThread,
@@ -79,6 +80,7 @@ impl Code {
         Code::ArtifactsEmpty,
         Code::ThreadEmpty,
         Code::ThreadPreamble,
+        Code::ThreadCutTail,
         Code::EventHeaderMalformed,
         Code::EventTimeInvalid,
         Code::EventRefsInvalid,
@@ -119,6 +121,7 @@ impl Code {
             Code::ArtifactsEmpty => "artifacts-empty",
             Code::ThreadEmpty => "thread-empty",
             Code::ThreadPreamble => "thread-preamble",
+            Code::ThreadCutTail => "thread-cut-tail",
             Code::EventHeaderMalformed => "event-header-malformed",
             Code::EventTimeInvalid => "event-time-invalid",
             Code::EventRefsInvalid => "event-refs-invalid",
@@ -140,6 +143,7 @@ impl Code {
             | Code::ArtifactsEmpty
             | Code::ThreadEmpty
             | Code::ThreadPreamble
+            | Code::ThreadCutTail
             | Code::ReviewWithoutVerdict
             | Code::LeftoverTemp
             | Code::FixFailed => Severity::Warning,
@@ -230,6 +234,9 @@ impl Code {
                 "write a `create` event (see docs/format.md), or restore it from git"
             }
             Code::ThreadPreamble => "move the text into an event, or remove it; readers ignore it",
+            Code::ThreadCutTail => {
+                "if the file was cut short (a copy or an editor that died), restore it from git; if the event is whole, end it with a `---` line"
+            }
             Code::EventHeaderMalformed => {
                 "write it as `<!-- event: KIND author: AUTHOR at: TIME -->`, or quote it as `\\<!-- event:`"
             }

@@ -172,6 +172,20 @@ fn read_thread(dir: &Path, id: &str, seen: &mut Seen) {
     }
 }
 
+/// Entries of `scratch` (the directory holding the root) other than the root and the scenario's
+/// own files (`keep` prefixes): anything there was written outside the root.
+pub fn outside_writes(scratch: &Path, keep: &[&str]) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(scratch) else {
+        return vec![format!("cannot list {}", scratch.display())];
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "work-items" && !keep.iter().any(|k| n.starts_with(k)))
+        .map(|n| format!("written outside the root: {}", scratch.join(n).display()))
+        .collect()
+}
+
 /// Compares what writers did with what `seen` holds; returns the tally and one line per problem,
 /// each naming the ticket and the event.
 pub fn compare(expected: &[Expected], seen: &Seen) -> (Tally, Vec<String>) {

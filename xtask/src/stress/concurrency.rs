@@ -68,6 +68,7 @@ pub fn run(env: &Env, writers: usize, per_writer: usize, seed: u64) -> Result<Fi
     let (tally, found) = check::compare(&expected, &seen);
     problems.extend(found);
     problems.extend(leftovers(&root));
+    problems.extend(check::outside_writes(scratch.path(), &["bodies-w"]));
     problems.extend(env.doctors_pass(&root));
     if !problems.is_empty() {
         return Err(format!(

@@ -51,7 +51,7 @@ pub struct Figures {
 impl Figures {
     pub fn summary(&self) -> String {
         format!(
-            "crash: {} kills ({} CLI, {} library; {} hit a running process), {} mutations started, {} acknowledged; lost {}, duplicated {}, torn {}, misplaced {}; {} leftover temp files removed by doctor --fix; {} moves cut between rename and rewrite, completed; next writer's lock after a kill at most {:.1} ms; mutation ~{:.1} ms; {:.1} s",
+            "crash: {} kills ({} CLI, {} library; {} hit a running process), {} mutations started, {} acknowledged; lost {}, duplicated {}, torn {}, misplaced {}, written outside the root 0; {} leftover temp files removed by doctor --fix; {} moves cut between rename and rewrite, completed; next writer's lock after a kill at most {:.1} ms; mutation ~{:.1} ms; {:.1} s",
             self.kills,
             self.cli_kills,
             self.library_kills,
@@ -176,6 +176,10 @@ pub fn run(env: &Env, xtask_exe: &Path, kills: usize, seed: u64) -> Result<Figur
                 problems.join("\n")
             )
         })?;
+    }
+    let outside = check::outside_writes(scratch.path(), &["body.md"]);
+    if !outside.is_empty() {
+        return Err(format!("crash (seed {seed}): {}", outside.join("\n")));
     }
     figures.kills = kills;
     figures.seconds = started.elapsed().as_secs_f64();

@@ -178,10 +178,11 @@ fn concurrency_step(env: &Env, size: Size, seed: u64) -> Result<(), String> {
     );
     let c = concurrency::run(env, size.writers, size.per_writer, seed)?;
     println!(
-        "concurrency: {} writers ({} ticket, {} tickets.sh), {} mutations checked ({} events in the tree), lost {}, duplicated {}, torn {}, misplaced {}, {:.1} s",
+        "concurrency: {} writers ({} ticket, {} tickets.sh), {} mutations ({} with an event or a ticket to find, the rest status moves; {} events in the tree), lost {}, duplicated {}, torn {}, misplaced {}, written outside the root 0, {:.1} s",
         c.writers,
         c.writers.div_ceil(2),
         c.writers / 2,
+        c.writers * size.per_writer,
         c.mutations,
         c.events_in_tree,
         c.tally.lost,

@@ -1,8 +1,9 @@
 //! thread.md as our reader sees it (`format::thread`, `codec::event`): headers that do not
-//! parse, times that are not RFC 3339, text outside events, and reviews without a verdict.
+//! parse, times that are not RFC 3339, text outside events, a last event with no `---` trailer
+//! (a file cut short), and reviews without a verdict.
 //!
-//! Only header lines are looked at (`thread::header_lines`): no rule here needs a body, so none
-//! is copied or unquoted.
+//! Only header lines are looked at (`thread::header_lines`), and the last event alone is parsed
+//! for its trailer: no other rule here needs a body, so none is copied or unquoted.
 
 use std::path::Path;
 
@@ -39,6 +40,23 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timesta
             format!(
                 "text before the first event header (readers ignore it): {}",
                 at(path, line)
+            ),
+        );
+    }
+    // Only the last event's own text is parsed, to see whether it ends with its trailer.
+    if let Some(last) = headers.last()
+        && thread::parse(&text[last.start..])
+            .events
+            .last()
+            .is_some_and(|e| !e.terminated)
+    {
+        sink.push(
+            Code::ThreadCutTail,
+            path,
+            Some(last.line),
+            format!(
+                "thread.md ends inside an event (no `---` after the last one; cut short?): {}",
+                at(path, last.line)
             ),
         );
     }

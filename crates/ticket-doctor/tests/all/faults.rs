@@ -354,6 +354,17 @@ const FAULTS: &[Fault] = &[
         severity: W,
     },
     Fault {
+        name: "thread cut short inside its last event",
+        inject: |c| {
+            c.edit("{open}/thread.md", |t| {
+                let cut = t.trim_end_matches('\n').trim_end_matches('-').len();
+                t[..cut.saturating_sub(3)].to_owned()
+            })
+        },
+        expect: &[("thread-cut-tail", "{open}/thread.md")],
+        severity: W,
+    },
+    Fault {
         name: "empty thread",
         inject: |c| put(&c.at("{open}/thread.md"), ""),
         expect: &[("thread-empty", "{open}/thread.md")],
