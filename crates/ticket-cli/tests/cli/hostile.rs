@@ -309,3 +309,22 @@ fn a_read_only_root_gets_a_clear_error_and_no_change() {
     );
     assert!(snapshot(&c.root()) == before);
 }
+
+#[test]
+fn no_ticket_is_created_through_an_open_directory_linked_outside() {
+    let c = case();
+    let outside_open = c.path("outside/open");
+    fs::rename(c.root().join("open"), &outside_open).expect("move open/ out");
+    symlink(&outside_open, c.root().join("open")).expect("link it back");
+    let before = (snapshot(&c.root()), snapshot(&c.path("outside")));
+    let out = ticket(c.dir.path())
+        .args(["create", "--title", "Escape"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the ticket root"));
+    let out = run_shell(c.dir.path(), &["create", "--title", "Escape"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
+    assert!((snapshot(&c.root()), snapshot(&c.path("outside"))) == before);
+}
