@@ -6,6 +6,7 @@
 
 mod bench;
 mod compat;
+mod rng;
 mod stress;
 mod tidy;
 

@@ -45,9 +45,11 @@ impl Stamp {
 }
 
 /// Whether the index describes the status directories as they are now; returns their stamp.
+/// The stamp is read first: on a root without an index (every write by a tool that never looked
+/// up a slug) this costs one failed `open`, not three `stat`s.
 pub(crate) fn fresh(root: &Path) -> Option<Stamp> {
-    let now = Stamp::now(root)?;
     let written = fs::read_to_string(root.join(INDEX_DIR).join(STAMP)).ok()?;
+    let now = Stamp::now(root)?;
     (written == now.0).then_some(now)
 }
 

@@ -8,6 +8,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::rng::Rng;
+
 /// Bumped whenever the generated shape changes, so stale caches are not reused.
 const VERSION: u32 = 2;
 
@@ -55,29 +57,21 @@ pub struct Generated {
     pub slug: String,
 }
 
-/// A small deterministic PRNG (SplitMix64): the same `i` always yields the same ticket.
-struct Rng(u64);
+/// The generator of ticket `i`: the same `i` always yields the same ticket.
+fn rng_of(i: usize) -> Rng {
+    Rng::new((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
+}
 
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// A size between two neighbouring deciles, picked uniformly.
-    fn size(&mut self, deciles: &[usize; 11]) -> usize {
-        let d = self.below(10);
-        let (lo, hi) = (deciles[d], deciles[d + 1]);
-        lo + self.below(hi - lo + 1)
-    }
+/// A number in `0..n`.
+fn below(rng: &mut Rng, n: usize) -> usize {
+    rng.below(n as u64) as usize
+}
+
+/// A size between two neighbouring deciles, picked uniformly.
+fn size(rng: &mut Rng, deciles: &[usize; 11]) -> usize {
+    let d = below(rng, 10);
+    let (lo, hi) = (deciles[d], deciles[d + 1]);
+    lo + below(rng, hi - lo + 1)
 }
 
 /// Ticket `i` of any generated root.
@@ -135,7 +129,7 @@ pub fn restore(root: &Path, i: usize) -> Result<(), String> {
 
 fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
     let g = describe(i);
-    let mut rng = Rng::new(i as u64);
+    let mut rng = rng_of(i);
     let d = root.join(g.status).join(&g.id);
     let io = |p: &Path, e: std::io::Error| format!("cannot write {}: {e}", p.display());
     fs::create_dir_all(d.join("artifacts")).map_err(|e| io(&d, e))?;
@@ -168,10 +162,10 @@ fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
         i % 4,
         WORDS[i % 12],
     );
-    let body_size = rng.size(&BODY_DECILES);
+    let body_size = size(&mut rng, &BODY_DECILES);
     item.push_str(&markdown(&mut rng, body_size));
     fs::write(d.join("item.md"), item).map_err(|e| io(&d, e))?;
-    let events = 2 + rng.below(7);
+    let events = 2 + below(&mut rng, 7);
     let mut thread = format!(
         "<!-- event: create author: tickets.sh at: {created} -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n"
     );
@@ -179,14 +173,14 @@ fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
         let role = if e + 1 == events && g.status == "closed" {
             "close"
         } else {
-            ROLES[rng.below(ROLES.len())]
+            ROLES[below(&mut rng, ROLES.len())]
         };
         let extra = match role {
             "review" => " status: approve",
             "close" => " status: closed",
             _ => "",
         };
-        let size = rng.size(&EVENT_DECILES);
+        let size = size(&mut rng, &EVENT_DECILES);
         thread.push_str(&format!(
             "\n<!-- event: {role} author: agent {} at: {updated}{extra} -->\n\n## {role}\n\n{}\n---\n",
             e % 3,
@@ -195,7 +189,7 @@ fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
     }
     fs::write(d.join("thread.md"), thread).map_err(|e| io(&d, e))?;
     if g.status == "closed" {
-        let size = rng.size(&RESOLUTION_DECILES);
+        let size = size(&mut rng, &RESOLUTION_DECILES);
         let text = markdown(&mut rng, size);
         fs::write(d.join("resolution.md"), text).map_err(|e| io(&d, e))?;
     }
@@ -206,7 +200,7 @@ fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
 fn markdown(rng: &mut Rng, size: usize) -> String {
     let mut out = String::with_capacity(size + 80);
     while out.len() < size {
-        match rng.below(6) {
+        match below(rng, 6) {
             0 => out.push_str("## Notes\n\n"),
             1 => {
                 for _ in 0..3 {
@@ -229,7 +223,7 @@ fn markdown(rng: &mut Rng, size: usize) -> String {
 }
 
 fn sentence(rng: &mut Rng) -> String {
-    let n = 6 + rng.below(10);
-    let words: Vec<&str> = (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+    let n = 6 + below(rng, 10);
+    let words: Vec<&str> = (0..n).map(|_| WORDS[below(rng, WORDS.len())]).collect();
     format!("{}.", words.join(" "))
 }

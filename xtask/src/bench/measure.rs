@@ -53,32 +53,28 @@ pub fn sample(
 
 fn command(dir: &Path, tool: &Tool, args: &[String]) -> Command {
     let mut c = Command::new(&tool.argv[0]);
-    c.args(&tool.argv[1..])
-        .args(args)
-        .current_dir(dir)
+    c.args(&tool.argv[1..]).args(args);
+    in_root(&mut c, dir);
+    c
+}
+
+/// What every timed or measured run shares: the root, the author, the lock wait, no stdin.
+fn in_root(c: &mut Command, dir: &Path) {
+    c.current_dir(dir)
         .env("WORK_ITEMS_DIR", "work-items")
         .env("USER", "bench")
         .env("TICKETS_LOCK_TIMEOUT", "30")
         .stdin(Stdio::null());
-    c
 }
 
 /// Peak RSS of one run, in KiB: `xtask __rss` runs the command as its only child and reports
 /// the children's `ru_maxrss`, which no other process of ours can inflate.
 fn peak_rss(dir: &Path, tool: &Tool, args: &[String]) -> Option<u64> {
     let me = std::env::current_exe().ok()?;
-    let out = Command::new(me)
-        .arg("__rss")
-        .args(&tool.argv)
-        .args(args)
-        .current_dir(dir)
-        .env("WORK_ITEMS_DIR", "work-items")
-        .env("USER", "bench")
-        .env("TICKETS_LOCK_TIMEOUT", "30")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let mut c = Command::new(me);
+    c.arg("__rss").args(&tool.argv).args(args);
+    in_root(&mut c, dir);
+    let out = c.stderr(Stdio::null()).output().ok()?;
     String::from_utf8(out.stdout).ok()?.trim().parse().ok()
 }
 

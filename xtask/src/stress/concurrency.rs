@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::check::{self, Expected, Fate, Tally};
-use super::rng::Rng;
 use super::{Env, Tool, seed_tickets};
+use crate::rng::Rng;
 
 /// What one run measured.
 pub struct Figures {

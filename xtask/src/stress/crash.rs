@@ -24,8 +24,8 @@ use ticket_domain::{
 use ticket_store_local::{LocalTicketBackend, SystemClock, fsio};
 
 use super::check::{self, Expected, Fate, Tally};
-use super::rng::Rng;
 use super::{Env, Tool, seed_tickets};
+use crate::rng::Rng;
 
 /// What one run measured.
 #[derive(Debug, Default)]

@@ -13,7 +13,6 @@ mod check;
 mod concurrency;
 pub mod crash;
 mod fuzz;
-mod rng;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -143,7 +142,7 @@ pub fn run(env: &Env, size: Size, xtask_exe: &Path, only: &[&str]) -> Result<(),
         ));
     }
     let wanted = |name: &str| only.is_empty() || only.contains(&name);
-    let seed = rng::seed();
+    let seed = crate::rng::seed();
     println!("== stress: seed {seed} (rerun with STRESS_SEED={seed})");
     let started = Instant::now();
     if wanted("concurrency") {

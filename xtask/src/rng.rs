@@ -1,5 +1,5 @@
-//! A small seeded PRNG (splitmix64): every run prints its seed, and the same seed replays the same
-//! choices, so a failure can be rerun with `STRESS_SEED=<seed>`.
+//! A small seeded PRNG (splitmix64) for the bench's generated roots and the stress suite: the same
+//! seed always replays the same choices, so a stress failure reruns with `STRESS_SEED=<seed>`.
 
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
