@@ -130,7 +130,7 @@ fn size(
     let (few, whole) = config.runs(n);
     // Open tickets near the middle: indices with i % 10 in 6..=8 are open.
     let open: Vec<usize> = (n / 2..n).filter(|i| (6..=8).contains(&(i % 10))).collect();
-    if open.len() < 2 * (few + 1) + 2 {
+    if open.len() < 3 + 2 * (few + 1) {
         return Err(format!(
             "bench: {n} tickets leave too few open ones to mutate"
         ));
@@ -156,63 +156,66 @@ fn size(
     };
 
     let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
-    type Args<'a> = Box<dyn Fn(usize) -> Vec<String> + 'a>;
+    // Ticket `t` (0: ticket, 1: tickets.sh) closes its own tickets of the close pool.
+    let pool = |t: usize| &close_pool[t * (few + 1)..(t + 1) * (few + 1)];
+    /// Arguments of run `k` by tool `t`.
+    type Args<'a> = Box<dyn Fn(usize, usize) -> Vec<String> + 'a>;
     let cases: Vec<(&str, FloorKind, usize, bool, Args)> = vec![
         (
             "list --status all",
             FloorKind::List,
             whole,
             true,
-            Box::new(|_| args(&["list", "--status", "all"])),
+            Box::new(|_, _| args(&["list", "--status", "all"])),
         ),
         (
             "list --status open",
             FloorKind::List,
             whole,
             true,
-            Box::new(|_| args(&["list", "--status", "open"])),
+            Box::new(|_, _| args(&["list", "--status", "open"])),
         ),
         (
             "--json list --status all",
             FloorKind::List,
             whole,
             false,
-            Box::new(|_| args(&["--json", "list", "--status", "all"])),
+            Box::new(|_, _| args(&["--json", "list", "--status", "all"])),
         ),
         (
             "show <id>",
             FloorKind::Process,
             few,
             true,
-            Box::new(|_| args(&["show", &show.id])),
+            Box::new(|_, _| args(&["show", &show.id])),
         ),
         (
             "show <slug>",
             FloorKind::Process,
             few,
             true,
-            Box::new(|_| args(&["show", &show.slug])),
+            Box::new(|_, _| args(&["show", &show.slug])),
         ),
         (
             "create",
             FloorKind::Process,
             few,
             true,
-            Box::new(|_| args(&["create", "--title", "Bench created", "--label", "bench"])),
+            Box::new(|_, _| args(&["create", "--title", "Bench created", "--label", "bench"])),
         ),
         (
             "comment <id> --file",
             FloorKind::Process,
             few,
             true,
-            Box::new(|_| args(&["comment", &comment_id, "--file", &body])),
+            Box::new(|_, _| args(&["comment", &comment_id, "--file", &body])),
         ),
         (
             "status <id> pending/open",
             FloorKind::Process,
             few,
             true,
-            Box::new(|k| {
+            Box::new(|_, k| {
                 args(&[
                     "status",
                     &status_id,
@@ -225,14 +228,17 @@ fn size(
             FloorKind::Process,
             few,
             true,
-            Box::new(|_| Vec::new()),
+            Box::new(|t, k| {
+                let id = generate::describe(pool(t)[k]).id;
+                args(&["close", &id, "--resolution", "Done."])
+            }),
         ),
         (
             "doctor",
             FloorKind::Doctor,
             whole,
             true,
-            Box::new(|_| args(&["doctor"])),
+            Box::new(|_, _| args(&["doctor"])),
         ),
     ];
     let mut rows = Vec::new();
@@ -248,22 +254,9 @@ fn size(
                 // reclaims pages left idle), so whole-root figures are warm-cache figures.
                 floor::doctor(&root);
             }
-            let pool = &close_pool[t * (runs + 1)..];
-            let close_args = |k: usize| {
-                args(&[
-                    "close",
-                    &generate::describe(pool[k]).id,
-                    "--resolution",
-                    "Done.",
-                ])
-            };
-            let s = if *label == "close <id>" {
-                sample(dir, tool, *runs, &close_args)?
-            } else {
-                sample(dir, tool, *runs, case_args.as_ref())?
-            };
+            let s = sample(dir, tool, *runs, &|k| case_args(t, k))?;
             measured.push(Some(s));
-            for &i in [comment_i, status_i].iter().chain(&pool[..=*runs]) {
+            for &i in [comment_i, status_i].iter().chain(pool(t)) {
                 generate::restore(&root, i)?;
             }
             remove_created(&root)?;
