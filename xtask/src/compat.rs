@@ -11,13 +11,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-
-use ticket_domain::{
-    EventKind, FixedClock, Label, NewEvent, NewReview, NewTicket, Resolution, ReviewVerdict,
-    TicketBackend, TicketIdOrSlug, TicketStatus, Timestamp,
+use ticket_app::{
+    App, CloseRequest, CloseText, CommentRequest, CreateRequest, ReviewRequest, ReviewVerdict,
+    Settings, StatusRequest, TicketStatus,
 };
-use ticket_store_local::LocalTicketBackend;
+use ticket_domain::Timestamp;
 use ticket_test_support::snapshot_without_scratch;
 
 /// Who performs an operation.
@@ -328,11 +326,15 @@ fn args_of(op: &Op, body_file: &Path) -> Result<Vec<String>, String> {
     })
 }
 
+/// The library writer: the same use cases the CLI drives (ticket-app), with the clock fixed and
+/// `compat` as the user, so what differs from the CLI is only the process, not the decisions.
 fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
-    let at: Timestamp = now.parse().map_err(|e| format!("{e}"))?;
-    let clock = Arc::new(FixedClock::new(at, std::process::id().to_string()));
-    let b = LocalTicketBackend::new(dir.join("work-items"), clock);
-    let q = |s: &str| TicketIdOrSlug::new(s).map_err(|e| e.to_string());
+    let settings = Settings {
+        now: Some(now.to_owned()),
+        user: Some("compat".into()),
+        ..Settings::default()
+    };
+    let app = App::new(dir.join("work-items"), settings);
     let result = match op {
         Op::Create {
             title,
@@ -340,70 +342,78 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
             kind,
             priority,
             labels,
-        } => {
-            let mut new = NewTicket::new(*title);
-            new.slug = slug.map(str::to_owned);
-            new.kind = (*kind).to_owned();
-            new.priority = (*priority).to_owned();
-            new.labels = Label::parse_list(labels).map_err(|e| e.to_string())?;
-            b.create(new).map(|_| ())
-        }
+        } => app
+            .create(CreateRequest {
+                title: (*title).to_owned(),
+                slug: slug.map(str::to_owned),
+                kind: Some((*kind).to_owned()),
+                priority: Some((*priority).to_owned()),
+                labels: vec![(*labels).to_owned()],
+            })
+            .map(drop),
         Op::Event {
-            q: id,
+            q,
             role,
             author,
             body,
-        } => b
-            .add_event(
-                &q(id)?,
-                NewEvent::new(EventKind::parse(role), *author, *body),
-            )
-            .map(|_| ()),
+        } => app
+            .comment(CommentRequest {
+                query: (*q).to_owned(),
+                role: (*role).to_owned(),
+                author: Some((*author).to_owned()),
+                body: Some((*body).to_owned()),
+                if_version: None,
+            })
+            .map(drop),
         Op::Review {
-            q: id,
+            q,
             approve,
             author,
             body,
-        } => {
-            let verdict = if *approve {
-                ReviewVerdict::Approve
-            } else {
-                ReviewVerdict::RequestChanges
-            };
-            let review = NewReview {
-                verdict,
-                author: (*author).to_owned(),
-                body: (*body).into(),
-            };
-            b.review(&q(id)?, review).map(|_| ())
-        }
-        Op::Status { q: id, to } => b.set_status(&q(id)?, TicketStatus::parse(to)).map(|_| ()),
-        Op::CloseText { q: id, text } => {
-            let text = if text.is_empty() {
-                "Closed.\n".to_owned()
-            } else {
-                format!("{text}\n")
-            };
-            b.close(
-                &q(id)?,
-                Resolution {
-                    text: text.into(),
-                    author: "compat".into(),
+        } => app
+            .review(ReviewRequest {
+                query: (*q).to_owned(),
+                verdict: if *approve {
+                    ReviewVerdict::Approve
+                } else {
+                    ReviewVerdict::RequestChanges
                 },
-            )
-            .map(|_| ())
-        }
-        Op::CloseFile { q: id, body } => b
-            .close(
-                &q(id)?,
-                Resolution {
-                    text: (*body).into(),
-                    author: "compat".into(),
-                },
-            )
-            .map(|_| ()),
+                author: Some((*author).to_owned()),
+                body: Some((*body).to_owned()),
+                if_version: None,
+            })
+            .map(drop),
+        Op::Status { q, to } => app
+            .set_status(StatusRequest {
+                query: (*q).to_owned(),
+                to: TicketStatus::parse(to),
+                if_version: None,
+            })
+            .map(drop),
+        Op::CloseText { q, text } => app
+            .close(CloseRequest {
+                query: (*q).to_owned(),
+                text: CloseText::Line((*text).to_owned()),
+                ..CloseRequest::default()
+            })
+            .map(drop),
+        Op::CloseFile { q, body } => app
+            .close(CloseRequest {
+                query: (*q).to_owned(),
+                text: CloseText::Verbatim((*body).to_owned()),
+                ..CloseRequest::default()
+            })
+            .map(drop),
     };
     result.map_err(|e| format!("Library {op:?} failed: {e}"))
+}
+
+/// The ticket `q` as the library reads it.
+fn read_back(dir: &Path, q: &str) -> Result<ticket_app::Ticket, String> {
+    App::new(dir.join("work-items"), Settings::default())
+        .show(q)
+        .map(|shown| shown.ticket)
+        .map_err(|e| format!("the library cannot read {q}: {e}"))
 }
 
 /// A readable account of how two trees differ: missing files, then the first differing lines.
@@ -572,13 +582,7 @@ fn crossed(env: &Env, n: usize, writer: Writer, reader: Writer) -> Result<(), St
     };
     env.apply(reader, d, &further, &now_at(n + 1))?;
     env.doctors_ok(d)?;
-    let b = LocalTicketBackend::new(
-        d.join("work-items"),
-        Arc::new(ticket_store_local::SystemClock),
-    );
-    let t = b
-        .show(&TicketIdOrSlug::new("compat-one-format-three-writers").map_err(|e| e.to_string())?)
-        .map_err(|e| format!("the library cannot read the result: {e}"))?;
+    let t = read_back(d, "compat-one-format-three-writers")?;
     let last = t.events.last().ok_or("no events")?;
     if last.author != "next writer" || last.body.as_str() != "And more.\n" {
         return Err(format!("the last event reads back wrong: {last:?}"));
@@ -611,13 +615,17 @@ fn racing(env: &Env) -> Result<(), String> {
         env.ticket_bin.display()
     );
     children.push(spawn_sh(&d, &mover)?);
-    let lib_root = d.join("work-items");
+    let app = App::new(d.join("work-items"), Settings::default());
     let library = std::thread::spawn(move || -> Result<(), String> {
-        let b = LocalTicketBackend::new(lib_root, Arc::new(ticket_store_local::SystemClock));
         for n in 1..=10 {
-            let e = NewEvent::new(EventKind::Comment, "lib", format!("library comment {n}"));
-            b.add_event(&TicketIdOrSlug::new(q).map_err(|e| e.to_string())?, e)
-                .map_err(|e| e.to_string())?;
+            app.comment(CommentRequest {
+                query: q.to_owned(),
+                role: "comment".into(),
+                author: Some("lib".into()),
+                body: Some(format!("library comment {n}")),
+                if_version: None,
+            })
+            .map_err(|e| e.to_string())?;
         }
         Ok(())
     });
@@ -631,13 +639,7 @@ fn racing(env: &Env) -> Result<(), String> {
         .join()
         .map_err(|_| "the library writer panicked".to_owned())??;
     env.doctors_ok(&d)?;
-    let b = LocalTicketBackend::new(
-        d.join("work-items"),
-        Arc::new(ticket_store_local::SystemClock),
-    );
-    let t = b
-        .show(&TicketIdOrSlug::new(q).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    let t = read_back(&d, q)?;
     let mut missing = Vec::new();
     for w in 0..4 {
         for n in 1..=10 {

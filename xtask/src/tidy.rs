@@ -37,6 +37,7 @@ pub fn check(root: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
     domain_is_pure(root, &mut problems);
     test_support_stays_dev_only(root, &mut problems);
+    store_named_by_app_and_wiring_only(root, &mut problems);
     for file in rust_files(root) {
         let text = fs::read_to_string(&file).unwrap_or_default();
         let rel = file
@@ -168,4 +169,51 @@ fn rust_files(root: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Crates that may depend on the local adapter: the app layer (the use cases), the doctor (it
+/// checks the layout the adapter owns) and the binaries' wiring. Everything else goes through
+/// ticket-app or the port.
+const STORE_USERS: &[&str] = &["ticket-app", "ticket-doctor", "ticket-cli"];
+
+/// Only the app layer and main wiring name `ticket-store-local`: no other crate's manifest lists
+/// it, and in ticket-cli only `src/main.rs` (its wiring) may name `ticket_store_local`.
+fn store_named_by_app_and_wiring_only(root: &Path, problems: &mut Vec<String>) {
+    let Ok(crates) = fs::read_dir(root.join("crates")) else {
+        return;
+    };
+    for entry in crates.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "ticket-store-local" || STORE_USERS.contains(&name.as_str()) {
+            continue;
+        }
+        let manifest = entry.path().join("Cargo.toml");
+        let text = fs::read_to_string(&manifest).unwrap_or_default();
+        let mut section = String::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                section = line.to_owned();
+            } else if line.starts_with("ticket-store-local") && section == "[dependencies]" {
+                problems.push(format!(
+                    "crates/{name}/Cargo.toml: only {} may depend on ticket-store-local; drive ticket-app (or the port) instead",
+                    STORE_USERS.join(", ")
+                ));
+            }
+        }
+    }
+    for file in rust_files(root) {
+        let rel = file.strip_prefix(root).unwrap_or(&file);
+        let in_cli = rel.starts_with("crates/ticket-cli/src");
+        if !in_cli || rel == Path::new("crates/ticket-cli/src/main.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        if let Some(n) = text.lines().position(|l| l.contains("ticket_store_local")) {
+            problems.push(format!(
+                "{}:{}: only the CLI's wiring (src/main.rs) may name ticket_store_local; call ticket-app's use cases",
+                rel.display(),
+                n + 1
+            ));
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! Where an event's body comes from: `--file F` (`-` for standard input), else standard input
-//! when it is not a terminal, else the default text. A body is read to at most one byte past
+//! when it is not a terminal, else none (the use case gives the default text). A body is read to at most one byte past
 //! `ops::MAX_BODY_BYTES`, so a huge file is refused without being read whole.
 
 use std::io::{IsTerminal, Read};
@@ -9,28 +9,38 @@ use ticket_domain::ops::{MAX_BODY_BYTES, check_body_size};
 
 use crate::error::CliError;
 
-pub const NO_BODY: &str = "No body provided.\n";
+/// The body given: `--file F` (`-` for standard input), else standard input when it is not a
+/// terminal; `None` when there is none (the use case picks the default).
+pub fn read(file: Option<&Path>) -> Result<Option<String>, CliError> {
+    match file {
+        Some(p) => read_file(p).map(Some),
+        None if !std::io::stdin().is_terminal() => text(read_stdin()?).map(Some),
+        None => Ok(None),
+    }
+}
 
-pub fn read(file: Option<&Path>, default: &str) -> Result<String, CliError> {
-    let bytes = match file {
-        Some(p) if p == Path::new("-") => read_stdin()?,
-        Some(p) => {
-            if !p.is_file() {
-                return Err(CliError::FileNotFound(p.to_path_buf()));
-            }
-            let what = || format!("cannot read {}", p.display());
-            let file = std::fs::File::open(p).map_err(|source| CliError::Io {
-                what: what(),
-                source,
-            })?;
-            read_bounded(file).map_err(|source| CliError::Io {
-                what: what(),
-                source,
-            })?
+/// The text of `--file F` (`-` for standard input).
+pub fn read_file(p: &Path) -> Result<String, CliError> {
+    let bytes = if p == Path::new("-") {
+        read_stdin()?
+    } else {
+        if !p.is_file() {
+            return Err(CliError::FileNotFound(p.to_path_buf()));
         }
-        None if !std::io::stdin().is_terminal() => read_stdin()?,
-        None => default.as_bytes().to_vec(),
+        let what = || format!("cannot read {}", p.display());
+        let file = std::fs::File::open(p).map_err(|source| CliError::Io {
+            what: what(),
+            source,
+        })?;
+        read_bounded(file).map_err(|source| CliError::Io {
+            what: what(),
+            source,
+        })?
     };
+    text(bytes)
+}
+
+fn text(bytes: Vec<u8>) -> Result<String, CliError> {
     check_body_size(bytes.len())?;
     String::from_utf8(bytes)
         .map_err(|_| CliError::Usage("the body is not UTF-8 text; convert it to UTF-8".into()))

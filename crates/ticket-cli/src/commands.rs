@@ -1,12 +1,11 @@
-//! What each subcommand does, once its arguments are parsed and its root is known.
+//! What each subcommand does: its arguments made into a use-case request, the answer rendered.
 
 use std::io::Write;
 
-use ticket_domain::{
-    ActionRequired, EventKind, Label, ListFilter, NewEvent, NewReview, NewTicket, Resolution,
-    ReviewVerdict, TicketBackend, TicketIdOrSlug, TicketStatus,
+use ticket_app::{
+    App, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest, ListRequest, Listed,
+    ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus,
 };
-use ticket_store_local::LocalTicketBackend;
 
 use crate::body;
 use crate::cli::{Command, SortKey, StatusFilter, TargetStatus};
@@ -15,7 +14,7 @@ use crate::human;
 use crate::json;
 use crate::output::Out;
 
-pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Result<(), CliError> {
+pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
     match command {
         Command::List {
             status,
@@ -32,16 +31,22 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
                 StatusFilter::Pending => vec![TicketStatus::Pending],
                 StatusFilter::Closed => vec![TicketStatus::Closed],
             };
-            let filter = ListFilter {
+            let request = ListRequest {
                 statuses,
                 kind,
                 priority,
                 label,
                 assignee,
+                action_required,
+                sort: match sort {
+                    None | Some(SortKey::Id) => Sort::Id,
+                    Some(SortKey::Updated) => Sort::Updated,
+                    Some(SortKey::Priority) => Sort::Priority,
+                },
             };
-            list(backend, out, &filter, action_required.as_deref(), sort)
+            list(app, out, &request)
         }
-        Command::Show { query } => show(backend, out, &query),
+        Command::Show { query } => show(app, out, &query),
         Command::Create {
             title,
             slug,
@@ -49,18 +54,19 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
             priority,
             label,
         } => {
-            let mut new = NewTicket::new(title);
-            new.slug = slug;
-            new.kind = kind;
-            new.priority = priority;
-            new.labels = Label::parse_list(label.as_deref().unwrap_or(""))?;
-            let t = backend.create(new)?;
-            let path = backend.path_of(&t);
+            let created = app.create(CreateRequest {
+                title,
+                slug,
+                kind: Some(kind),
+                priority: Some(priority),
+                labels: label.into_iter().collect(),
+            })?;
+            let t = &created.ticket;
             if out.json {
                 out.json(&json::Created {
                     id: t.id.as_str(),
                     slug: t.slug.as_str(),
-                    path: path.display().to_string(),
+                    path: created.path.clone(),
                 })
             } else {
                 out.text(&format!("{}\n", t.id))
@@ -72,11 +78,15 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
             author,
             file,
         } => {
-            let q = query_of(&query)?;
-            let body = body::read(file.as_deref(), body::NO_BODY)?;
-            let event = NewEvent::new(EventKind::parse(&role), author.unwrap_or_else(user), body);
-            let t = backend.add_event(&q, event)?;
-            mutated(backend, out, &t)
+            let body = body::read(file.as_deref())?;
+            let changed = app.comment(CommentRequest {
+                query,
+                role,
+                author,
+                body,
+                if_version: None,
+            })?;
+            mutated(out, &changed)
         }
         Command::Review {
             query,
@@ -85,20 +95,20 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
             file,
             ..
         } => {
-            let q = query_of(&query)?;
-            let body = body::read(file.as_deref(), body::NO_BODY)?;
+            let body = body::read(file.as_deref())?;
             let verdict = if approve {
                 ReviewVerdict::Approve
             } else {
                 ReviewVerdict::RequestChanges
             };
-            let review = NewReview {
+            let changed = app.review(ReviewRequest {
+                query,
                 verdict,
-                author: author.unwrap_or_else(user),
-                body: body.into(),
-            };
-            let t = backend.review(&q, review)?;
-            mutated(backend, out, &t)
+                author,
+                body,
+                if_version: None,
+            })?;
+            mutated(out, &changed)
         }
         Command::Status { query, status } => {
             let to = match status {
@@ -106,127 +116,73 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
                 TargetStatus::Pending => TicketStatus::Pending,
                 TargetStatus::Closed => TicketStatus::Closed,
             };
-            let t = backend.set_status(&query_of(&query)?, to)?;
-            mutated(backend, out, &t)
+            let changed = app.set_status(StatusRequest {
+                query,
+                to,
+                if_version: None,
+            })?;
+            mutated(out, &changed)
         }
         Command::Close {
             query,
             resolution,
             file,
         } => {
-            let q = query_of(&query)?;
-            let text = match (&file, resolution.filter(|r| !r.is_empty())) {
-                (Some(f), _) => body::read(Some(f), "")?,
-                (None, Some(r)) => format!("{r}\n"),
-                (None, None) => "Closed.\n".to_owned(),
+            let text = match (&file, resolution) {
+                (Some(f), _) => CloseText::Verbatim(body::read_file(f)?),
+                (None, Some(line)) => CloseText::Line(line),
+                (None, None) => CloseText::Default,
             };
-            let resolution = Resolution {
-                text: text.into(),
-                author: user(),
-            };
-            let t = backend.close(&q, resolution)?;
-            mutated(backend, out, &t)
+            let changed = app.close(CloseRequest {
+                query,
+                text,
+                author: None,
+                if_version: None,
+            })?;
+            mutated(out, &changed)
         }
-        Command::Doctor { fix } => crate::doctor::run(backend.root(), fix, out),
+        Command::Doctor { fix } => crate::doctor::run(app, fix, out),
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }
 }
 
-fn query_of(q: &str) -> Result<TicketIdOrSlug, CliError> {
-    TicketIdOrSlug::new(q).map_err(|_| {
-        CliError::Backend(ticket_domain::BackendError::NotFound {
-            query: ticket_domain::ids::shorten(q),
-        })
-    })
-}
-
-/// `$USER`, or `unknown`, as `tickets.sh` picks authors.
-pub fn user() -> String {
-    std::env::var("USER")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-fn mutated(
-    backend: &LocalTicketBackend,
-    out: &mut Out,
-    t: &ticket_domain::Ticket,
-) -> Result<(), CliError> {
+fn mutated(out: &mut Out, changed: &Changed) -> Result<(), CliError> {
     if !out.json {
         return Ok(());
     }
-    let path = backend.path_of(t);
-    out.json(&json::Show::new(t, path.display().to_string()))
+    out.json(&json::Show::new(&changed.ticket, changed.path.clone()))
 }
 
-fn list(
-    backend: &LocalTicketBackend,
-    out: &mut Out,
-    filter: &ListFilter,
-    action: Option<&str>,
-    sort: Option<SortKey>,
-) -> Result<(), CliError> {
-    if action.is_none() && matches!(sort, None | Some(SortKey::Id)) && !out.json {
-        return list_streamed(backend, out, filter);
-    }
-    let located = backend.list_located(filter)?;
-    let mut tickets = located.tickets;
-    for d in &located.diagnostics {
-        out.warn(&format!("skipped unreadable ticket: {}", d.message))?;
-    }
-    if let Some(want) = action {
-        let want = ActionRequired::parse(want);
-        tickets.retain(|(found, _)| {
-            backend
-                .read_ticket(&found.dir)
-                .is_ok_and(|t| t.meta.action_required.as_ref() == Some(&want))
-        });
-    }
-    match sort {
-        None | Some(SortKey::Id) => {}
-        Some(SortKey::Updated) => tickets.sort_by(|a, b| {
-            b.1.updated_at
-                .cmp(&a.1.updated_at)
-                .then(a.1.id.cmp(&b.1.id))
-        }),
-        Some(SortKey::Priority) => {
-            tickets.sort_by(|a, b| a.1.priority.cmp(&b.1.priority).then(a.1.id.cmp(&b.1.id)))
-        }
-    }
+fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError> {
     if out.json {
-        let items: Vec<_> = tickets
+        let mut entries = Vec::new();
+        app.list(request, |item| {
+            match item {
+                Listed::Ticket(entry) => entries.push(entry),
+                Listed::Skipped(d) => {
+                    let _ = out.warn(&skipped(&d));
+                }
+            }
+            true
+        })?;
+        let items: Vec<_> = entries
             .iter()
-            .map(|(found, s)| json::ListItem::new(s, found.dir.display().to_string()))
+            .map(|e| json::ListItem::new(&e.summary, e.path.clone()))
             .collect();
         return out.json(&items);
     }
-    let mut text = String::from(human::LIST_HEADER);
-    for (_, s) in &tickets {
-        text.push_str(&human::list_row(s));
-    }
-    out.text(&text)
-}
-
-/// The plain list, printed as it is read: memory stays flat however large the root.
-fn list_streamed(
-    backend: &LocalTicketBackend,
-    out: &mut Out,
-    filter: &ListFilter,
-) -> Result<(), CliError> {
+    // Printed as it is read: memory stays flat however large the root.
     let mut rows = out.stream();
     rows.write(human::LIST_HEADER)?;
     let mut failed = None;
-    backend.list_each(filter, |found| {
-        if failed.is_some() {
-            return;
-        }
-        let written = match found {
-            Ok((_, s)) => rows.write(&human::list_row(&s)),
-            Err(d) => rows.warn(&format!("skipped unreadable ticket: {}", d.message)),
+    app.list(request, |item| {
+        let written = match item {
+            Listed::Ticket(entry) => rows.write(&human::list_row(&entry.summary)),
+            Listed::Skipped(d) => rows.warn(&skipped(&d)),
         };
         failed = written.err();
+        failed.is_none()
     })?;
     match failed {
         Some(e) => Err(e),
@@ -234,15 +190,17 @@ fn list_streamed(
     }
 }
 
-fn show(backend: &LocalTicketBackend, out: &mut Out, query: &str) -> Result<(), CliError> {
-    let found = backend.locate(&query_of(query)?)?;
-    let path = found.dir.display().to_string();
+fn skipped(d: &ticket_app::Diagnostic) -> String {
+    format!("skipped unreadable ticket: {}", d.message)
+}
+
+fn show(app: &App, out: &mut Out, query: &str) -> Result<(), CliError> {
     if out.json {
-        let t = backend.read_ticket(&found.dir)?;
-        return out.json(&json::Show::new(&t, path));
+        let shown = app.show(query)?;
+        return out.json(&json::Show::new(&shown.ticket, shown.path));
     }
-    let raw = backend.read_raw(&found)?;
-    out.bytes(&human::show(&path, &raw))
+    let raw = app.show_raw(query)?;
+    out.bytes(&human::show(&raw))
 }
 
 /// Writes a completion script for `shell`.

@@ -1,9 +1,7 @@
 //! `ticket doctor`: the ticket-doctor rules, printed in the `tickets.sh` style or as JSON.
 
-use std::path::Path;
-
 use serde::Serialize;
-use ticket_domain::{Diagnostic, Severity};
+use ticket_app::{App, Diagnostic, DoctorRequest, Severity};
 
 use crate::error::CliError;
 use crate::output::Out;
@@ -17,12 +15,8 @@ struct Report<'a> {
     fixed: &'a [String],
 }
 
-pub fn run(root: &Path, fix: bool, out: &mut Out) -> Result<(), CliError> {
-    let options = ticket_doctor::Options {
-        fix,
-        ..ticket_doctor::Options::default()
-    };
-    let report = ticket_doctor::run(root, &options);
+pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
+    let report = app.doctor(DoctorRequest { fix })?;
     if out.json {
         out.json(&Report {
             ok: report.ok(),

@@ -1,4 +1,6 @@
-//! Every way a command fails, the exit code it gets, and how it is reported.
+//! Every way a command fails, the exit code it gets, and how it is reported. The use cases'
+//! errors come with stable codes; this module picks exit codes and adds the hints that name
+//! this CLI's flags.
 //!
 //! Exit codes: 0 success, 1 failure (doctor errors included), 2 usage, 3 not found or ambiguous,
 //! 4 locked or conflict.
@@ -6,16 +8,18 @@
 use std::io;
 use std::path::PathBuf;
 
+use ticket_app::{AppError, ErrorCode};
 use ticket_domain::BackendError;
+use ticket_domain::ids::IdError;
 
 #[derive(Debug)]
 pub enum CliError {
     Usage(String),
-    /// An environment variable holds a value that cannot be used.
-    Env(String),
-    Backend(BackendError),
-    NoRoot {
-        looked: Vec<PathBuf>,
+    App(AppError),
+    /// An ambiguous query, with the paths of the tickets it matches (printed before the error).
+    Ambiguous {
+        error: AppError,
+        paths: Vec<String>,
     },
     FileNotFound(PathBuf),
     Io {
@@ -26,9 +30,15 @@ pub enum CliError {
     DoctorFailed,
 }
 
+impl From<AppError> for CliError {
+    fn from(e: AppError) -> Self {
+        Self::App(e)
+    }
+}
+
 impl From<BackendError> for CliError {
     fn from(e: BackendError) -> Self {
-        Self::Backend(e)
+        Self::App(e.into())
     }
 }
 
@@ -36,10 +46,16 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             Self::Usage(_) => 2,
-            Self::Backend(BackendError::NotFound { .. } | BackendError::Ambiguous { .. }) => 3,
-            Self::Backend(BackendError::Locked { .. } | BackendError::Conflict { .. }) => 4,
-            Self::Backend(BackendError::Invalid { .. } | BackendError::BadName { .. }) => 2,
-            Self::NoRoot { .. } => 3,
+            Self::App(e) | Self::Ambiguous { error: e, .. } => match e.code() {
+                ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::NoRoot => 3,
+                ErrorCode::Locked | ErrorCode::Conflict => 4,
+                ErrorCode::Invalid => 2,
+                ErrorCode::Transition
+                | ErrorCode::Corrupt
+                | ErrorCode::Storage
+                | ErrorCode::Env
+                | ErrorCode::Io => 1,
+            },
             _ => 1,
         }
     }
@@ -48,53 +64,76 @@ impl CliError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Usage(_) => "usage",
-            Self::Env(_) => "env",
-            Self::Backend(e) => match e {
-                BackendError::NotFound { .. } => "not_found",
-                BackendError::Ambiguous { .. } => "ambiguous",
-                BackendError::Locked { .. } => "locked",
-                BackendError::Conflict { .. } => "conflict",
-                BackendError::Invalid { .. } | BackendError::BadName { .. } => "invalid",
-                BackendError::Transition { .. } => "transition",
-                BackendError::Corrupt { .. } => "corrupt",
-                BackendError::Storage { .. } => "storage",
-            },
-            Self::NoRoot { .. } => "no_root",
+            Self::App(e) | Self::Ambiguous { error: e, .. } => e.code().as_str(),
             Self::FileNotFound(_) => "file_not_found",
             Self::Io { .. } => "io",
             Self::DoctorFailed => "doctor_failed",
         }
     }
 
-    /// The `error:` line, worded as `tickets.sh` words it where it has the same error.
+    /// The `error:` line, worded as `tickets.sh` words it where it has the same error, with
+    /// this CLI's flags named where they help.
     pub fn message(&self) -> String {
         match self {
-            Self::Usage(m) | Self::Env(m) => m.clone(),
-            Self::Backend(BackendError::Ambiguous { query, .. }) => {
-                format!("ambiguous work item: {query}")
-            }
-            Self::Backend(BackendError::Conflict { what }) => {
-                format!("target already exists: {what}")
-            }
-            Self::Backend(e) => e.to_string(),
-            Self::NoRoot { looked } => {
-                let looked: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
-                format!(
-                    "no work-items/ directory found (looked in {}); pass --root DIR or set WORK_ITEMS_DIR",
-                    looked.join(", ")
-                )
-            }
+            Self::Usage(m) => m.clone(),
+            Self::App(e) | Self::Ambiguous { error: e, .. } => app_message(e),
             Self::FileNotFound(p) => format!("file not found: {}", p.display()),
             Self::Io { what, source } => format!("{what}: {source}"),
             Self::DoctorFailed => "doctor found errors".into(),
         }
     }
 
-    /// Lines printed before the `error:` line (an ambiguous query lists its matches, one a line).
-    pub fn preamble(&self) -> Vec<String> {
+    /// Lines printed before the `error:` line: an ambiguous query lists its matches' paths, one
+    /// a line, as `tickets.sh` does.
+    pub fn preamble(&self) -> &[String] {
         match self {
-            Self::Backend(BackendError::Ambiguous { matches, .. }) => matches.clone(),
-            _ => Vec::new(),
+            Self::Ambiguous { paths, .. } => paths,
+            _ => &[],
         }
+    }
+
+    /// This error, with the paths of an ambiguity's matches found through `app`.
+    pub fn located(self, app: &ticket_app::App) -> Self {
+        match self {
+            Self::App(error) => match error.backend() {
+                Some(BackendError::Ambiguous { matches, .. }) => {
+                    let mut ids: Vec<&String> = Vec::new();
+                    for id in matches {
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                    let paths = ids.into_iter().flat_map(|id| app.locations(id)).collect();
+                    Self::Ambiguous { error, paths }
+                }
+                _ => Self::App(error),
+            },
+            other => other,
+        }
+    }
+}
+
+fn app_message(e: &AppError) -> String {
+    let Some(backend) = e.backend() else {
+        return match e {
+            AppError::NoRoot { .. } => format!("{e}; pass --root DIR or set WORK_ITEMS_DIR"),
+            _ => e.to_string(),
+        };
+    };
+    match backend {
+        BackendError::Ambiguous { query, .. } => format!("ambiguous work item: {query}"),
+        BackendError::Conflict { what } => format!("target already exists: {what}"),
+        BackendError::BadName {
+            source: IdError::TooLong { what: "slug", .. },
+        } => format!("{e} (shorten the title or pass --slug)"),
+        BackendError::Invalid { what, .. }
+            if matches!(what.as_str(), "title" | "kind" | "priority") =>
+        {
+            format!("{e}; pass a non-empty --{what}")
+        }
+        BackendError::VersionConflict { .. } => {
+            format!("{e} (its version is in `ticket --json show`)")
+        }
+        _ => e.to_string(),
     }
 }

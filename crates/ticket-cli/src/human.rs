@@ -1,7 +1,6 @@
 //! Human output, byte for byte what `tickets.sh` prints.
 
-use ticket_domain::TicketSummary;
-use ticket_store_local::RawTicket;
+use ticket_app::{RawView, TicketSummary};
 
 /// The header line of `list`.
 pub const LIST_HEADER: &str = "status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n";
@@ -30,19 +29,10 @@ fn cell(value: &str) -> String {
 }
 
 /// `show`: header lines, item.md as is, and the last 80 lines of thread.md.
-pub fn show(path: &str, raw: &RawTicket) -> Vec<u8> {
-    let field = |key: &str| {
-        raw.fields
-            .as_ref()
-            .map(|f| f.value(key))
-            .unwrap_or_default()
-    };
+pub fn show(raw: &RawView) -> Vec<u8> {
     let mut out = format!(
-        "# {}\n\nPath: {path}\nStatus: {}\nID: {}\nSlug: {}\n\n## item.md\n\n",
-        field("title"),
-        field("status"),
-        field("id"),
-        field("slug"),
+        "# {}\n\nPath: {}\nStatus: {}\nID: {}\nSlug: {}\n\n## item.md\n\n",
+        raw.title, raw.path, raw.status, raw.id, raw.slug,
     )
     .into_bytes();
     out.extend_from_slice(&raw.item);

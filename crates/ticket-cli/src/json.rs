@@ -77,6 +77,8 @@ pub struct Show<'a> {
     pub events: Vec<Event<'a>>,
     pub resolution: Option<&'a str>,
     pub artifacts: &'a [String],
+    /// Which state of the ticket this is: what a compare-and-swap expects.
+    pub version: &'a str,
 }
 
 impl<'a> Show<'a> {
@@ -93,6 +95,7 @@ impl<'a> Show<'a> {
             events: t.events.iter().map(Event::from).collect(),
             resolution: t.resolution.as_ref().map(|r| r.as_str()),
             artifacts: &t.artifacts,
+            version: t.version.as_str(),
         }
     }
 }

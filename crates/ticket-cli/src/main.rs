@@ -1,7 +1,7 @@
 //! The `ticket` binary: a drop-in for `tickets.sh` with `--json` everywhere.
 //!
-//! It is the only crate that prints or picks exit codes; the work is done by ticket-store-local
-//! and ticket-doctor. Errors go to standard error as `error: <message>` (or `{"error": ...}` with
+//! It is the only crate that prints or picks exit codes; the work is done by the use cases of
+//! ticket-app, which this binary wires to the environment (`App::discover`, `Settings::from_env`). Errors go to standard error as `error: <message>` (or `{"error": ...}` with
 //! `--json`) with the exit codes of docs/cli.md.
 
 mod body;
@@ -12,17 +12,12 @@ mod error;
 mod human;
 mod json;
 mod output;
-mod root;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Parser;
-use ticket_domain::{Clock, FixedClock, Timestamp};
-use ticket_store_local::{LocalTicketBackend, SystemClock};
+use ticket_app::{App, Settings};
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
@@ -87,57 +82,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         source,
     })?;
     let creating = matches!(cli.command, Command::Create { .. });
-    let env_root = std::env::var_os("WORK_ITEMS_DIR").map(PathBuf::from);
-    let root = root::resolve(cli.root.clone(), env_root, &cwd, creating)?;
-    // Readers need neither the clock nor the lock: their settings are checked only by writers,
-    // as tickets.sh checks them.
-    let writes = matches!(
-        cli.command,
-        Command::Create { .. }
-            | Command::Comment { .. }
-            | Command::Review { .. }
-            | Command::Status { .. }
-            | Command::Close { .. }
-            | Command::Doctor { fix: true }
-    );
-    let backend = if writes {
-        LocalTicketBackend::new(root, clock()?).with_lock_timeout(lock_timeout()?)
-    } else {
-        LocalTicketBackend::new(root, Arc::new(SystemClock))
-    };
+    let app = App::discover(cli.root.clone(), Settings::from_env(), &cwd, creating)?;
     let mut out = Out { json: cli.json };
-    commands::run(cli.command, &backend, &mut out)
-}
-
-/// `TICKETS_NOW` fixes the clock (for tests), as it does for `tickets.sh`.
-fn clock() -> Result<Arc<dyn Clock>, CliError> {
-    match std::env::var("TICKETS_NOW") {
-        Ok(now) if !now.is_empty() => {
-            let at: Timestamp = now
-                .parse()
-                .map_err(|e| CliError::Env(format!("TICKETS_NOW: {e}")))?;
-            Ok(Arc::new(FixedClock::new(
-                at,
-                std::process::id().to_string(),
-            )))
-        }
-        _ => Ok(Arc::new(SystemClock)),
-    }
-}
-
-/// `TICKETS_LOCK_TIMEOUT` seconds (default 10), as for `tickets.sh`.
-fn lock_timeout() -> Result<Duration, CliError> {
-    match std::env::var("TICKETS_LOCK_TIMEOUT") {
-        Ok(s) if !s.is_empty() => s
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite() && *v >= 0.0)
-            .map(Duration::from_secs_f64)
-            .ok_or_else(|| {
-                CliError::Env(format!(
-                    "TICKETS_LOCK_TIMEOUT: `{s}` is not a number of seconds"
-                ))
-            }),
-        _ => Ok(Duration::from_secs(10)),
-    }
+    commands::run(cli.command, &app, &mut out).map_err(|e| e.located(&app))
 }

@@ -11,9 +11,7 @@ use snafu::Snafu;
 pub enum IdError {
     #[snafu(display("{what} is empty; give a non-empty {what}"))]
     Empty { what: &'static str },
-    #[snafu(display(
-        "{what} `{value}` is {len} bytes long; keep it under 256 bytes (shorten the title or pass --slug)"
-    ))]
+    #[snafu(display("{what} `{value}` is {len} bytes long; keep it under 256 bytes"))]
     TooLong {
         what: &'static str,
         value: String,

@@ -8,7 +8,7 @@
 //! of rejecting them, so tickets written by newer tools survive older readers.
 
 pub mod action;
-pub mod conformance;
+pub mod change;
 pub mod event;
 pub mod ids;
 pub mod memory;
@@ -22,13 +22,14 @@ pub mod transition;
 mod vocab;
 
 pub use action::{ActionRequired, derive_action_required};
+pub use change::{Change, Plan, Version};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
 pub use memory::InMemoryBackend;
 pub use meta::{Readiness, Refs, WorkMeta};
 pub use port::{
     BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,
-    Resolution, Severity, TicketBackend, new_ticket_id,
+    Resolution, Severity, TicketBackend, TicketBackendExt, new_ticket_id,
 };
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};

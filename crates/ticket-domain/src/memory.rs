@@ -1,23 +1,23 @@
 //! `InMemoryBackend`: the port over a vector, for tests of code built on the port and as the
 //! reference every other backend is held to by the conformance suite.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::action::ActionRequired;
-use crate::event::NewEvent;
+use crate::change::{self, Change, Version};
 use crate::ids::TicketIdOrSlug;
 use crate::ops;
 use crate::port::{
-    BackendError, Clock, Diagnostic, ListFilter, Listing, NewReview, NewTicket, Resolution,
-    TicketBackend, new_ticket_id,
+    BackendError, Clock, Diagnostic, ListFilter, Listing, NewTicket, TicketBackend, new_ticket_id,
 };
 use crate::status::TicketStatus;
 use crate::ticket::Ticket;
-use crate::transition::plan_set_status;
 
 pub struct InMemoryBackend {
     clock: Arc<dyn Clock>,
     tickets: Mutex<Vec<Ticket>>,
+    revisions: AtomicU64,
 }
 
 impl InMemoryBackend {
@@ -25,6 +25,7 @@ impl InMemoryBackend {
         Self {
             clock,
             tickets: Mutex::new(Vec::new()),
+            revisions: AtomicU64::new(1),
         }
     }
 
@@ -32,32 +33,10 @@ impl InMemoryBackend {
         self.tickets.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Appends the event `make` builds now, and moves `updated_at` to it.
-    fn append(
-        &self,
-        query: &TicketIdOrSlug,
-        make: impl FnOnce(crate::Timestamp) -> Result<crate::TicketEvent, BackendError>,
-    ) -> Result<Ticket, BackendError> {
-        let now = self.clock.now();
-        let event = make(now)?;
-        self.mutate(query, |t| {
-            t.events.push(event);
-            t.summary.updated_at = now;
-            Ok(())
-        })
-    }
-
-    /// Applies `change` to the one ticket `query` names, then returns it.
-    fn mutate(
-        &self,
-        query: &TicketIdOrSlug,
-        change: impl FnOnce(&mut Ticket) -> Result<(), BackendError>,
-    ) -> Result<Ticket, BackendError> {
-        let mut tickets = self.tickets();
-        let index = find(&tickets, query)?;
-        let ticket = &mut tickets[index];
-        change(ticket)?;
-        Ok(ticket.clone())
+    /// A version no ticket of this backend had before: a counter is all memory needs.
+    fn next_version(&self) -> Version {
+        let n = self.revisions.fetch_add(1, Ordering::Relaxed);
+        Version::new(format!("m{n}"))
     }
 }
 
@@ -92,8 +71,8 @@ impl TicketBackend for InMemoryBackend {
         let mut tickets: Vec<_> = self
             .tickets()
             .iter()
+            .filter(|t| filter.matches(t) && filter.wants_action(t, || Some(t.events.clone())))
             .map(|t| t.summary.clone())
-            .filter(|s| filter.matches(s))
             .collect();
         tickets
             .sort_by(|a, b| (status_rank(&a.status), &a.id).cmp(&(status_rank(&b.status), &b.id)));
@@ -130,44 +109,27 @@ impl TicketBackend for InMemoryBackend {
                 what: id.to_string(),
             });
         }
-        let ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
+        let mut ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
+        ticket.version = self.next_version();
         tickets.push(ticket.clone());
         Ok(ticket)
     }
 
-    fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError> {
-        self.append(query, |now| ops::event_to_append(event, now))
-    }
-
-    fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
-        self.append(query, |now| ops::review_event(review, now))
-    }
-
-    fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {
-        let now = self.clock.now();
-        self.mutate(query, |t| {
-            plan_set_status(&t.status, &to)?;
-            t.summary.status = to;
-            t.summary.updated_at = now;
-            Ok(())
-        })
-    }
-
-    fn close(
+    fn apply(
         &self,
         query: &TicketIdOrSlug,
-        resolution: Resolution,
+        expected: Option<&Version>,
+        change: Change,
     ) -> Result<Ticket, BackendError> {
         let now = self.clock.now();
-        self.mutate(query, |t| {
-            let text = resolution.text.clone();
-            let event = ops::close_event(&t.status, resolution, now)?;
-            t.summary.status = TicketStatus::Closed;
-            t.summary.updated_at = now;
-            t.resolution = Some(text);
-            t.events.push(event);
-            Ok(())
-        })
+        let mut tickets = self.tickets();
+        let index = find(&tickets, query)?;
+        let ticket = &mut tickets[index];
+        change::check_version(ticket.id.as_str(), expected, &ticket.version)?;
+        let plan = change::plan(ticket, change, now)?;
+        change::apply_in_memory(ticket, plan);
+        ticket.version = self.next_version();
+        Ok(ticket.clone())
     }
 
     fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError> {

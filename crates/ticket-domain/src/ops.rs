@@ -1,6 +1,7 @@
 //! What every backend does the same way: validating input, building a new ticket and the events
 //! that mutations append. Backends only decide where the result is stored.
 
+use crate::change::Version;
 use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author, check_ref};
 use crate::ids::{Slug, TicketId, slugify};
 use crate::port::{BackendError, NewReview, NewTicket, Resolution};
@@ -21,13 +22,9 @@ pub const NEW_TICKET_BODY: &str =
 /// accepted (values with control characters are written quoted, docs/format.md).
 pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
     for (what, value, hint) in [
-        (
-            "title",
-            &new.title,
-            "create requires --title: give a non-empty title",
-        ),
-        ("kind", &new.kind, "--kind must not be empty"),
-        ("priority", &new.priority, "--priority must not be empty"),
+        ("title", &new.title, "a ticket needs a non-empty title"),
+        ("kind", &new.kind, "the kind must not be empty"),
+        ("priority", &new.priority, "the priority must not be empty"),
     ] {
         if value.is_empty() {
             return Err(BackendError::Invalid {
@@ -68,6 +65,7 @@ pub fn new_ticket(summary: TicketSummary) -> Ticket {
         events: vec![create_event(at)],
         resolution: None,
         artifacts: Vec::new(),
+        version: Version::default(),
     }
 }
 
@@ -141,7 +139,7 @@ pub fn review_event(review: NewReview, at: Timestamp) -> Result<TicketEvent, Bac
     ) {
         return Err(BackendError::Invalid {
             what: "review".into(),
-            reason: "review requires --approve or --request-changes".into(),
+            reason: "a review needs a verdict: approve or request changes".into(),
         });
     }
     check_author(&review.author)?;

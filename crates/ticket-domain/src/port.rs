@@ -8,7 +8,9 @@ use std::sync::Mutex;
 use serde::Serialize;
 use snafu::Snafu;
 
-use crate::event::{NewEvent, ReviewVerdict};
+use crate::action::{ActionRequired, derive_action_required};
+use crate::change::{Change, Version};
+use crate::event::{NewEvent, ReviewVerdict, TicketEvent};
 use crate::ids::{IdError, TicketId, TicketIdOrSlug};
 use crate::meta::WorkMeta;
 use crate::status::TicketStatus;
@@ -73,6 +75,14 @@ pub enum BackendError {
     Locked { what: String, waited_ms: u64 },
     #[snafu(display("target already exists: {what}; resolve the duplicate by hand, then retry"))]
     Conflict { what: String },
+    #[snafu(display(
+        "{id} changed since it was read (expected version {expected}, it is now {actual}); read it again, then retry"
+    ))]
+    VersionConflict {
+        id: String,
+        expected: String,
+        actual: String,
+    },
     #[snafu(display("invalid {what}: {reason}"))]
     Invalid { what: String, reason: String },
     #[snafu(display("{source}"))]
@@ -139,9 +149,36 @@ pub struct ListFilter {
     pub priority: Option<String>,
     pub label: Option<String>,
     pub assignee: Option<String>,
+    /// Only tickets whose next move is this one's ([`derive_action_required`]). It depends on
+    /// the thread, so [`matches`](Self::matches) cannot check it: backends check it with
+    /// [`wants_action`](Self::wants_action), reading a thread only when it decides.
+    pub action_required: Option<ActionRequired>,
 }
 
 impl ListFilter {
+    /// Whether a ticket passes the `action_required` filter. `events` is asked for only when
+    /// the thread decides (a pending ticket with no `action_required` key); `None` from it (a
+    /// thread that does not read) leaves the ticket out.
+    pub fn wants_action(
+        &self,
+        summary: &TicketSummary,
+        events: impl FnOnce() -> Option<Vec<TicketEvent>>,
+    ) -> bool {
+        let Some(want) = &self.action_required else {
+            return true;
+        };
+        let explicit = summary.meta.action_required.as_ref();
+        let got = if explicit.is_none() && summary.status == TicketStatus::Pending {
+            match events() {
+                Some(events) => derive_action_required(&summary.status, &events, None),
+                None => return false,
+            }
+        } else {
+            derive_action_required(&summary.status, &[], explicit)
+        };
+        got == *want
+    }
+
     pub fn status(status: TicketStatus) -> Self {
         Self {
             statuses: vec![status],
@@ -212,20 +249,52 @@ pub struct Resolution {
     pub author: String,
 }
 
-/// The port every ticket backend implements. Mutations return the ticket after the change.
+/// The port every ticket backend implements. Tickets are named by id or slug, never by path.
+///
+/// There is one way to change an existing ticket: [`apply`](TicketBackend::apply) a
+/// [`Change`], optionally only if the ticket is still at the [`Version`] the caller read, so any
+/// client can do compare-and-swap without knowing how the backend excludes other writers.
+/// [`TicketBackendExt`] spells the common changes as methods.
 pub trait TicketBackend {
     fn list(&self, filter: &ListFilter) -> Result<Listing, BackendError>;
+    /// The whole ticket, with its current [`Version`].
     fn show(&self, query: &TicketIdOrSlug) -> Result<Ticket, BackendError>;
     fn create(&self, new: NewTicket) -> Result<Ticket, BackendError>;
-    /// Appends any event (comment, plan, decision, implementation_report, or another kind).
-    fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError>;
-    fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError>;
-    fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError>;
-    fn close(&self, query: &TicketIdOrSlug, resolution: Resolution)
-    -> Result<Ticket, BackendError>;
+    /// Applies `change` to the ticket `query` names, and returns the ticket after it. With
+    /// `expected`, a ticket no longer at that version is refused with
+    /// [`BackendError::VersionConflict`] and nothing is written.
+    fn apply(
+        &self,
+        query: &TicketIdOrSlug,
+        expected: Option<&Version>,
+        change: Change,
+    ) -> Result<Ticket, BackendError>;
     /// What the backend itself finds wrong with what it stores.
     fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError>;
 }
+
+/// The common changes as methods, each one [`TicketBackend::apply`] with no expected version.
+pub trait TicketBackendExt: TicketBackend {
+    /// Appends any event (comment, plan, decision, implementation_report, or another kind).
+    fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError> {
+        self.apply(query, None, Change::AppendEvent(event))
+    }
+    fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
+        self.apply(query, None, Change::Review(review))
+    }
+    fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {
+        self.apply(query, None, Change::SetStatus(to))
+    }
+    fn close(
+        &self,
+        query: &TicketIdOrSlug,
+        resolution: Resolution,
+    ) -> Result<Ticket, BackendError> {
+        self.apply(query, None, Change::Close(resolution))
+    }
+}
+
+impl<B: TicketBackend + ?Sized> TicketBackendExt for B {}
 
 /// A ticket id a new ticket gets: `<compact now>-<slug>`, or with `-<suffix>` when taken.
 pub fn new_ticket_id(

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::change::Version;
 use crate::event::TicketEvent;
 use crate::ids::{Slug, TicketId};
 use crate::meta::WorkMeta;
@@ -99,6 +100,8 @@ pub struct Ticket {
     pub resolution: Option<MarkdownText>,
     /// Names of the files under the ticket's artifacts, relative to it, sorted; `.gitkeep` omitted.
     pub artifacts: Vec<String>,
+    /// Which state of the ticket this is (see [`Version`]): what a compare-and-swap expects.
+    pub version: Version,
 }
 
 impl std::ops::Deref for Ticket {

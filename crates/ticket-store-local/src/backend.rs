@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use ticket_domain::change;
 use ticket_domain::ops;
-use ticket_domain::transition::plan_set_status;
 use ticket_domain::{
-    BackendError, Clock, Diagnostic, ListFilter, Listing, NewEvent, NewReview, NewTicket,
-    Resolution, Ticket, TicketBackend, TicketId, TicketIdOrSlug, TicketStatus, TicketSummary,
-    Timestamp, new_ticket_id,
+    BackendError, Change, Clock, Diagnostic, ListFilter, Listing, NewTicket, Plan, Ticket,
+    TicketBackend, TicketId, TicketIdOrSlug, TicketStatus, TicketSummary, Timestamp, Version,
+    new_ticket_id,
 };
 
 use crate::codec;
@@ -20,6 +20,7 @@ use crate::format::thread;
 use crate::fsio::{self, storage};
 use crate::index;
 use crate::read::{Loaded, diagnostic, split};
+use crate::version;
 
 /// The status directories, in list order.
 pub const STATUS_DIRS: [&str; 3] = ["open", "pending", "closed"];
@@ -102,42 +103,42 @@ impl LocalTicketBackend {
         })
     }
 
-    /// Appends the event `make` builds at the locked moment, and moves `updated_at` to it.
-    fn append_event(
+    /// Carries out `plan` on the ticket found at `found` (read as `before`): only the
+    /// frontmatter lines whose value changes are rewritten, events are appended, and a status
+    /// change moves the directory with every file staged first. Returns where the ticket is.
+    fn carry_out(
         &self,
-        query: &TicketIdOrSlug,
-        make: impl FnOnce(Timestamp) -> Result<ticket_domain::TicketEvent, BackendError>,
-    ) -> Result<Ticket, BackendError> {
-        self.mutate(query, |found, before, now| {
-            let event = make(now)?;
-            self.append(&found.dir, &before.thread, &event)?;
-            self.rewrite_item(&found.dir, &before.item, &[("updated_at", now.to_string())])?;
-            Ok(found.dir.clone())
-        })
-    }
-
-    /// Writes the ticket's thread (in `dir`, read as `thread`) with `event` appended.
-    fn append(
-        &self,
-        dir: &Path,
-        thread: &str,
-        event: &ticket_domain::TicketEvent,
-    ) -> Result<(), BackendError> {
-        let text = thread_with(thread, event);
-        fsio::write_atomic(&self.root, &dir.join("thread.md"), text.as_bytes())
-    }
-
-    /// Writes the ticket's item.md (in `dir`, read as `item`) with only the named frontmatter
-    /// lines changed, in one atomic replacement.
-    fn rewrite_item(
-        &self,
-        dir: &Path,
-        item: &str,
-        fields: &[(&str, String)],
-    ) -> Result<(), BackendError> {
-        let path = dir.join("item.md");
-        let text = item_with(&path, item, fields)?;
-        fsio::write_atomic(&self.root, &path, text.as_bytes())
+        found: &Located,
+        before: &Loaded,
+        plan: Plan,
+    ) -> Result<PathBuf, BackendError> {
+        let item_path = found.dir.join("item.md");
+        let fields = changed_fields(&before.ticket.summary, &plan.summary)?;
+        let item = item_with(&item_path, &before.item, &fields)?;
+        let thread = (!plan.events.is_empty()).then(|| {
+            plan.events
+                .iter()
+                .fold(before.thread.clone(), |text, event| {
+                    thread_with(&text, event)
+                })
+        });
+        let mut files: Vec<(&str, &[u8])> = Vec::with_capacity(3);
+        if let Some(resolution) = &plan.resolution {
+            files.push(("resolution.md", resolution.as_str().as_bytes()));
+        }
+        if let Some(thread) = &thread {
+            files.push(("thread.md", thread.as_bytes()));
+        }
+        files.push(("item.md", item.as_bytes()));
+        match &plan.move_to {
+            Some(to) => self.move_with(found, &plan.summary.id, to, &files),
+            None => {
+                for (name, bytes) in files {
+                    fsio::write_atomic(&self.root, &found.dir.join(name), bytes)?;
+                }
+                Ok(found.dir.clone())
+            }
+        }
     }
 
     /// Moves a ticket under `to` with its files rewritten to `files` (name, bytes; item.md last):
@@ -202,8 +203,29 @@ fn thread_with(thread: &str, event: &ticket_domain::TicketEvent) -> String {
     text
 }
 
+/// The frontmatter lines (key, encoded value) of `after` that differ from `before`'s, in the
+/// format's key order: what a change rewrites, and nothing else.
+fn changed_fields(
+    before: &TicketSummary,
+    after: &TicketSummary,
+) -> Result<Vec<(String, String)>, BackendError> {
+    let old = codec::frontmatter_lines(before);
+    let new = codec::frontmatter_lines(after);
+    if let Some((key, _)) = old.iter().find(|(k, _)| !new.iter().any(|(n, _)| n == k)) {
+        // No change removes a key yet; refuse rather than leave it silently.
+        return Err(BackendError::Invalid {
+            what: "change".into(),
+            reason: format!("it would remove the frontmatter key `{key}`, which is not supported"),
+        });
+    }
+    Ok(new
+        .into_iter()
+        .filter(|(key, value)| !old.iter().any(|(k, v)| k == key && v == value))
+        .collect())
+}
+
 /// `item` (read from `path`) with only the named frontmatter lines changed.
-fn item_with(path: &Path, item: &str, fields: &[(&str, String)]) -> Result<String, BackendError> {
+fn item_with(path: &Path, item: &str, fields: &[(String, String)]) -> Result<String, BackendError> {
     let mut text = item.to_owned();
     for (key, value) in fields {
         let fm = split(path, &text)?;
@@ -243,7 +265,7 @@ impl TicketBackend for LocalTicketBackend {
             let id = new_ticket_id(now, slug.as_str(), taken, &self.clock.collision_suffix())?;
             let target = self.root.join("open").join(id.as_str());
             fsio::refuse_symlink(&self.root, &target)?;
-            let ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
+            let mut ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
             let scratch = fsio::scratch_dir(&self.root)?;
             let dir = scratch.path();
             fs::create_dir_all(dir.join("artifacts")).map_err(|e| storage(dir, e))?;
@@ -254,6 +276,7 @@ impl TicketBackend for LocalTicketBackend {
             let first =
                 thread::first_event(&codec::header(create), "Created", create.body.as_str());
             fsio::write_new(&dir.join("thread.md"), first.as_bytes())?;
+            ticket.version = version::of("open", item.as_bytes(), Some(first.as_bytes()), None);
             let index_before = index::fresh(&self.root);
             fsio::move_dir(dir, &target)?;
             index::moved(&self.root, index_before, "open", ticket.id.as_str());
@@ -261,48 +284,17 @@ impl TicketBackend for LocalTicketBackend {
         })
     }
 
-    fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError> {
-        self.append_event(query, |now| ops::event_to_append(event, now))
-    }
-
-    fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
-        self.append_event(query, |now| ops::review_event(review, now))
-    }
-
-    fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {
-        self.mutate(query, |found, before, now| {
-            let t = &before.ticket;
-            plan_set_status(&t.status, &to)?;
-            let fields = [
-                ("status", to.as_str().to_owned()),
-                ("updated_at", now.to_string()),
-            ];
-            let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
-            self.move_with(found, &t.id, &to, &[("item.md", item.as_bytes())])
-        })
-    }
-
-    fn close(
+    fn apply(
         &self,
         query: &TicketIdOrSlug,
-        resolution: Resolution,
+        expected: Option<&Version>,
+        change: Change,
     ) -> Result<Ticket, BackendError> {
         self.mutate(query, |found, before, now| {
-            let text = resolution.text.clone();
             let t = &before.ticket;
-            let event = ops::close_event(&t.status, resolution, now)?;
-            let thread = thread_with(&before.thread, &event);
-            let fields = [
-                ("status", "closed".to_owned()),
-                ("updated_at", now.to_string()),
-            ];
-            let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
-            let files: [(&str, &[u8]); 3] = [
-                ("resolution.md", text.as_str().as_bytes()),
-                ("thread.md", thread.as_bytes()),
-                ("item.md", item.as_bytes()),
-            ];
-            self.move_with(found, &t.id, &TicketStatus::Closed, &files)
+            change::check_version(t.id.as_str(), expected, &t.version)?;
+            let plan = change::plan(t, change, now)?;
+            self.carry_out(found, before, plan)
         })
     }
 

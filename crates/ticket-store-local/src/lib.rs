@@ -14,6 +14,7 @@ mod index;
 mod lookup;
 pub mod parallel;
 mod read;
+mod version;
 
 pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket, STATUS_DIRS};
 pub use clock::SystemClock;

@@ -9,10 +9,10 @@ use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, Ticket
 use crate::backend::{LocalTicketBackend, Located, LocatedListing, STATUS_DIRS};
 use crate::codec;
 use crate::format::frontmatter::Frontmatter;
-use crate::fsio::storage;
+use crate::fsio::{self, storage};
 use crate::index;
 use crate::parallel;
-use crate::read::{corrupt, diagnostic, split};
+use crate::read::{corrupt, diagnostic, events, split};
 
 impl LocalTicketBackend {
     /// Finds the one ticket `query` names (docs/format.md, "Lookup"): by path for an id; by
@@ -51,6 +51,19 @@ impl LocalTicketBackend {
             found = self.verified(q, &names, |_| true);
         }
         one_of(q, found)
+    }
+
+    /// The directories of the tickets named exactly `id`, in status order: one, or several
+    /// when a merge left the same ticket in two status directories.
+    pub fn dirs_of(&self, id: &str) -> Vec<PathBuf> {
+        if TicketIdOrSlug::new(id).is_err() {
+            return Vec::new();
+        }
+        STATUS_DIRS
+            .iter()
+            .map(|s| self.root().join(s).join(id))
+            .filter(|dir| dir.join("item.md").is_file())
+            .collect()
     }
 
     /// The lookup by slug through the index, when the index is fresh and every ticket it names
@@ -190,7 +203,12 @@ impl LocalTicketBackend {
                         }
                     };
                     match summary {
-                        Ok(s) if rest.matches(&s) => Some(Ok((Located { dir, status_dir }, s))),
+                        Ok(s)
+                            if rest.matches(&s)
+                                && rest.wants_action(&s, || thread_events(&dir)) =>
+                        {
+                            Some(Ok((Located { dir, status_dir }, s)))
+                        }
                         Ok(_) => None,
                         Err(e) => Some(Err(diagnostic(&e))),
                     }
@@ -199,6 +217,16 @@ impl LocalTicketBackend {
             }
         }
         Ok(())
+    }
+}
+
+/// The events of a ticket's thread, for the filters that need them; `None` when it does not read.
+fn thread_events(dir: &Path) -> Option<Vec<ticket_domain::TicketEvent>> {
+    let path = dir.join("thread.md");
+    match fsio::read_string_optional(&path) {
+        Ok(Some(text)) => events(&path, &text).ok(),
+        Ok(None) => Some(Vec::new()),
+        Err(_) => None,
     }
 }
 
@@ -232,7 +260,16 @@ fn one_of(q: &str, mut found: Vec<Located>) -> Result<Located, BackendError> {
         1 => Ok(found.remove(0)),
         _ => Err(BackendError::Ambiguous {
             query: q.into(),
-            matches: found.iter().map(|l| l.dir.display().to_string()).collect(),
+            // Ids (the directory names), never paths: the port knows no paths.
+            matches: found
+                .iter()
+                .map(|l| {
+                    l.dir
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                })
+                .collect(),
         }),
     }
 }

@@ -14,6 +14,7 @@ use crate::codec::{self, FieldError};
 use crate::format::frontmatter::{self, Frontmatter, SplitError};
 use crate::format::thread;
 use crate::fsio::{self, storage};
+use crate::version;
 
 impl LocalTicketBackend {
     /// The files of a located ticket, unparsed, so a corrupt ticket still shows. Without a
@@ -52,14 +53,25 @@ impl LocalTicketBackend {
             Some(thread) => events(&thread_path, thread)?,
             None => Vec::new(),
         };
-        let resolution =
-            fsio::read_string_optional(&dir.join("resolution.md"))?.map(MarkdownText::new);
+        let resolution = fsio::read_string_optional(&dir.join("resolution.md"))?;
+        let status_dir = dir
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let version = version::of(
+            &status_dir,
+            text.as_bytes(),
+            thread.as_deref().map(str::as_bytes),
+            resolution.as_deref().map(str::as_bytes),
+        );
         let mut ticket = Ticket {
             summary,
             body: MarkdownText::new(&text[fm.body_start..]),
             events,
-            resolution,
+            resolution: resolution.map(MarkdownText::new),
             artifacts: artifacts(&dir.join("artifacts")),
+            version,
         };
         let derived = derive_action_required(
             &ticket.status,
@@ -134,7 +146,7 @@ pub(crate) fn diagnostic(e: &BackendError) -> Diagnostic {
     }
 }
 
-fn events(path: &Path, text: &str) -> Result<Vec<TicketEvent>, BackendError> {
+pub(crate) fn events(path: &Path, text: &str) -> Result<Vec<TicketEvent>, BackendError> {
     thread::parse(text)
         .events
         .into_iter()

@@ -4,6 +4,8 @@
 //! Dev-only: no shipped crate depends on it. It panics with a message on any I/O failure, as a
 //! test should.
 
+pub mod conformance;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

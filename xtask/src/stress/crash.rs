@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use ticket_doctor::{Code, Options};
 use ticket_domain::{
     EventKind, NewEvent, NewReview, NewTicket, Resolution, ReviewVerdict, TicketBackend,
-    TicketIdOrSlug, TicketStatus,
+    TicketBackendExt, TicketIdOrSlug, TicketStatus,
 };
 use ticket_store_local::{LocalTicketBackend, SystemClock, fsio};
 

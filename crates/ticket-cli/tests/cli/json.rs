@@ -186,3 +186,25 @@ fn list_filters_select_what_agents_ask_for() {
         "needs-fixes"
     );
 }
+
+#[test]
+fn show_has_a_version_that_names_the_state() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    json(d, &["--json", "create", "--title", "Versioned"]);
+    let version = |v: &Value| v["version"].as_str().expect("version").to_owned();
+    let first = version(&json(d, &["--json", "show", "versioned"]));
+    assert_eq!(first.len(), 16, "{first}");
+    assert_eq!(
+        version(&json(d, &["--json", "show", "versioned"])),
+        first,
+        "an unchanged ticket keeps its version"
+    );
+    let after = json(d, &["--json", "comment", "versioned", "--file", "-"]);
+    assert_ne!(version(&after), first, "a change makes a new version");
+    assert_eq!(
+        version(&json(d, &["--json", "show", "versioned"])),
+        version(&after),
+        "a mutation's answer carries the version a read gives"
+    );
+}

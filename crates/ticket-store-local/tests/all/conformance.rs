@@ -1,6 +1,6 @@
 //! The local backend passes the same conformance suite as the in-memory one.
 
-use ticket_domain::conformance;
+use ticket_test_support::conformance;
 
 use crate::support::backend;
 

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use ticket_domain::{EventKind, NewEvent, TicketBackend, TicketStatus};
+use ticket_domain::{EventKind, NewEvent, TicketBackend, TicketBackendExt, TicketStatus};
 
 use crate::support::{backend, changed_lines, clock, copy_tree, corpus, q};
 

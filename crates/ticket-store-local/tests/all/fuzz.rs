@@ -11,7 +11,8 @@ use std::fs;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use ticket_domain::{
-    EventKind, NewEvent, NewTicket, Slug, TicketBackend, TicketId, TicketIdOrSlug, slugify,
+    EventKind, NewEvent, NewTicket, Slug, TicketBackend, TicketBackendExt, TicketId,
+    TicketIdOrSlug, slugify,
 };
 use ticket_store_local::codec;
 use ticket_store_local::format::{frontmatter, thread};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use ticket_domain::ops::MAX_BODY_BYTES;
 use ticket_domain::{
     BackendError, EventKind, FixedClock, NewEvent, NewTicket, Resolution, TicketBackend,
-    TicketStatus,
+    TicketBackendExt, TicketStatus,
 };
 use ticket_store_local::LocalTicketBackend;
 

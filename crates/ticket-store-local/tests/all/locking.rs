@@ -6,7 +6,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ticket_domain::{BackendError, EventKind, NewEvent, NewTicket, TicketBackend, TicketStatus};
+use ticket_domain::{
+    BackendError, EventKind, NewEvent, NewTicket, TicketBackend, TicketBackendExt, TicketStatus,
+};
 use ticket_store_local::{LocalTicketBackend, SystemClock};
 
 use crate::support::{clock, q};

@@ -1,7 +1,9 @@
 //! Property: whatever a writer is given, a reader gives back. Hostile titles, authors and bodies.
 
 use proptest::prelude::*;
-use ticket_domain::{EventKind, EventRef, Label, NewEvent, NewTicket, RefKind, TicketBackend};
+use ticket_domain::{
+    EventKind, EventRef, Label, NewEvent, NewTicket, RefKind, TicketBackend, TicketBackendExt,
+};
 
 use crate::support::{backend, clock, q};
 

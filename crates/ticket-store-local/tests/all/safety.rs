@@ -3,7 +3,9 @@
 
 use std::fs;
 
-use ticket_domain::{EventKind, NewEvent, NewTicket, Resolution, TicketBackend, TicketStatus};
+use ticket_domain::{
+    EventKind, NewEvent, NewTicket, Resolution, TicketBackend, TicketBackendExt, TicketStatus,
+};
 
 use crate::support::{backend, clock, q, snapshot};
 

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use ticket_domain::{BackendError, NewTicket, TicketBackend, TicketStatus};
+use ticket_domain::{BackendError, NewTicket, TicketBackend, TicketBackendExt, TicketStatus};
 use ticket_store_local::LocalTicketBackend;
 
 use crate::support::{backend, clock, q};

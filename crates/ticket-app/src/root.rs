@@ -1,9 +1,9 @@
-//! Which ticket root a command works on: `--root`, `$WORK_ITEMS_DIR`, or the nearest
-//! `work-items/` walking up from the current directory, stopping at the repository root.
+//! Which ticket root a use case works on: the one given, else `$WORK_ITEMS_DIR`, else the
+//! nearest `work-items/` walking up from the current directory, stopping at the repository root.
 
 use std::path::{Path, PathBuf};
 
-use crate::error::CliError;
+use crate::error::AppError;
 
 pub const DEFAULT_DIR: &str = "work-items";
 
@@ -13,7 +13,7 @@ pub fn resolve(
     env: Option<PathBuf>,
     cwd: &Path,
     creating: bool,
-) -> Result<PathBuf, CliError> {
+) -> Result<PathBuf, AppError> {
     if let Some(root) = flag.or(env).filter(|p| !p.as_os_str().is_empty()) {
         return Ok(root);
     }
@@ -40,5 +40,5 @@ pub fn resolve(
     if creating {
         return Ok(PathBuf::from(DEFAULT_DIR));
     }
-    Err(CliError::NoRoot { looked })
+    Err(AppError::NoRoot { looked })
 }

@@ -1,20 +1,18 @@
 //! The conformance suite every backend must pass: the in-memory one and the local one run these
-//! same checks from their tests. A check panics with a message naming what the backend got wrong.
+//! same checks from their tests. A check panics with a message naming what the backend got wrong;
+//! [`run_all`] runs every check and reports every one that failed, not only the first.
 //!
 //! Usage from a backend's tests:
-//! `ticket_domain::conformance::run_all(&|clock| Box::new(MyBackend::new(clock)))`.
+//! `ticket_test_support::conformance::run_all(&|clock| Box::new(MyBackend::new(clock)))`.
 
 use std::sync::Arc;
 
-use crate::action::ActionRequired;
-use crate::event::{EventKind, NewEvent, ReviewVerdict};
-use crate::ids::TicketIdOrSlug;
-use crate::port::{
-    BackendError, FixedClock, ListFilter, NewReview, NewTicket, Resolution, TicketBackend,
+use ticket_domain::ops;
+use ticket_domain::{
+    ActionRequired, BackendError, Change, EventKind, EventRef, FixedClock, Label, ListFilter,
+    MarkdownText, NewEvent, NewReview, NewTicket, RefKind, Resolution, ReviewVerdict, Ticket,
+    TicketBackend, TicketBackendExt, TicketIdOrSlug, TicketStatus, Timestamp,
 };
-use crate::status::TicketStatus;
-use crate::ticket::{Label, MarkdownText, Ticket};
-use crate::timestamp::Timestamp;
 
 /// Makes a fresh, empty backend that takes its time from `clock`.
 pub type Factory<'a> = &'a dyn Fn(Arc<FixedClock>) -> Box<dyn TicketBackend>;
@@ -39,10 +37,20 @@ pub const CHECKS: &[Check] = &[
     ("invalid_input_is_refused", invalid_input_is_refused),
     ("list_filters", list_filters),
     ("action_required_is_derived", action_required_is_derived),
+    ("versions_name_states", versions_name_states),
+    (
+        "change_append_event_versioned",
+        change_append_event_versioned,
+    ),
+    ("change_review_versioned", change_review_versioned),
+    ("change_set_status_versioned", change_set_status_versioned),
+    ("change_close_versioned", change_close_versioned),
 ];
 
-/// Runs every check on a fresh backend; panics on the first failure with the check's name.
+/// Runs every check, each on a fresh backend; panics at the end naming every check that failed
+/// and why.
 pub fn run_all(make: Factory<'_>) {
+    let mut failed = Vec::new();
     for (name, check) in CHECKS {
         let clock = Arc::new(start_clock());
         let backend = make(clock.clone());
@@ -55,9 +63,16 @@ pub fn run_all(make: Factory<'_>) {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_default();
-            panic!("conformance check `{name}` failed: {msg}");
+            failed.push(format!("`{name}`: {msg}"));
         }
     }
+    assert!(
+        failed.is_empty(),
+        "{} of {} conformance checks failed:\n{}",
+        failed.len(),
+        CHECKS.len(),
+        failed.join("\n")
+    );
 }
 
 fn start_clock() -> FixedClock {
@@ -99,14 +114,14 @@ fn create_then_show(b: &dyn TicketBackend, _: &FixedClock) {
         (shown.assignee.as_deref(), shown.legacy_ticket.as_deref()),
         (None, None)
     );
-    assert_eq!(shown.body.as_str(), crate::ops::NEW_TICKET_BODY);
+    assert_eq!(shown.body.as_str(), ops::NEW_TICKET_BODY);
     assert_eq!(shown.events.len(), 1, "a new thread holds the create event");
     let e = &shown.events[0];
     assert_eq!(
         (&e.kind, e.author.as_str()),
         (&EventKind::Create, "tickets.sh")
     );
-    assert_eq!(e.body.as_str(), crate::ops::CREATE_EVENT_BODY);
+    assert_eq!(e.body.as_str(), ops::CREATE_EVENT_BODY);
     assert_eq!(shown.resolution, None);
 }
 
@@ -174,8 +189,8 @@ fn events_append_in_order(b: &dyn TicketBackend, clock: &FixedClock) {
         clock.advance(60);
         let mut event = NewEvent::new(EventKind::parse(kind), "yoi ticket", format!("{kind} body"));
         if kind == "implementation_report" {
-            event.refs = vec![crate::EventRef {
-                kind: crate::RefKind::Commit,
+            event.refs = vec![EventRef {
+                kind: RefKind::Commit,
                 value: "abc123".into(),
             }];
         }
@@ -397,4 +412,136 @@ fn action_required_is_derived(b: &dyn TicketBackend, _: &FixedClock) {
         b.show(&id).expect("show").meta.action_required,
         Some(ActionRequired::Implementer)
     );
+}
+
+/// Every read of an unchanged ticket gives the same version; every change gives a new one.
+fn versions_name_states(b: &dyn TicketBackend, clock: &FixedClock) {
+    let t = create(b, "Versioned");
+    let id = q(t.id.as_str());
+    let first = b.show(&id).expect("show");
+    assert_eq!(
+        first.version, t.version,
+        "create returns the version a read gives"
+    );
+    assert!(!first.version.as_str().is_empty(), "a ticket has a version");
+    assert_eq!(b.show(&id).expect("show").version, first.version);
+    clock.advance(1);
+    let other = create(b, "Other");
+    assert_ne!(other.version, first.version, "tickets differ");
+    let changed = b
+        .add_event(&id, NewEvent::new(EventKind::Comment, "me", "x"))
+        .expect("append");
+    assert_ne!(
+        changed.version, first.version,
+        "a change makes a new version"
+    );
+    assert_eq!(b.show(&id).expect("show").version, changed.version);
+}
+
+/// The check every kind of change gets: applied at the version read, it succeeds and yields a
+/// new version; applied again at the old version, it is refused with a version conflict and
+/// changes nothing; applied with no expected version, it succeeds.
+fn versioned(b: &dyn TicketBackend, clock: &FixedClock, change: impl Fn() -> Change) {
+    let t = create(b, "Compare and swap");
+    let id = q(t.id.as_str());
+    let read = b.show(&id).expect("show");
+    clock.advance(1);
+    let name = change().name();
+    let after = b
+        .apply(&id, Some(&read.version), change())
+        .unwrap_or_else(|e| panic!("{name} at the current version is refused: {e}"));
+    assert_ne!(after.version, read.version, "{name} makes a new version");
+    let now = b.show(&id).expect("show");
+    clock.advance(1);
+    match b.apply(&id, Some(&read.version), change()) {
+        Err(BackendError::VersionConflict { .. }) => {}
+        other => panic!("{name} at a stale version: expected VersionConflict, got {other:?}"),
+    }
+    assert_eq!(
+        b.show(&id).expect("show"),
+        now,
+        "{name} refused for a stale version changed nothing"
+    );
+    b.apply(&id, None, change())
+        .unwrap_or_else(|e| panic!("{name} with no expected version is refused: {e}"));
+}
+
+fn change_append_event_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    versioned(b, clock, || {
+        Change::AppendEvent(NewEvent::new(EventKind::Plan, "planner", "step 1\n"))
+    });
+}
+
+fn change_review_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    versioned(b, clock, || {
+        Change::Review(NewReview {
+            verdict: ReviewVerdict::Approve,
+            author: "reviewer".into(),
+            body: "fine\n".into(),
+        })
+    });
+}
+
+fn change_set_status_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    versioned(b, clock, || Change::SetStatus(TicketStatus::Pending));
+}
+
+fn change_close_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    versioned(b, clock, || {
+        Change::Close(Resolution {
+            text: "Done.\n".into(),
+            author: "me".into(),
+        })
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticket_domain::{Diagnostic, InMemoryBackend, Listing, Version};
+
+    /// A backend that ignores the expected version: every compare-and-swap check must fail,
+    /// and the suite must name each of them, not stop at the first.
+    struct IgnoresVersions(InMemoryBackend);
+
+    impl TicketBackend for IgnoresVersions {
+        fn list(&self, filter: &ListFilter) -> Result<Listing, BackendError> {
+            self.0.list(filter)
+        }
+        fn show(&self, query: &TicketIdOrSlug) -> Result<Ticket, BackendError> {
+            self.0.show(query)
+        }
+        fn create(&self, new: NewTicket) -> Result<Ticket, BackendError> {
+            self.0.create(new)
+        }
+        fn apply(
+            &self,
+            query: &TicketIdOrSlug,
+            _expected: Option<&Version>,
+            change: Change,
+        ) -> Result<Ticket, BackendError> {
+            self.0.apply(query, None, change)
+        }
+        fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError> {
+            self.0.doctor()
+        }
+    }
+
+    #[test]
+    fn every_failing_check_is_reported() {
+        let outcome = std::panic::catch_unwind(|| {
+            run_all(&|clock| Box::new(IgnoresVersions(InMemoryBackend::new(clock))))
+        });
+        let panic = outcome.expect_err("a backend that ignores versions must fail");
+        let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(msg.starts_with("4 of "), "{msg}");
+        for name in [
+            "change_append_event_versioned",
+            "change_review_versioned",
+            "change_set_status_versioned",
+            "change_close_versioned",
+        ] {
+            assert!(msg.contains(name), "{name} missing from: {msg}");
+        }
+    }
 }

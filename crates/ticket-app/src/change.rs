@@ -1,0 +1,140 @@
+//! The changes to an existing ticket: an event (comment, plan, ...), a review, a status move and
+//! a close. Each goes through the port's one mutation path, with an optional expected version.
+
+use ticket_domain::{
+    Change, EventKind, NewEvent, NewReview, Resolution, ReviewVerdict, Ticket, TicketBackend,
+    TicketStatus, Version,
+};
+
+use crate::error::AppError;
+use crate::{App, display, query};
+
+/// The body of an event when none is given.
+pub const NO_BODY: &str = "No body provided.\n";
+/// The resolution of a close when none is given.
+pub const DEFAULT_RESOLUTION: &str = "Closed.\n";
+
+/// An event to append (`comment --role`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommentRequest {
+    pub query: String,
+    /// The event kind: `comment`, `plan`, `decision`, `implementation_report`, or another word.
+    pub role: String,
+    /// The settings' user when unset.
+    pub author: Option<String>,
+    /// [`NO_BODY`] when unset.
+    pub body: Option<String>,
+    /// Refuse the change unless the ticket is still at this version.
+    pub if_version: Option<Version>,
+}
+
+/// A review to append.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewRequest {
+    pub query: String,
+    pub verdict: ReviewVerdict,
+    pub author: Option<String>,
+    pub body: Option<String>,
+    pub if_version: Option<Version>,
+}
+
+/// A status move.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusRequest {
+    pub query: String,
+    pub to: TicketStatus,
+    pub if_version: Option<Version>,
+}
+
+/// The resolution text of a close.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CloseText {
+    /// [`DEFAULT_RESOLUTION`].
+    #[default]
+    Default,
+    /// One line typed by someone: a newline is added (an empty line counts as no text).
+    Line(String),
+    /// A whole text (a file), kept byte for byte.
+    Verbatim(String),
+}
+
+/// A close.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CloseRequest {
+    pub query: String,
+    pub text: CloseText,
+    pub author: Option<String>,
+    pub if_version: Option<Version>,
+}
+
+/// A ticket after a change, and where it now lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub ticket: Ticket,
+    pub path: String,
+}
+
+impl App {
+    /// Appends an event of any kind.
+    pub fn comment(&self, request: CommentRequest) -> Result<Changed, AppError> {
+        let event = NewEvent::new(
+            EventKind::parse(&request.role),
+            self.settings.author(request.author),
+            request.body.unwrap_or_else(|| NO_BODY.into()),
+        );
+        self.change(
+            &request.query,
+            request.if_version,
+            Change::AppendEvent(event),
+        )
+    }
+
+    /// Appends a review with its verdict.
+    pub fn review(&self, request: ReviewRequest) -> Result<Changed, AppError> {
+        let review = NewReview {
+            verdict: request.verdict,
+            author: self.settings.author(request.author),
+            body: request.body.unwrap_or_else(|| NO_BODY.into()).into(),
+        };
+        self.change(&request.query, request.if_version, Change::Review(review))
+    }
+
+    /// Moves a ticket to another status directory.
+    pub fn set_status(&self, request: StatusRequest) -> Result<Changed, AppError> {
+        self.change(
+            &request.query,
+            request.if_version,
+            Change::SetStatus(request.to),
+        )
+    }
+
+    /// Closes a ticket with a resolution.
+    pub fn close(&self, request: CloseRequest) -> Result<Changed, AppError> {
+        let text = match request.text {
+            CloseText::Verbatim(text) => text,
+            CloseText::Line(line) if !line.is_empty() => format!("{line}\n"),
+            CloseText::Line(_) | CloseText::Default => DEFAULT_RESOLUTION.to_owned(),
+        };
+        let resolution = Resolution {
+            text: text.into(),
+            author: self.settings.author(request.author),
+        };
+        self.change(
+            &request.query,
+            request.if_version,
+            Change::Close(resolution),
+        )
+    }
+
+    fn change(
+        &self,
+        q: &str,
+        if_version: Option<Version>,
+        change: Change,
+    ) -> Result<Changed, AppError> {
+        let backend = self.writer()?;
+        let ticket = backend.apply(&query(q)?, if_version.as_ref(), change)?;
+        let path = display(&backend.path_of(&ticket));
+        Ok(Changed { ticket, path })
+    }
+}

@@ -1,0 +1,45 @@
+//! `create`: a new ticket in `open/`.
+
+use ticket_domain::{Label, NewTicket, Ticket, TicketBackend};
+
+use crate::error::AppError;
+use crate::{App, display};
+
+/// A ticket to create. Unset kind and priority get the format's defaults (`task`, `P2`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CreateRequest {
+    pub title: String,
+    /// Slugified like the title; the title's slug when unset.
+    pub slug: Option<String>,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
+    /// Labels; each item may itself be a comma-separated list (`"a, b"`), as typed by people.
+    pub labels: Vec<String>,
+}
+
+/// A created ticket and where it lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Created {
+    pub ticket: Ticket,
+    pub path: String,
+}
+
+impl App {
+    pub fn create(&self, request: CreateRequest) -> Result<Created, AppError> {
+        let backend = self.writer()?;
+        let mut new = NewTicket::new(request.title);
+        new.slug = request.slug;
+        if let Some(kind) = request.kind {
+            new.kind = kind;
+        }
+        if let Some(priority) = request.priority {
+            new.priority = priority;
+        }
+        for labels in &request.labels {
+            new.labels.extend(Label::parse_list(labels)?);
+        }
+        let ticket = backend.create(new)?;
+        let path = display(&backend.path_of(&ticket));
+        Ok(Created { ticket, path })
+    }
+}

@@ -1,0 +1,23 @@
+//! `doctor`: the consistency rules over the root, and the unambiguous repairs when asked.
+
+use ticket_doctor::{Options, Report};
+
+use crate::App;
+use crate::error::AppError;
+
+/// A doctor run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DoctorRequest {
+    /// Apply the unambiguous repairs (a writer: it takes the root's lock).
+    pub fix: bool,
+}
+
+impl App {
+    pub fn doctor(&self, request: DoctorRequest) -> Result<Report, AppError> {
+        let options = Options {
+            fix: request.fix,
+            ..Options::default()
+        };
+        Ok(ticket_doctor::run(&self.root, &options))
+    }
+}

@@ -1,0 +1,108 @@
+//! The use cases of the ticket toolkit: create, show, list, comment (any event), review, status,
+//! close and doctor, taking typed requests and returning typed responses or an [`AppError`] with
+//! a stable [`ErrorCode`].
+//!
+//! Every client drives this crate: the `ticket` CLI (argument parsing and rendering only),
+//! `cargo xtask compat`, and later servers. Decisions that are not about the format nor about a
+//! client live here: default texts and authors, which settings a writer checks, list order.
+//!
+//! Architecture invariants:
+//! - It never prints and never exits; it returns values and errors.
+//! - It is, with the binaries' wiring, the only code that names `ticket-store-local`: clients see
+//!   tickets, paths as strings and errors, never the adapter.
+//! - Its messages name no flag and no command of any client.
+
+mod change;
+mod create;
+mod doctor;
+mod error;
+mod read;
+mod root;
+mod settings;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ticket_domain::ids::shorten;
+use ticket_domain::{BackendError, TicketIdOrSlug};
+use ticket_store_local::{LocalTicketBackend, SystemClock};
+
+pub use change::{Changed, CloseRequest, CloseText, CommentRequest, ReviewRequest, StatusRequest};
+pub use create::{CreateRequest, Created};
+pub use doctor::DoctorRequest;
+pub use error::{AppError, ErrorCode};
+pub use read::{ListEntry, ListRequest, Listed, RawView, Shown, Sort};
+pub use root::DEFAULT_DIR;
+pub use settings::Settings;
+pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
+pub use ticket_domain::{
+    ActionRequired, Diagnostic, ReviewVerdict, Severity, Ticket, TicketStatus, TicketSummary,
+    Version,
+};
+
+/// The use cases over one ticket root.
+#[derive(Clone, Debug)]
+pub struct App {
+    root: PathBuf,
+    settings: Settings,
+}
+
+impl App {
+    /// The use cases over `root`, with `settings` (checked by writers only, when they write).
+    pub fn new(root: impl Into<PathBuf>, settings: Settings) -> Self {
+        Self {
+            root: root.into(),
+            settings,
+        }
+    }
+
+    /// Finds the root as docs/cli.md says: `flag`, else the settings' `work_items_dir`, else the
+    /// nearest `work-items/` walking up from `cwd` (stopping at the repository root). `creating`
+    /// falls back to `./work-items`, so a first ticket can start a root.
+    pub fn discover(
+        flag: Option<PathBuf>,
+        settings: Settings,
+        cwd: &Path,
+        creating: bool,
+    ) -> Result<Self, AppError> {
+        let root = root::resolve(flag, settings.work_items_dir.clone(), cwd, creating)?;
+        Ok(Self::new(root, settings))
+    }
+
+    /// The root as given or found (relative when it was found relative).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A backend for reads: neither the clock nor the lock settings are needed, or checked.
+    fn reader(&self) -> LocalTicketBackend {
+        LocalTicketBackend::new(&self.root, Arc::new(SystemClock))
+    }
+
+    /// A backend for writes, with the clock and lock timeout the settings give.
+    fn writer(&self) -> Result<LocalTicketBackend, AppError> {
+        Ok(LocalTicketBackend::new(&self.root, self.settings.clock()?)
+            .with_lock_timeout(self.settings.lock_timeout()?))
+    }
+
+    /// Where the tickets with this id are, one path each (several only when a merge left the
+    /// same id in two status directories): what a client shows next to an ambiguity.
+    pub fn locations(&self, id: &str) -> Vec<String> {
+        self.reader()
+            .dirs_of(id)
+            .into_iter()
+            .map(|p| p.display().to_string())
+            .collect()
+    }
+}
+
+/// A query as the port takes it. A name that could not be a ticket (`../x`, a path, thousands
+/// of characters) is simply not found, as `tickets.sh` answers, shortened in the message.
+fn query(q: &str) -> Result<TicketIdOrSlug, AppError> {
+    TicketIdOrSlug::new(q).map_err(|_| BackendError::NotFound { query: shorten(q) }.into())
+}
+
+/// How a located ticket directory is shown to clients.
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
