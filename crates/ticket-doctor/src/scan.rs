@@ -14,7 +14,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use ticket_store_local::STATUS_DIRS;
-use ticket_store_local::fsio::TMP_DIR;
+use ticket_store_local::layout::TMP_DIR;
 use ticket_store_local::parallel;
 
 /// Files larger than this are reported, not read.

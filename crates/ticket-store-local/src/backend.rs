@@ -19,10 +19,8 @@ use crate::format::frontmatter::{self, Frontmatter};
 use crate::format::thread;
 use crate::fsio::{self, storage};
 use crate::index;
+use crate::layout::{self, ITEM, RESOLUTION, STATUS_DIRS, THREAD};
 use crate::read::{Loaded, diagnostic, split};
-
-/// The status directories, in list order.
-pub const STATUS_DIRS: [&str; 3] = ["open", "pending", "closed"];
 
 /// A ticket found on disk: its directory and the status directory it sits in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +90,7 @@ impl LocalTicketBackend {
             let found = self.locate(query)?;
             // Every file a mutation may write is checked before any is written, so a link
             // leading out of the root refuses the whole change, not its second half.
-            for name in ["item.md", "thread.md", "resolution.md"] {
+            for name in [ITEM, THREAD, RESOLUTION] {
                 fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
             }
             let before = self.load(&found.dir)?;
@@ -124,7 +122,7 @@ impl LocalTicketBackend {
         event: &ticket_domain::TicketEvent,
     ) -> Result<(), BackendError> {
         let text = thread_with(thread, event);
-        fsio::write_atomic(&self.root, &dir.join("thread.md"), text.as_bytes())
+        fsio::write_atomic(&self.root, &layout::thread(dir), text.as_bytes())
     }
 
     /// Writes the ticket's item.md (in `dir`, read as `item`) with only the named frontmatter
@@ -135,7 +133,7 @@ impl LocalTicketBackend {
         item: &str,
         fields: &[(&str, String)],
     ) -> Result<(), BackendError> {
-        let path = dir.join("item.md");
+        let path = layout::item(dir);
         let text = item_with(&path, item, fields)?;
         fsio::write_atomic(&self.root, &path, text.as_bytes())
     }
@@ -153,7 +151,7 @@ impl LocalTicketBackend {
         to: &TicketStatus,
         files: &[(&str, &[u8])],
     ) -> Result<PathBuf, BackendError> {
-        let target = self.root.join(to.as_str()).join(id.as_str());
+        let target = layout::ticket_dir(&self.root, to.as_str(), id.as_str());
         for (name, _) in files {
             fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
         }
@@ -175,7 +173,7 @@ impl LocalTicketBackend {
         for (name, file) in staged {
             file.install(&target.join(name))?;
         }
-        fsio::sync_parent(&target.join("item.md"))?;
+        fsio::sync_parent(&layout::item(&target))?;
         if moving {
             fsio::sync_parent(&target)?;
             fsio::sync_parent(&found.dir)?;
@@ -241,22 +239,22 @@ impl TicketBackend for LocalTicketBackend {
                     .any(|s| self.root.join(s).join(id).exists())
             };
             let id = new_ticket_id(now, slug.as_str(), taken, &self.clock.collision_suffix())?;
-            let target = self.root.join("open").join(id.as_str());
+            let target = layout::ticket_dir(&self.root, layout::OPEN, id.as_str());
             fsio::refuse_symlink(&self.root, &target)?;
             let ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
             let scratch = fsio::scratch_dir(&self.root)?;
             let dir = scratch.path();
-            fs::create_dir_all(dir.join("artifacts")).map_err(|e| storage(dir, e))?;
-            fsio::write_new(&dir.join("artifacts/.gitkeep"), b"")?;
+            fs::create_dir_all(layout::artifacts(dir)).map_err(|e| storage(dir, e))?;
+            fsio::write_new(&layout::gitkeep(dir), b"")?;
             let item = codec::item_text(&ticket.summary, ticket.body.as_str());
-            fsio::write_new(&dir.join("item.md"), item.as_bytes())?;
+            fsio::write_new(&layout::item(dir), item.as_bytes())?;
             let create = &ticket.events[0];
             let first =
                 thread::first_event(&codec::header(create), "Created", create.body.as_str());
-            fsio::write_new(&dir.join("thread.md"), first.as_bytes())?;
+            fsio::write_new(&layout::thread(dir), first.as_bytes())?;
             let index_before = index::fresh(&self.root);
             fsio::move_dir(dir, &target)?;
-            index::moved(&self.root, index_before, "open", ticket.id.as_str());
+            index::moved(&self.root, index_before, layout::OPEN, ticket.id.as_str());
             Ok(ticket)
         })
     }
@@ -277,8 +275,8 @@ impl TicketBackend for LocalTicketBackend {
                 ("status", to.as_str().to_owned()),
                 ("updated_at", now.to_string()),
             ];
-            let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
-            self.move_with(found, &t.id, &to, &[("item.md", item.as_bytes())])
+            let item = item_with(&layout::item(&found.dir), &before.item, &fields)?;
+            self.move_with(found, &t.id, &to, &[(ITEM, item.as_bytes())])
         })
     }
 
@@ -296,11 +294,11 @@ impl TicketBackend for LocalTicketBackend {
                 ("status", "closed".to_owned()),
                 ("updated_at", now.to_string()),
             ];
-            let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
+            let item = item_with(&layout::item(&found.dir), &before.item, &fields)?;
             let files: [(&str, &[u8]); 3] = [
-                ("resolution.md", text.as_str().as_bytes()),
-                ("thread.md", thread.as_bytes()),
-                ("item.md", item.as_bytes()),
+                (RESOLUTION, text.as_str().as_bytes()),
+                (THREAD, thread.as_bytes()),
+                (ITEM, item.as_bytes()),
             ];
             self.move_with(found, &t.id, &TicketStatus::Closed, &files)
         })

@@ -8,10 +8,7 @@ use std::time::{Duration, Instant};
 
 use ticket_domain::BackendError;
 
-/// The lock file `tickets.sh` locks too (`flock(1)` on the same file excludes us, and we it).
-pub const LOCK_FILE: &str = ".lock";
-/// Where temporary files live: inside the root, so a rename never crosses file systems.
-pub const TMP_DIR: &str = ".tmp";
+use crate::layout;
 
 pub fn storage(path: &Path, e: io::Error) -> BackendError {
     BackendError::Storage {
@@ -26,7 +23,7 @@ pub fn with_lock<T>(
     timeout: Duration,
     f: impl FnOnce() -> Result<T, BackendError>,
 ) -> Result<T, BackendError> {
-    let path = root.join(LOCK_FILE);
+    let path = layout::lock_file(root);
     let file = OpenOptions::new()
         .create(true)
         .append(true)
@@ -53,7 +50,7 @@ pub fn with_lock<T>(
     };
     let result = f();
     // Best effort: an empty scratch directory is left to nobody.
-    let _ = fs::remove_dir(root.join(TMP_DIR));
+    let _ = fs::remove_dir(layout::tmp_dir(root));
     result
 }
 
@@ -72,10 +69,10 @@ pub struct Staged(tempfile::NamedTempFile);
 
 /// Writes `bytes` to a new temporary file in `<root>/.tmp/` and flushes it.
 pub fn stage(root: &Path, bytes: &[u8]) -> Result<Staged, BackendError> {
-    let tmp_dir = root.join(TMP_DIR);
+    let tmp_dir = layout::tmp_dir(root);
     fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix("ticket-")
+        .prefix(layout::TMP_FILE_PREFIX)
         .tempfile_in(&tmp_dir)
         .map_err(|e| storage(&tmp_dir, e))?;
     tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
@@ -135,10 +132,10 @@ fn outside(path: &Path, why: &str) -> BackendError {
 
 /// A fresh scratch directory under `<root>/.tmp/`, removed on drop unless kept.
 pub fn scratch_dir(root: &Path) -> Result<tempfile::TempDir, BackendError> {
-    let tmp_dir = root.join(TMP_DIR);
+    let tmp_dir = layout::tmp_dir(root);
     fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
     tempfile::Builder::new()
-        .prefix("ticket-new-")
+        .prefix(layout::SCRATCH_DIR_PREFIX)
         .tempdir_in(&tmp_dir)
         .map_err(|e| storage(&tmp_dir, e))
 }

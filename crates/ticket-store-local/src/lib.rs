@@ -11,9 +11,11 @@ pub mod codec;
 pub mod format;
 pub mod fsio;
 mod index;
+pub mod layout;
 mod lookup;
 pub mod parallel;
 mod read;
 
-pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket, STATUS_DIRS};
+pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket};
 pub use clock::SystemClock;
+pub use layout::STATUS_DIRS;
