@@ -52,7 +52,7 @@ pub(crate) fn apply(root: &Path, tree: &Tree, sink: &mut Sink) -> Vec<String> {
                 continue;
             }
             let dir = t.artifacts_path();
-            let keep = dir.join(".gitkeep");
+            let keep = t.gitkeep_path();
             let result = match t.artifacts {
                 Artifacts::Absent => create_artifacts(root, &dir, &keep).map(|made| {
                     made.then(|| format!("created missing artifacts/.gitkeep: {}", keep.display()))
