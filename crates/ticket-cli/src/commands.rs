@@ -127,7 +127,9 @@ pub fn run(command: Command, backend: &LocalTicketBackend, out: &mut Out) -> Res
             let t = backend.close(&q, resolution)?;
             mutated(backend, out, &t)
         }
-        Command::Doctor { fix } => crate::doctor::run(backend.root(), fix, out),
+        Command::Doctor { fix } => {
+            crate::doctor::run(backend.root(), fix, backend.lock_timeout(), out)
+        }
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }

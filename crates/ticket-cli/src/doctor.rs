@@ -1,6 +1,7 @@
 //! `ticket doctor`: the ticket-doctor rules, printed in the `tickets.sh` style or as JSON.
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Serialize;
 use ticket_domain::{Diagnostic, Severity};
@@ -17,12 +18,15 @@ struct Report<'a> {
     fixed: &'a [String],
 }
 
-pub fn run(root: &Path, fix: bool, out: &mut Out) -> Result<(), CliError> {
+/// With `fix`, waits at most `lock_timeout` (every writer's `TICKETS_LOCK_TIMEOUT`) for the
+/// writers' lock, and fails as every writer does (`locked`, exit 4) when it is held past that.
+pub fn run(root: &Path, fix: bool, lock_timeout: Duration, out: &mut Out) -> Result<(), CliError> {
     let options = ticket_doctor::Options {
         fix,
+        lock_timeout,
         ..ticket_doctor::Options::default()
     };
-    let report = ticket_doctor::run(root, &options);
+    let report = ticket_doctor::run(root, &options)?;
     if out.json {
         out.json(&Report {
             ok: report.ok(),

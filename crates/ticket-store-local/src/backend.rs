@@ -67,6 +67,11 @@ impl LocalTicketBackend {
         self
     }
 
+    /// How long a writer waits for the root's lock (for other writers of the same root: the doctor).
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

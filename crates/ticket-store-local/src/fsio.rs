@@ -147,6 +147,63 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
     f.sync_all().map_err(|e| storage(path, e))
 }
 
+/// Creates the directory `dir` unless something exists by that name (then `false`, whatever it
+/// is: a file, a link, a dangling link); never through a link nor under a directory that leads
+/// outside the root. Flushes its parent.
+pub fn create_dir_new(root: &Path, dir: &Path) -> Result<bool, BackendError> {
+    refuse_symlink(root, dir)?;
+    match fs::create_dir(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(storage(dir, e)),
+    }
+    sync_parent(dir)?;
+    Ok(true)
+}
+
+/// Creates `path` as an empty file unless something exists by that name (then `false`; a link,
+/// even a dangling one, counts: `O_EXCL` never follows it), never under a directory that leads
+/// outside the root. Flushes the file and its directory.
+pub fn create_empty(root: &Path, path: &Path) -> Result<bool, BackendError> {
+    refuse_symlink(root, path)?;
+    match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(file) => {
+            file.sync_all().map_err(|e| storage(path, e))?;
+            sync_parent(path)?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(storage(path, e)),
+    }
+}
+
+/// Removes `path`, a file or a whole directory (a link itself, never what it points to); `false`
+/// when nothing is there. Refuses a path whose directory resolves outside the root.
+pub fn remove_inside(root: &Path, path: &Path) -> Result<bool, BackendError> {
+    let parent = path.parent().unwrap_or(path);
+    let real_root = fs::canonicalize(root).map_err(|e| storage(root, e))?;
+    let real_parent = fs::canonicalize(parent).map_err(|e| storage(parent, e))?;
+    if !real_parent.starts_with(&real_root) {
+        return Err(outside(
+            path,
+            "is reached through a link leading outside the root",
+        ));
+    }
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(storage(path, e)),
+    };
+    let removed = if meta.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    removed.map_err(|e| storage(path, e))?;
+    sync_parent(path)?;
+    Ok(true)
+}
+
 /// Renames a directory, refusing to replace one that exists, and flushes both parents.
 pub fn move_dir(from: &Path, to: &Path) -> Result<(), BackendError> {
     rename_dir(from, to)?;
