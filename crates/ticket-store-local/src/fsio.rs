@@ -184,10 +184,10 @@ pub fn remove_inside(root: &Path, path: &Path) -> Result<bool, BackendError> {
     let real_root = fs::canonicalize(root).map_err(|e| storage(root, e))?;
     let real_parent = fs::canonicalize(parent).map_err(|e| storage(parent, e))?;
     if !real_parent.starts_with(&real_root) {
-        return Err(outside(
-            path,
-            "is reached through a link leading outside the root",
-        ));
+        return Err(BackendError::Storage {
+            location: path.display().to_string(),
+            message: "it is reached through a link leading outside the root".into(),
+        });
     }
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
