@@ -3,7 +3,8 @@
 //! do about it.
 //!
 //! A code never changes meaning once published; scripts match on it. docs/doctor.md lists them,
-//! in the table's order.
+//! in the table's order. Hints name no command or flag: the doctor does not know how it is run.
+//! A front end adds its own way to do it (ticket-cli appends `ticket doctor --fix` and the like).
 
 use ticket_domain::Severity;
 use ticket_domain::Severity::{Error, Warning};
@@ -54,7 +55,7 @@ codes! {
     MissingThread => "missing-thread", Error, shell: true, fix: false,
         "restore thread.md from git, or write a `create` event (see docs/format.md)";
     MissingArtifacts => "missing-artifacts", Error, shell: true, fix: true,
-        "create artifacts/ with an empty .gitkeep (`ticket doctor --fix` does)";
+        "create artifacts/ with an empty .gitkeep";
     MissingFrontmatterOpener => "missing-frontmatter-opener", Error, shell: true, fix: false,
         "make line 1 exactly `---` (no spaces, no CRLF) and close the frontmatter with `---`";
     MissingRequiredField => "missing-required-field", Error, shell: true, fix: false,
@@ -62,7 +63,7 @@ codes! {
     DirectoryIdMismatch => "directory-id-mismatch", Error, shell: true, fix: false,
         "rename the directory to the id, or fix `id:` (they must be equal)";
     StatusMismatch => "status-mismatch", Error, shell: true, fix: false,
-        "move the directory to the status it says, or fix `status:` (`ticket status <id> <status>`)";
+        "move the directory to the status it says, or fix `status:`";
     DuplicateId => "duplicate-id", Error, shell: true, fix: false,
         "give one of the tickets a new id (and rename its directory)";
     DuplicateSlug => "duplicate-slug", Error, shell: true, fix: false,
@@ -71,7 +72,7 @@ codes! {
     SymlinkOutsideRoot => "symlink-outside-root", Error, shell: false, fix: false,
         "replace the link with the file or directory itself; writers refuse to follow it";
     LeftoverTemp => "leftover-temp", Warning, shell: false, fix: true,
-        "a crashed write left it; remove it when no writer runs (`ticket doctor --fix` does)";
+        "a crashed write left it; remove it when no writer runs";
     SameIdInTwoStatuses => "same-id-in-two-statuses", Error, shell: false, fix: false,
         "a merge kept two status moves: compare both copies, keep one, remove the other";
     Unreadable => "unreadable", Error, shell: false, fix: false,
@@ -91,19 +92,19 @@ codes! {
     TimestampInvalid => "timestamp-invalid", Error, shell: false, fix: false,
         "write it like 2026-05-27T00:00:01Z";
     FieldInvalid => "field-invalid", Error, shell: false, fix: false,
-        "fix the value; `ticket show` refuses the ticket until then";
+        "fix the value";
     ShellMisread => "shell-misread", Warning, shell: false, fix: false,
         "write it as one unquoted `key: value` line with LF endings, labels as `[a, b]`";
     UpdatedBeforeCreated => "updated-before-created", Warning, shell: false, fix: false,
-        "set updated_at to the newest event's time (any `ticket` write does)";
+        "set updated_at to the newest event's time";
     UpdatedBeforeEvent => "updated-before-event", Warning, shell: false, fix: false,
-        "set updated_at to the newest event's time (any `ticket` write does)";
+        "set updated_at to the newest event's time";
     ClosedWithoutResolution => "closed-without-resolution", Warning, shell: false, fix: false,
-        "add resolution.md, or run `ticket close` again with a resolution";
+        "add resolution.md";
     ResolutionNotClosed => "resolution-not-closed", Warning, shell: false, fix: false,
         "nothing to do when the ticket was reopened (it is kept as history); else remove it";
     ArtifactsEmpty => "artifacts-empty", Warning, shell: false, fix: true,
-        "add an empty artifacts/.gitkeep so git keeps the directory (`ticket doctor --fix` does)";
+        "add an empty artifacts/.gitkeep so git keeps the directory";
     ThreadEmpty => "thread-empty", Warning, shell: false, fix: false,
         "write a `create` event (see docs/format.md), or restore it from git";
     ThreadPreamble => "thread-preamble", Warning, shell: false, fix: false,
@@ -119,7 +120,7 @@ codes! {
     ReviewWithoutVerdict => "review-without-verdict", Warning, shell: false, fix: false,
         "add ` status: approve` or ` status: request_changes` before ` -->`";
     FixFailed => "fix-failed", Warning, shell: false, fix: false,
-        "repair it by hand, or run `ticket doctor --fix` again";
+        "repair it by hand";
 }
 
 impl Code {
@@ -220,6 +221,18 @@ mod tests {
             assert!(!code.hint().is_empty(), "{name}");
         }
         assert_eq!(Code::from_name("no-such-code"), None);
+    }
+
+    #[test]
+    fn hints_name_no_command_and_no_flag() {
+        for code in Code::ALL {
+            let hint = code.hint();
+            let flag = hint
+                .as_bytes()
+                .windows(3)
+                .any(|w| w[..2] == *b"--" && w[2].is_ascii_lowercase());
+            assert!(!hint.contains("`ticket") && !flag, "{code}: {hint}");
+        }
     }
 
     #[test]
