@@ -3,6 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use ticket_store_local::layout;
+
 /// Crates that touch files, the clock or the environment; ticket-domain must depend on none of them.
 const FILE_TOUCHING: &[&str] = &[
     "ticket-store-local",
@@ -33,11 +35,34 @@ const LIBRARY_BANNED: &[&str] = &[
     concat!("process::", "exit"),
 ];
 
+/// Every name `ticket_store_local::layout` owns: the doctor asks for them, never spells them.
+fn layout_names() -> Vec<&'static str> {
+    let mut names = layout::STATUS_DIRS.to_vec();
+    names.extend([
+        layout::ITEM,
+        layout::THREAD,
+        layout::RESOLUTION,
+        layout::ARTIFACTS,
+        layout::GITKEEP,
+        layout::LOCK_FILE,
+        layout::TMP_DIR,
+        layout::INDEX_DIR,
+        layout::INDEX_STAMP,
+        layout::INDEX_GITIGNORE,
+        layout::INDEX_TMP_PREFIX,
+        layout::TMP_FILE_PREFIX,
+        layout::SCRATCH_DIR_PREFIX,
+    ]);
+    names.extend(layout::LEFTOVER_PREFIXES);
+    names
+}
+
 pub fn check(root: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
     domain_is_pure(root, &mut problems);
     test_support_stays_dev_only(root, &mut problems);
     store_named_by_app_and_wiring_only(root, &mut problems);
+    let names = layout_names();
     for file in rust_files(root) {
         let text = fs::read_to_string(&file).unwrap_or_default();
         let rel = file
@@ -45,6 +70,9 @@ pub fn check(root: &Path) -> Result<(), String> {
             .unwrap_or(&file)
             .display()
             .to_string();
+        if rel.starts_with("crates/ticket-doctor/src/") {
+            doctor_asks_layout(&rel, &text, &names, &mut problems);
+        }
         let is_crate_root = file.ends_with("src/lib.rs") || file.ends_with("src/main.rs");
         if is_crate_root && !text.starts_with("//!") {
             problems.push(format!(
@@ -92,6 +120,94 @@ pub fn check(root: &Path) -> Result<(), String> {
         }
         Err(format!("tidy: {} problem(s)", problems.len()))
     }
+}
+
+/// The doctor spells no name of the layout: a string literal (plain, byte or raw) that is one of
+/// `names`, or a path of them (`"artifacts/.gitkeep"`, `"artifacts/"`), is refused. Prose that
+/// mentions a name (`"missing item.md: ..."`) and comments are fine.
+fn doctor_asks_layout(rel: &str, text: &str, names: &[&str], problems: &mut Vec<String>) {
+    for (at, literal) in string_literals(text) {
+        let bare = literal.strip_suffix('/').unwrap_or(literal);
+        if !bare.is_empty() && bare.split('/').all(|part| names.contains(&part)) {
+            let line = 1 + text[..at].matches('\n').count();
+            problems.push(format!(
+                "{rel}:{line}: the doctor spells the layout name \"{literal}\"; use the constant or helper of ticket_store_local::layout"
+            ));
+        }
+    }
+}
+
+/// The string literals of Rust source (plain, byte and raw), each with the byte offset where it
+/// starts; comments and character literals are skipped. Enough of a lexer for tidy.
+fn string_literals(text: &str) -> Vec<(usize, &str)> {
+    let b = text.as_bytes();
+    let is_ident = |k: usize| b[k].is_ascii_alphanumeric() || b[k] == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'\'' => {
+                // A character literal (`'x'`, `'\''`, `'\u{1F600}'`), or a lifetime.
+                if b.get(i + 1) == Some(&b'\\') {
+                    i += 3;
+                    while i < b.len() && b[i] != b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                } else {
+                    let len = text[i + 1..].chars().next().map_or(0, char::len_utf8);
+                    i += if b.get(i + 1 + len) == Some(&b'\'') {
+                        len + 2
+                    } else {
+                        1
+                    };
+                }
+            }
+            b'r' if (i == 0
+                || !is_ident(i - 1)
+                || (b[i - 1] == b'b' && (i < 2 || !is_ident(i - 2))))
+                && matches!(b.get(i + 1), Some(b'"' | b'#')) =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                let open = i + 1 + hashes;
+                if b.get(open) != Some(&b'"') {
+                    i += 1; // a raw identifier, `r#type`
+                    continue;
+                }
+                let close: String = std::iter::once('"')
+                    .chain("#".repeat(hashes).chars())
+                    .collect();
+                let start = open + 1;
+                let end = text[start..].find(&close).map_or(b.len(), |k| start + k);
+                out.push((i, &text[start..end]));
+                i = end + close.len();
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut k = start;
+                while k < b.len() && b[k] != b'"' {
+                    k += if b[k] == b'\\' { 2 } else { 1 };
+                }
+                let end = k.min(b.len());
+                out.push((i, &text[start..end]));
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// No crate under crates/ may list ticket-test-support outside `[dev-dependencies]`.
@@ -215,5 +331,49 @@ fn store_named_by_app_and_wiring_only(root: &Path, problems: &mut Vec<String>) {
                 n + 1
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{doctor_asks_layout, layout_names, string_literals};
+
+    #[test]
+    fn literals_are_found_and_comments_and_chars_skipped() {
+        let src = concat!(
+            "let a = \"one\"; // \"not this\"\n",
+            "/* \"nor this\" */ let q = b'\"'; let e = b'\\''; let l: &'static str = b\"two\\\"x\";\n",
+            "let r = r#\"three \"quoted\"\"#; let i = r#type; let br = br\"four\";",
+        );
+        let found: Vec<&str> = string_literals(src).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(found, ["one", "two\\\"x", "three \"quoted\"", "four"]);
+    }
+
+    #[test]
+    fn layout_names_are_refused_and_prose_is_not() {
+        let names = layout_names();
+        let mut problems = Vec::new();
+        let planted = [
+            "p.join(\"item.md\")",
+            "b\"thread.md\" => x",
+            "d.join(\"artifacts/.gitkeep\")",
+            "s == \"closed\"",
+            "n == \".tmp\"",
+            "x(\"artifacts/\")",
+        ];
+        for line in planted {
+            doctor_asks_layout("f.rs", line, &names, &mut problems);
+        }
+        assert_eq!(problems.len(), planted.len(), "{problems:?}");
+        problems.clear();
+        for line in [
+            "format!(\"missing item.md: {dir}\")",
+            "\"artifacts/ is empty, so git will not keep it: {}\"",
+            "// p.join(\"item.md\")",
+            "\"closed-without-resolution\"",
+        ] {
+            doctor_asks_layout("f.rs", line, &names, &mut problems);
+        }
+        assert!(problems.is_empty(), "{problems:?}");
     }
 }

@@ -14,10 +14,17 @@ pub struct DoctorRequest {
 
 impl App {
     pub fn doctor(&self, request: DoctorRequest) -> Result<Report, AppError> {
+        // Only a fix writes: only then is the lock timeout a setting that must be valid.
+        let lock_timeout = if request.fix {
+            self.settings.lock_timeout()?
+        } else {
+            crate::settings::DEFAULT_LOCK_TIMEOUT
+        };
         let options = Options {
             fix: request.fix,
+            lock_timeout,
             ..Options::default()
         };
-        Ok(ticket_doctor::run(&self.root, &options))
+        Ok(ticket_doctor::run(&self.root, &options)?)
     }
 }

@@ -1,7 +1,7 @@
 //! `ticket doctor`: the ticket-doctor rules, printed in the `tickets.sh` style or as JSON.
 
 use serde::Serialize;
-use ticket_app::{App, Diagnostic, DoctorRequest, Severity};
+use ticket_app::{App, Diagnostic, DoctorCode as Code, DoctorRequest, Severity};
 
 use crate::error::CliError;
 use crate::output::Out;
@@ -15,8 +15,11 @@ struct Report<'a> {
     fixed: &'a [String],
 }
 
+/// With `fix`, the use case waits at most every writer's `TICKETS_LOCK_TIMEOUT` for the writers'
+/// lock, and fails as every writer does (`locked`, exit 4) when it is held past that.
 pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
-    let report = app.doctor(DoctorRequest { fix })?;
+    let mut report = app.doctor(DoctorRequest { fix })?;
+    report.diagnostics.iter_mut().for_each(add_cli_hint);
     if out.json {
         out.json(&Report {
             ok: report.ok(),
@@ -47,5 +50,214 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::DoctorFailed)
+    }
+}
+
+/// How to do it with `ticket`, appended to a code's own hint (the doctor's hints name no command).
+const CLI_HINTS: &[(Code, &str)] = &[
+    (Code::MissingArtifacts, " (`ticket doctor --fix` does)"),
+    (Code::StatusMismatch, " (`ticket status <id> <status>`)"),
+    (Code::LeftoverTemp, " (`ticket doctor --fix` does)"),
+    (
+        Code::FieldInvalid,
+        "; `ticket show` refuses the ticket until then",
+    ),
+    (Code::UpdatedBeforeCreated, " (any `ticket` write does)"),
+    (Code::UpdatedBeforeEvent, " (any `ticket` write does)"),
+    (
+        Code::ClosedWithoutResolution,
+        ", or run `ticket close` again with a resolution",
+    ),
+    (Code::ArtifactsEmpty, " (`ticket doctor --fix` does)"),
+    (Code::FixFailed, ", or run `ticket doctor --fix` again"),
+];
+
+/// Appends the CLI's part to a diagnostic that carries its code's own hint (not to a summary of
+/// a flooded code, nor to a hint a rule wrote for the case).
+fn add_cli_hint(d: &mut Diagnostic) {
+    let Some(code) = Code::from_name(&d.code) else {
+        return;
+    };
+    if d.hint != code.hint() {
+        return;
+    }
+    if let Some((_, extra)) = CLI_HINTS.iter().find(|(c, _)| *c == code) {
+        d.hint.push_str(extra);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hints `ticket --json doctor` has always printed, per code: they do not change.
+    const PRINTED: [(&str, &str); 36] = [
+        (
+            "missing-directory",
+            "create it (`mkdir -p`); writers create it on first write",
+        ),
+        (
+            "missing-item",
+            "restore item.md from git, or remove the directory if it is not a ticket",
+        ),
+        (
+            "missing-thread",
+            "restore thread.md from git, or write a `create` event (see docs/format.md)",
+        ),
+        (
+            "missing-artifacts",
+            "create artifacts/ with an empty .gitkeep (`ticket doctor --fix` does)",
+        ),
+        (
+            "missing-frontmatter-opener",
+            "make line 1 exactly `---` (no spaces, no CRLF) and close the frontmatter with `---`",
+        ),
+        (
+            "missing-required-field",
+            "add the key with a non-empty value, one `key: value` line, unquoted",
+        ),
+        (
+            "directory-id-mismatch",
+            "rename the directory to the id, or fix `id:` (they must be equal)",
+        ),
+        (
+            "status-mismatch",
+            "move the directory to the status it says, or fix `status:` (`ticket status <id> <status>`)",
+        ),
+        (
+            "duplicate-id",
+            "give one of the tickets a new id (and rename its directory)",
+        ),
+        (
+            "duplicate-slug",
+            "change the slug of one of them so lookups are unambiguous",
+        ),
+        (
+            "symlink-outside-root",
+            "replace the link with the file or directory itself; writers refuse to follow it",
+        ),
+        (
+            "leftover-temp",
+            "a crashed write left it; remove it when no writer runs (`ticket doctor --fix` does)",
+        ),
+        (
+            "same-id-in-two-statuses",
+            "a merge kept two status moves: compare both copies, keep one, remove the other",
+        ),
+        ("unreadable", "check the file's permissions and size"),
+        ("not-utf8", "re-save the file as UTF-8"),
+        (
+            "conflict-marker",
+            "resolve the git merge conflict, then remove the markers",
+        ),
+        (
+            "frontmatter-unclosed",
+            "add a line `---` after the last `key: value` line",
+        ),
+        (
+            "frontmatter-not-key-value",
+            "write it as `key: value`, or move it below the closing `---`",
+        ),
+        (
+            "frontmatter-duplicate-key",
+            "remove the later line; readers use the first occurrence",
+        ),
+        (
+            "field-undecodable",
+            "close the quote, or write the value unquoted (see docs/format.md)",
+        ),
+        ("timestamp-invalid", "write it like 2026-05-27T00:00:01Z"),
+        (
+            "field-invalid",
+            "fix the value; `ticket show` refuses the ticket until then",
+        ),
+        (
+            "shell-misread",
+            "write it as one unquoted `key: value` line with LF endings, labels as `[a, b]`",
+        ),
+        (
+            "updated-before-created",
+            "set updated_at to the newest event's time (any `ticket` write does)",
+        ),
+        (
+            "updated-before-event",
+            "set updated_at to the newest event's time (any `ticket` write does)",
+        ),
+        (
+            "closed-without-resolution",
+            "add resolution.md, or run `ticket close` again with a resolution",
+        ),
+        (
+            "resolution-not-closed",
+            "nothing to do when the ticket was reopened (it is kept as history); else remove it",
+        ),
+        (
+            "artifacts-empty",
+            "add an empty artifacts/.gitkeep so git keeps the directory (`ticket doctor --fix` does)",
+        ),
+        (
+            "thread-empty",
+            "write a `create` event (see docs/format.md), or restore it from git",
+        ),
+        (
+            "thread-preamble",
+            "move the text into an event, or remove it; readers ignore it",
+        ),
+        (
+            "thread-cut-tail",
+            "if the file was cut short (a copy or an editor that died), restore it from git; if the event is whole, end it with a `---` line",
+        ),
+        (
+            "event-header-malformed",
+            "write it as `<!-- event: KIND author: AUTHOR at: TIME -->`, or quote it as `\\<!-- event:`",
+        ),
+        (
+            "event-time-invalid",
+            "write `at:` like 2026-05-27T00:00:01Z",
+        ),
+        (
+            "event-refs-invalid",
+            "write refs as `kind=value,kind=value`, values percent-encoded",
+        ),
+        (
+            "review-without-verdict",
+            "add ` status: approve` or ` status: request_changes` before ` -->`",
+        ),
+        (
+            "fix-failed",
+            "repair it by hand, or run `ticket doctor --fix` again",
+        ),
+    ];
+
+    fn diagnostic(code: Code, hint: &str) -> Diagnostic {
+        Diagnostic {
+            code: code.as_str().to_owned(),
+            severity: code.severity(),
+            path: Some("work-items/open/x".into()),
+            line: None,
+            message: String::new(),
+            hint: hint.to_owned(),
+        }
+    }
+
+    #[test]
+    fn every_code_prints_the_hint_it_always_printed() {
+        assert_eq!(Code::ALL.len(), PRINTED.len());
+        for (code, (name, printed)) in Code::ALL.into_iter().zip(PRINTED) {
+            assert_eq!(code.as_str(), name);
+            let mut d = diagnostic(code, code.hint());
+            add_cli_hint(&mut d);
+            assert_eq!(d.hint, printed, "{name}");
+        }
+    }
+
+    #[test]
+    fn hints_of_their_own_are_left_alone() {
+        for code in [Code::MissingArtifacts, Code::DuplicateSlug] {
+            let own = "the first 20 are listed; fix those and run the doctor again";
+            let mut d = diagnostic(code, own);
+            add_cli_hint(&mut d);
+            assert_eq!(d.hint, own);
+        }
     }
 }

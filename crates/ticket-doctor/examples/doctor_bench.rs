@@ -132,7 +132,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Warm the page cache and the allocator for both.
     let total = read_all(&root)?;
-    let report = ticket_doctor::run(&root, &ticket_doctor::Options::default());
+    let report = ticket_doctor::run(&root, &ticket_doctor::Options::default())?;
     assert!(
         report.ok(),
         "the generated tickets are clean: {:?}",
@@ -149,7 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::hint::black_box(ticket_doctor::run(
             &root,
             &ticket_doctor::Options::default(),
-        ));
+        )?);
         doctor.push(t.elapsed());
     }
     let (read, doctor) = (median(read), median(doctor));

@@ -4,12 +4,11 @@
 //!   an item.md: create it with an empty `.gitkeep`, as `tickets.sh create` does.
 //! - Leftover temporary files (`.tmp/*`, `.atomicwrite*`, `tickets-sh.*`): remove them.
 //!
-//! Nothing else is ever changed. Repairs run under the writers' lock (`<root>/.lock`, created
-//! if absent, as every writer does), so no write in progress loses its temporary file, and never
-//! through a link: only ticket directories that are real directories inside the root are touched.
+//! Nothing else is ever changed. Every write goes through `ticket_store_local::fsio`, under the
+//! writers' lock (`<root>/.lock`, created if absent, as every writer does) with the caller's lock
+//! timeout, so no write in progress loses its temporary file; and never through a link: only
+//! ticket directories that are real directories inside the root are touched.
 
-use std::fs::{self, OpenOptions};
-use std::io;
 use std::path::Path;
 use std::time::Duration;
 
@@ -20,12 +19,15 @@ use crate::code::Code;
 use crate::report::Sink;
 use crate::scan::{Artifacts, TicketDir, Tree};
 
-/// How long a fix waits for a writer to finish.
-const LOCK_WAIT: Duration = Duration::from_secs(10);
-
 /// Applies the repairs `tree` calls for; returns a line per repair, and a `fix-failed` warning
-/// for each one that could not be made.
-pub(crate) fn apply(root: &Path, tree: &Tree, sink: &mut Sink) -> Vec<String> {
+/// for each one that could not be made. Fails, having changed nothing, when the lock cannot be
+/// taken within `lock_timeout` (or at all); takes no lock when there is nothing to repair.
+pub(crate) fn apply(
+    root: &Path,
+    tree: &Tree,
+    lock_timeout: Duration,
+    sink: &mut Sink,
+) -> Result<Vec<String>, BackendError> {
     let wanted = tree
         .statuses
         .iter()
@@ -33,12 +35,12 @@ pub(crate) fn apply(root: &Path, tree: &Tree, sink: &mut Sink) -> Vec<String> {
         .any(needs_artifacts)
         || !tree.leftovers.is_empty();
     if !wanted {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let mut fixed = Vec::new();
-    let locked = fsio::with_lock(root, LOCK_WAIT, || {
+    fsio::with_lock(root, lock_timeout, || {
         for leftover in &tree.leftovers {
-            match remove(root, leftover) {
+            match fsio::remove_inside(root, leftover) {
                 Ok(true) => fixed.push(format!(
                     "removed leftover temporary file: {}",
                     leftover.display()
@@ -51,13 +53,12 @@ pub(crate) fn apply(root: &Path, tree: &Tree, sink: &mut Sink) -> Vec<String> {
             if !needs_artifacts(t) {
                 continue;
             }
-            let dir = t.artifacts_path();
-            let keep = dir.join(".gitkeep");
+            let keep = t.gitkeep_path();
             let result = match t.artifacts {
-                Artifacts::Absent => create_artifacts(root, &dir, &keep).map(|made| {
+                Artifacts::Absent => create_artifacts(root, t).map(|made| {
                     made.then(|| format!("created missing artifacts/.gitkeep: {}", keep.display()))
                 }),
-                Artifacts::Empty => create_keep(root, &keep).map(|made| {
+                Artifacts::Empty => fsio::create_empty(root, &keep).map(|made| {
                     made.then(|| {
                         format!(
                             "created artifacts/.gitkeep in empty artifacts/: {}",
@@ -73,12 +74,9 @@ pub(crate) fn apply(root: &Path, tree: &Tree, sink: &mut Sink) -> Vec<String> {
                 Err(e) => failed(sink, &keep, "create", &e),
             }
         }
-        Ok::<(), BackendError>(())
-    });
-    if let Err(e) = locked {
-        sink.push(Code::FixFailed, root, None, format!("nothing fixed: {e}"));
-    }
-    fixed
+        Ok(())
+    })?;
+    Ok(fixed)
 }
 
 /// A ticket (a real directory with an item.md, listed whole) whose artifacts/ is missing or empty.
@@ -89,58 +87,25 @@ fn needs_artifacts(t: &TicketDir) -> bool {
         && matches!(t.artifacts, Artifacts::Absent | Artifacts::Empty)
 }
 
-fn failed(sink: &mut Sink, path: &Path, what: &str, e: &dyn std::fmt::Display) {
+/// `could not <what> <path>: <why>`.
+fn failed(sink: &mut Sink, path: &Path, what: &str, e: &BackendError) {
+    let shown = path.display().to_string();
+    let why = match e {
+        BackendError::Storage { location, message } if *location == shown => message.clone(),
+        _ => e.to_string(),
+    };
     sink.push(
         Code::FixFailed,
         path,
         None,
-        format!("could not {what} {}: {e}", path.display()),
+        format!("could not {what} {shown}: {why}"),
     );
 }
 
-/// Removes a leftover (a link itself, never what it points to); `false` when already gone.
-/// Refuses one whose directory resolves outside the root (reached through a link).
-fn remove(root: &Path, path: &Path) -> io::Result<bool> {
-    let parent = path.parent().unwrap_or(path);
-    if !fs::canonicalize(parent)?.starts_with(fs::canonicalize(root)?) {
-        return Err(io::Error::other(
-            "it is reached through a link leading outside the root",
-        ));
-    }
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    if meta.is_dir() {
-        fs::remove_dir_all(path)?;
-    } else {
-        fs::remove_file(path)?;
-    }
-    Ok(true)
-}
-
 /// `mkdir artifacts && : > artifacts/.gitkeep`, unless something appeared meanwhile.
-fn create_artifacts(root: &Path, dir: &Path, keep: &Path) -> Result<bool, String> {
-    fsio::refuse_symlink(root, dir).map_err(|e| e.to_string())?;
-    match fs::create_dir(dir) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
-        Err(e) => return Err(e.to_string()),
+fn create_artifacts(root: &Path, t: &TicketDir) -> Result<bool, BackendError> {
+    if !fsio::create_dir_new(root, &t.artifacts_path())? {
+        return Ok(false);
     }
-    create_keep(root, keep)
-}
-
-/// Creates an empty `.gitkeep`; `false` when one exists already.
-fn create_keep(root: &Path, keep: &Path) -> Result<bool, String> {
-    fsio::refuse_symlink(root, keep).map_err(|e| e.to_string())?;
-    match OpenOptions::new().write(true).create_new(true).open(keep) {
-        Ok(file) => {
-            file.sync_all().map_err(|e| e.to_string())?;
-            fsio::sync_parent(keep).map_err(|e| e.to_string())?;
-            Ok(true)
-        }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(e.to_string()),
-    }
+    fsio::create_empty(root, &t.gitkeep_path())
 }

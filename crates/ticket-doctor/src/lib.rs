@@ -23,6 +23,9 @@ mod rules;
 mod scan;
 
 use std::path::Path;
+use std::time::Duration;
+
+use ticket_domain::BackendError;
 
 pub use code::Code;
 pub use report::Report;
@@ -34,6 +37,9 @@ pub struct Options {
     pub fix: bool,
     /// Diagnostics kept per code before the rest are summarised in one.
     pub max_per_code: usize,
+    /// How long a fix waits for the writers' lock (`<root>/.lock`) before the run fails with
+    /// `BackendError::Locked`, as every writer does (the CLI passes `TICKETS_LOCK_TIMEOUT`).
+    pub lock_timeout: Duration,
 }
 
 impl Default for Options {
@@ -41,21 +47,27 @@ impl Default for Options {
         Self {
             fix: false,
             max_per_code: 20,
+            lock_timeout: Duration::from_secs(10),
         }
     }
 }
 
 /// Checks the ticket root `root` (paths in diagnostics are `root.join(..)` as given).
-pub fn run(root: &Path, options: &Options) -> Report {
+///
+/// Only a fix can fail: when the writers' lock cannot be taken (held past
+/// [`Options::lock_timeout`]: `Locked`; `.lock` cannot be opened: `Storage`), nothing is
+/// repaired and the error is returned instead of a report. A repair that fails once the lock
+/// is held is a `fix-failed` warning in the report.
+pub fn run(root: &Path, options: &Options) -> Result<Report, BackendError> {
     let (mut tree, mut tickets) = scan::scan(root, rules::ticket);
     let mut fixed = Vec::new();
     let mut fix_problems = report::Sink::new(options.max_per_code);
     if options.fix {
-        fixed = fix::apply(root, &tree, &mut fix_problems);
+        fixed = fix::apply(root, &tree, options.lock_timeout, &mut fix_problems)?;
         if !fixed.is_empty() {
             (tree, tickets) = scan::scan(root, rules::ticket);
         }
     }
     let [shell, ours] = rules::check(&tree, tickets, options.max_per_code);
-    Report::from_sinks(vec![shell, ours, fix_problems], fixed)
+    Ok(Report::from_sinks(vec![shell, ours, fix_problems], fixed))
 }

@@ -8,13 +8,12 @@
 //! caller's check and dropped as soon as it returns: memory holds one ticket's files per thread,
 //! not the root's.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::fs::{self, File, FileType};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use ticket_store_local::STATUS_DIRS;
-use ticket_store_local::fsio::TMP_DIR;
+use ticket_store_local::layout::{self, STATUS_DIRS, is_leftover_name};
 use ticket_store_local::parallel;
 
 /// Files larger than this are reported, not read.
@@ -85,16 +84,19 @@ pub struct TicketDir {
 
 impl TicketDir {
     pub fn item_path(&self) -> PathBuf {
-        self.path.join("item.md")
+        layout::item(&self.path)
     }
     pub fn thread_path(&self) -> PathBuf {
-        self.path.join("thread.md")
+        layout::thread(&self.path)
     }
     pub fn resolution_path(&self) -> PathBuf {
-        self.path.join("resolution.md")
+        layout::resolution(&self.path)
     }
     pub fn artifacts_path(&self) -> PathBuf {
-        self.path.join("artifacts")
+        layout::artifacts(&self.path)
+    }
+    pub fn gitkeep_path(&self) -> PathBuf {
+        layout::gitkeep(&self.path)
     }
 }
 
@@ -121,13 +123,6 @@ pub struct Tree {
     /// Leftover temporary files or directories, in walk order.
     pub leftovers: Vec<PathBuf>,
     pub escapes: Vec<Escape>,
-}
-
-/// Names a crashed writer leaves beside its target: atomicwrites' directories and tickets.sh's
-/// `${TMPDIR}/tickets-sh.*` files when TMPDIR points into the root.
-pub fn is_leftover_name(name: &OsStr) -> bool {
-    let bytes = name.as_encoded_bytes();
-    bytes.starts_with(b".atomicwrite") || bytes.starts_with(b"tickets-sh.")
 }
 
 struct Walker<'r> {
@@ -238,7 +233,7 @@ impl<'r> Walker<'r> {
         };
         for (name, kind) in entries {
             let path = root.join(&name);
-            if name == TMP_DIR {
+            if name == layout::TMP_DIR {
                 if kind.is_dir() {
                     if let Ok(inside) = sorted_entries(&path) {
                         self.leftovers
@@ -350,20 +345,20 @@ impl<'r> Walker<'r> {
         };
         for (entry, kind) in entries {
             let path = t.path.join(&entry);
-            let slot = match entry.as_encoded_bytes() {
-                b"item.md" => &mut t.item,
-                b"thread.md" => &mut t.thread,
-                b"resolution.md" => &mut t.resolution,
-                b"artifacts" => {
-                    t.artifacts = self.artifacts(&path, kind);
-                    continue;
+            let slot = if entry == layout::ITEM {
+                &mut t.item
+            } else if entry == layout::THREAD {
+                &mut t.thread
+            } else if entry == layout::RESOLUTION {
+                &mut t.resolution
+            } else if entry == layout::ARTIFACTS {
+                t.artifacts = self.artifacts(&path, kind);
+                continue;
+            } else {
+                if is_leftover_name(&entry) {
+                    self.leftovers.push(path);
                 }
-                _ => {
-                    if is_leftover_name(&entry) {
-                        self.leftovers.push(path);
-                    }
-                    continue;
-                }
+                continue;
             };
             *slot = self.file(&path, kind);
         }

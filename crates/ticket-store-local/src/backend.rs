@@ -19,11 +19,9 @@ use crate::format::frontmatter::{self, Frontmatter};
 use crate::format::thread;
 use crate::fsio::{self, storage};
 use crate::index;
+use crate::layout::{self, ITEM, RESOLUTION, STATUS_DIRS, THREAD};
 use crate::read::{Loaded, diagnostic, split};
 use crate::version;
-
-/// The status directories, in list order.
-pub const STATUS_DIRS: [&str; 3] = ["open", "pending", "closed"];
 
 /// A ticket found on disk: its directory and the status directory it sits in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +68,11 @@ impl LocalTicketBackend {
         self
     }
 
+    /// How long a writer waits for the root's lock (for other writers of the same root: the doctor).
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -93,7 +96,7 @@ impl LocalTicketBackend {
             let found = self.locate(query)?;
             // Every file a mutation may write is checked before any is written, so a link
             // leading out of the root refuses the whole change, not its second half.
-            for name in ["item.md", "thread.md", "resolution.md"] {
+            for name in [ITEM, THREAD, RESOLUTION] {
                 fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
             }
             let before = self.load(&found.dir)?;
@@ -112,7 +115,7 @@ impl LocalTicketBackend {
         before: &Loaded,
         plan: Plan,
     ) -> Result<PathBuf, BackendError> {
-        let item_path = found.dir.join("item.md");
+        let item_path = layout::item(&found.dir);
         let fields = changed_fields(&before.ticket.summary, &plan.summary)?;
         let item = item_with(&item_path, &before.item, &fields)?;
         let thread = (!plan.events.is_empty()).then(|| {
@@ -124,12 +127,12 @@ impl LocalTicketBackend {
         });
         let mut files: Vec<(&str, &[u8])> = Vec::with_capacity(3);
         if let Some(resolution) = &plan.resolution {
-            files.push(("resolution.md", resolution.as_str().as_bytes()));
+            files.push((RESOLUTION, resolution.as_str().as_bytes()));
         }
         if let Some(thread) = &thread {
-            files.push(("thread.md", thread.as_bytes()));
+            files.push((THREAD, thread.as_bytes()));
         }
-        files.push(("item.md", item.as_bytes()));
+        files.push((ITEM, item.as_bytes()));
         match &plan.move_to {
             Some(to) => self.move_with(found, &plan.summary.id, to, &files),
             None => {
@@ -154,7 +157,7 @@ impl LocalTicketBackend {
         to: &TicketStatus,
         files: &[(&str, &[u8])],
     ) -> Result<PathBuf, BackendError> {
-        let target = self.root.join(to.as_str()).join(id.as_str());
+        let target = layout::ticket_dir(&self.root, to.as_str(), id.as_str());
         for (name, _) in files {
             fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
         }
@@ -176,7 +179,7 @@ impl LocalTicketBackend {
         for (name, file) in staged {
             file.install(&target.join(name))?;
         }
-        fsio::sync_parent(&target.join("item.md"))?;
+        fsio::sync_parent(&layout::item(&target))?;
         if moving {
             fsio::sync_parent(&target)?;
             fsio::sync_parent(&found.dir)?;
@@ -263,23 +266,24 @@ impl TicketBackend for LocalTicketBackend {
                     .any(|s| self.root.join(s).join(id).exists())
             };
             let id = new_ticket_id(now, slug.as_str(), taken, &self.clock.collision_suffix())?;
-            let target = self.root.join("open").join(id.as_str());
+            let target = layout::ticket_dir(&self.root, layout::OPEN, id.as_str());
             fsio::refuse_symlink(&self.root, &target)?;
             let mut ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
             let scratch = fsio::scratch_dir(&self.root)?;
             let dir = scratch.path();
-            fs::create_dir_all(dir.join("artifacts")).map_err(|e| storage(dir, e))?;
-            fsio::write_new(&dir.join("artifacts/.gitkeep"), b"")?;
+            fs::create_dir_all(layout::artifacts(dir)).map_err(|e| storage(dir, e))?;
+            fsio::write_new(&layout::gitkeep(dir), b"")?;
             let item = codec::item_text(&ticket.summary, ticket.body.as_str());
-            fsio::write_new(&dir.join("item.md"), item.as_bytes())?;
+            fsio::write_new(&layout::item(dir), item.as_bytes())?;
             let create = &ticket.events[0];
             let first =
                 thread::first_event(&codec::header(create), "Created", create.body.as_str());
-            fsio::write_new(&dir.join("thread.md"), first.as_bytes())?;
-            ticket.version = version::of("open", item.as_bytes(), Some(first.as_bytes()), None);
+            fsio::write_new(&layout::thread(dir), first.as_bytes())?;
+            ticket.version =
+                version::of(layout::OPEN, item.as_bytes(), Some(first.as_bytes()), None);
             let index_before = index::fresh(&self.root);
             fsio::move_dir(dir, &target)?;
-            index::moved(&self.root, index_before, "open", ticket.id.as_str());
+            index::moved(&self.root, index_before, layout::OPEN, ticket.id.as_str());
             Ok(ticket)
         })
     }

@@ -8,10 +8,7 @@ use std::time::{Duration, Instant};
 
 use ticket_domain::BackendError;
 
-/// The lock file `tickets.sh` locks too (`flock(1)` on the same file excludes us, and we it).
-pub const LOCK_FILE: &str = ".lock";
-/// Where temporary files live: inside the root, so a rename never crosses file systems.
-pub const TMP_DIR: &str = ".tmp";
+use crate::layout;
 
 pub fn storage(path: &Path, e: io::Error) -> BackendError {
     BackendError::Storage {
@@ -26,7 +23,7 @@ pub fn with_lock<T>(
     timeout: Duration,
     f: impl FnOnce() -> Result<T, BackendError>,
 ) -> Result<T, BackendError> {
-    let path = root.join(LOCK_FILE);
+    let path = layout::lock_file(root);
     let file = OpenOptions::new()
         .create(true)
         .append(true)
@@ -53,7 +50,7 @@ pub fn with_lock<T>(
     };
     let result = f();
     // Best effort: an empty scratch directory is left to nobody.
-    let _ = fs::remove_dir(root.join(TMP_DIR));
+    let _ = fs::remove_dir(layout::tmp_dir(root));
     result
 }
 
@@ -72,10 +69,10 @@ pub struct Staged(tempfile::NamedTempFile);
 
 /// Writes `bytes` to a new temporary file in `<root>/.tmp/` and flushes it.
 pub fn stage(root: &Path, bytes: &[u8]) -> Result<Staged, BackendError> {
-    let tmp_dir = root.join(TMP_DIR);
+    let tmp_dir = layout::tmp_dir(root);
     fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix("ticket-")
+        .prefix(layout::TMP_FILE_PREFIX)
         .tempfile_in(&tmp_dir)
         .map_err(|e| storage(&tmp_dir, e))?;
     tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
@@ -135,10 +132,10 @@ fn outside(path: &Path, why: &str) -> BackendError {
 
 /// A fresh scratch directory under `<root>/.tmp/`, removed on drop unless kept.
 pub fn scratch_dir(root: &Path) -> Result<tempfile::TempDir, BackendError> {
-    let tmp_dir = root.join(TMP_DIR);
+    let tmp_dir = layout::tmp_dir(root);
     fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
     tempfile::Builder::new()
-        .prefix("ticket-new-")
+        .prefix(layout::SCRATCH_DIR_PREFIX)
         .tempdir_in(&tmp_dir)
         .map_err(|e| storage(&tmp_dir, e))
 }
@@ -148,6 +145,63 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
     let mut f = File::create(path).map_err(|e| storage(path, e))?;
     f.write_all(bytes).map_err(|e| storage(path, e))?;
     f.sync_all().map_err(|e| storage(path, e))
+}
+
+/// Creates the directory `dir` unless something exists by that name (then `false`, whatever it
+/// is: a file, a link, a dangling link); never through a link nor under a directory that leads
+/// outside the root. Flushes its parent.
+pub fn create_dir_new(root: &Path, dir: &Path) -> Result<bool, BackendError> {
+    refuse_symlink(root, dir)?;
+    match fs::create_dir(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(storage(dir, e)),
+    }
+    sync_parent(dir)?;
+    Ok(true)
+}
+
+/// Creates `path` as an empty file unless something exists by that name (then `false`; a link,
+/// even a dangling one, counts: `O_EXCL` never follows it), never under a directory that leads
+/// outside the root. Flushes the file and its directory.
+pub fn create_empty(root: &Path, path: &Path) -> Result<bool, BackendError> {
+    refuse_symlink(root, path)?;
+    match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(file) => {
+            file.sync_all().map_err(|e| storage(path, e))?;
+            sync_parent(path)?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(storage(path, e)),
+    }
+}
+
+/// Removes `path`, a file or a whole directory (a link itself, never what it points to); `false`
+/// when nothing is there. Refuses a path whose directory resolves outside the root.
+pub fn remove_inside(root: &Path, path: &Path) -> Result<bool, BackendError> {
+    let parent = path.parent().unwrap_or(path);
+    let real_root = fs::canonicalize(root).map_err(|e| storage(root, e))?;
+    let real_parent = fs::canonicalize(parent).map_err(|e| storage(parent, e))?;
+    if !real_parent.starts_with(&real_root) {
+        return Err(BackendError::Storage {
+            location: path.display().to_string(),
+            message: "it is reached through a link leading outside the root".into(),
+        });
+    }
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(storage(path, e)),
+    };
+    let removed = if meta.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    removed.map_err(|e| storage(path, e))?;
+    sync_parent(path)?;
+    Ok(true)
 }
 
 /// Renames a directory, refusing to replace one that exists, and flushes both parents.

@@ -15,11 +15,8 @@ use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::backend::STATUS_DIRS;
+use crate::layout::{self, INDEX_GITIGNORE, INDEX_STAMP, INDEX_TMP_PREFIX, STATUS_DIRS};
 
-/// The index's directory inside the root (it holds a `.gitignore` of `*`).
-pub const INDEX_DIR: &str = ".index";
-const STAMP: &str = "stamp";
 const FORMAT: &str = "ticket slug index 1";
 const BUCKETS: u64 = 64;
 
@@ -48,7 +45,7 @@ impl Stamp {
 /// The stamp is read first: on a root without an index (every write by a tool that never looked
 /// up a slug) this costs one failed `open`, not three `stat`s.
 pub(crate) fn fresh(root: &Path) -> Option<Stamp> {
-    let written = fs::read_to_string(root.join(INDEX_DIR).join(STAMP)).ok()?;
+    let written = fs::read_to_string(layout::index_dir(root).join(INDEX_STAMP)).ok()?;
     let now = Stamp::now(root)?;
     (written == now.0).then_some(now)
 }
@@ -58,7 +55,7 @@ pub(crate) fn fresh(root: &Path) -> Option<Stamp> {
 /// Names that are not a single plain path component are ignored, so a hand-edited index cannot
 /// send a lookup outside its status directory.
 pub(crate) fn lookup(root: &Path, key: &str) -> Option<Vec<(&'static str, String)>> {
-    if !fs::symlink_metadata(root.join(INDEX_DIR)).is_ok_and(|m| m.is_dir()) {
+    if !fs::symlink_metadata(layout::index_dir(root)).is_ok_and(|m| m.is_dir()) {
         return None;
     }
     fresh(root)?;
@@ -80,7 +77,7 @@ fn is_plain_name(name: &str) -> bool {
 /// Rewrites the whole index from a listing of every status directory taken after `stamp` was.
 pub(crate) fn rebuild(root: &Path, stamp: &Stamp, names: &[(&'static str, Vec<String>)]) {
     let Some(dir) = index_dir(root) else { return };
-    let _ = fs::remove_file(dir.join(STAMP));
+    let _ = fs::remove_file(dir.join(INDEX_STAMP));
     let mut buckets = vec![String::new(); BUCKETS as usize];
     for (status, list) in names {
         for name in list {
@@ -94,7 +91,7 @@ pub(crate) fn rebuild(root: &Path, stamp: &Stamp, names: &[(&'static str, Vec<St
             return;
         }
     }
-    replace(&dir, STAMP, &stamp.0);
+    replace(&dir, INDEX_STAMP, &stamp.0);
 }
 
 /// Records that the ticket directory `name` now lives under `status` (created or moved), when
@@ -104,7 +101,7 @@ pub(crate) fn moved(root: &Path, before: Option<Stamp>, status: &'static str, na
         return;
     }
     let Some(dir) = index_dir(root) else { return };
-    let _ = fs::remove_file(dir.join(STAMP));
+    let _ = fs::remove_file(dir.join(INDEX_STAMP));
     let Some(after) = Stamp::now(root) else {
         return;
     };
@@ -121,7 +118,7 @@ pub(crate) fn moved(root: &Path, before: Option<Stamp>, status: &'static str, na
             return;
         }
     }
-    replace(&dir, STAMP, &after.0);
+    replace(&dir, INDEX_STAMP, &after.0);
 }
 
 /// The keys a directory name is found by: what follows a `YYYYMMDD-HHMMSS-` prefix, and that
@@ -165,13 +162,13 @@ fn bucket_of(key: &str) -> usize {
 }
 
 fn bucket_path(root: &Path, key: &str) -> PathBuf {
-    root.join(INDEX_DIR).join(format!("{:02}", bucket_of(key)))
+    layout::index_dir(root).join(format!("{:02}", bucket_of(key)))
 }
 
 /// The index directory, created with its `.gitignore` if needed; `None` when it cannot be, or
 /// when something other than a real directory holds its name (never written through a link).
 fn index_dir(root: &Path) -> Option<PathBuf> {
-    let dir = root.join(INDEX_DIR);
+    let dir = layout::index_dir(root);
     match fs::symlink_metadata(&dir) {
         Ok(m) if m.is_dir() => Some(dir),
         Ok(_) => None,
@@ -179,7 +176,7 @@ fn index_dir(root: &Path) -> Option<PathBuf> {
             fs::create_dir(&dir).ok()?;
             replace(
                 &dir,
-                ".gitignore",
+                INDEX_GITIGNORE,
                 "# A derived cache of ticket lookups; safe to delete.\n*\n",
             )
             .then_some(dir)
@@ -189,7 +186,10 @@ fn index_dir(root: &Path) -> Option<PathBuf> {
 
 /// Replaces `dir/name` atomically (temp file and rename, no fsync: it is a cache).
 fn replace(dir: &Path, name: &str, text: &str) -> bool {
-    let Ok(mut tmp) = tempfile::Builder::new().prefix(".new-").tempfile_in(dir) else {
+    let Ok(mut tmp) = tempfile::Builder::new()
+        .prefix(INDEX_TMP_PREFIX)
+        .tempfile_in(dir)
+    else {
         return false;
     };
     tmp.write_all(text.as_bytes()).is_ok() && tmp.persist(dir.join(name)).is_ok()

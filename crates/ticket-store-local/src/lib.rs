@@ -11,10 +11,12 @@ pub mod codec;
 pub mod format;
 pub mod fsio;
 mod index;
+pub mod layout;
 mod lookup;
 pub mod parallel;
 mod read;
 mod version;
 
-pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket, STATUS_DIRS};
+pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket};
 pub use clock::SystemClock;
+pub use layout::STATUS_DIRS;

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
 
-use crate::backend::{LocalTicketBackend, Located, LocatedListing, STATUS_DIRS};
+use crate::backend::{LocalTicketBackend, Located, LocatedListing};
 use crate::codec;
 use crate::format::frontmatter::Frontmatter;
 use crate::fsio::{self, storage};
 use crate::index;
+use crate::layout::{self, STATUS_DIRS};
 use crate::parallel;
 use crate::read::{corrupt, diagnostic, events, split};
 
@@ -22,13 +23,13 @@ impl LocalTicketBackend {
         let by_path: Vec<Located> = STATUS_DIRS
             .iter()
             .map(|s| Located {
-                dir: self.root().join(s).join(q),
+                dir: layout::ticket_dir(self.root(), s, q),
                 status_dir: s,
             })
-            .filter(|l| l.dir.join("item.md").is_file())
+            .filter(|l| layout::item(&l.dir).is_file())
             .collect();
         if let [one] = by_path.as_slice() {
-            match read_head(&one.dir.join("item.md")) {
+            match read_head(&layout::item(&one.dir)) {
                 Ok(fm) if fm.value("id") == q => return Ok(one.clone()),
                 // The directory is named by the query but its frontmatter cannot be delimited:
                 // that is the ticket (show prints it; writers refuse it until it is repaired).
@@ -62,7 +63,7 @@ impl LocalTicketBackend {
         STATUS_DIRS
             .iter()
             .map(|s| self.root().join(s).join(id))
-            .filter(|dir| dir.join("item.md").is_file())
+            .filter(|dir| layout::item(dir).is_file())
             .collect()
     }
 
@@ -76,8 +77,8 @@ impl LocalTicketBackend {
         let found: Vec<Located> = listed
             .iter()
             .filter_map(|(status_dir, name)| {
-                let dir = self.root().join(status_dir).join(name);
-                let fm = read_head(&dir.join("item.md")).ok()?;
+                let dir = layout::ticket_dir(self.root(), status_dir, name);
+                let fm = read_head(&layout::item(&dir)).ok()?;
                 (fm.value("id") == q || fm.value("slug") == q)
                     .then_some(Located { dir, status_dir })
             })
@@ -127,8 +128,8 @@ impl LocalTicketBackend {
         let mut found = Vec::new();
         for (status_dir, list) in names {
             for name in list.iter().filter(|n| name_filter(n)) {
-                let dir = self.root().join(status_dir).join(name);
-                if let Ok(fm) = read_head(&dir.join("item.md"))
+                let dir = layout::ticket_dir(self.root(), status_dir, name);
+                if let Ok(fm) = read_head(&layout::item(&dir))
                     && (fm.value("id") == q || fm.value("slug") == q)
                 {
                     found.push(Located { dir, status_dir });
@@ -195,7 +196,7 @@ impl LocalTicketBackend {
             while dirs.peek().is_some() {
                 let batch: Vec<PathBuf> = dirs.by_ref().take(BATCH).collect();
                 let read = parallel::map_ordered(batch, |dir| {
-                    let item = dir.join("item.md");
+                    let item = layout::item(&dir);
                     let summary = match read_head(&item) {
                         Err(BackendError::Storage { .. }) if !item.exists() => return None,
                         head => {
@@ -222,7 +223,7 @@ impl LocalTicketBackend {
 
 /// The events of a ticket's thread, for the filters that need them; `None` when it does not read.
 fn thread_events(dir: &Path) -> Option<Vec<ticket_domain::TicketEvent>> {
-    let path = dir.join("thread.md");
+    let path = layout::thread(dir);
     match fsio::read_string_optional(&path) {
         Ok(Some(text)) => events(&path, &text).ok(),
         Ok(None) => Some(Vec::new()),

@@ -14,15 +14,16 @@ use crate::codec::{self, FieldError};
 use crate::format::frontmatter::{self, Frontmatter, SplitError};
 use crate::format::thread;
 use crate::fsio::{self, storage};
+use crate::layout;
 use crate::version;
 
 impl LocalTicketBackend {
     /// The files of a located ticket, unparsed, so a corrupt ticket still shows. Without a
     /// closing `---`, the fields are read to the end of the file, as `tickets.sh` reads them.
     pub fn read_raw(&self, found: &Located) -> Result<RawTicket, BackendError> {
-        let item_path = found.dir.join("item.md");
+        let item_path = layout::item(&found.dir);
         let item = fs::read(&item_path).map_err(|e| storage(&item_path, e))?;
-        let thread = fsio::read_bytes_optional(&found.dir.join("thread.md"))?;
+        let thread = fsio::read_bytes_optional(&layout::thread(&found.dir))?;
         let text = String::from_utf8_lossy(&item);
         let fields = match frontmatter::parse(&text) {
             Err(SplitError::NoClosing { .. }) => frontmatter::parse(&format!("{text}\n---\n")).ok(),
@@ -43,17 +44,17 @@ impl LocalTicketBackend {
     /// Reads a whole ticket and keeps the texts of item.md and thread.md it was read from, so a
     /// mutation rewrites them without reading them again.
     pub(crate) fn load(&self, dir: &Path) -> Result<Loaded, BackendError> {
-        let item_path = dir.join("item.md");
+        let item_path = layout::item(dir);
         let text = fsio::read_to_string(&item_path)?;
         let fm = split(&item_path, &text)?;
         let summary = codec::summary(&fm).map_err(|e| corrupt(&item_path, e))?;
-        let thread_path = dir.join("thread.md");
+        let thread_path = layout::thread(dir);
         let thread = fsio::read_string_optional(&thread_path)?;
         let events = match &thread {
             Some(thread) => events(&thread_path, thread)?,
             None => Vec::new(),
         };
-        let resolution = fsio::read_string_optional(&dir.join("resolution.md"))?;
+        let resolution = fsio::read_string_optional(&layout::resolution(dir))?;
         let status_dir = dir
             .parent()
             .and_then(Path::file_name)
@@ -70,7 +71,7 @@ impl LocalTicketBackend {
             body: MarkdownText::new(&text[fm.body_start..]),
             events,
             resolution: resolution.map(MarkdownText::new),
-            artifacts: artifacts(&dir.join("artifacts")),
+            artifacts: artifacts(&layout::artifacts(dir)),
             version,
         };
         let derived = derive_action_required(
@@ -88,9 +89,7 @@ impl LocalTicketBackend {
 
     /// Where a ticket lives: `<root>/<status>/<id>`.
     pub fn path_of(&self, ticket: &TicketSummary) -> PathBuf {
-        self.root()
-            .join(ticket.status.as_str())
-            .join(ticket.id.as_str())
+        layout::ticket_dir(self.root(), ticket.status.as_str(), ticket.id.as_str())
     }
 }
 
@@ -171,7 +170,7 @@ fn artifacts(dir: &Path) -> Vec<String> {
                 stack.push(path);
             } else if let Ok(rel) = path.strip_prefix(dir) {
                 let rel = rel.to_string_lossy().into_owned();
-                if rel != ".gitkeep" {
+                if rel != layout::GITKEEP {
                     out.push(rel);
                 }
             }

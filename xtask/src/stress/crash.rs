@@ -229,7 +229,13 @@ fn after_kill(
     }
     figures.max_lock_ms = figures.max_lock_ms.max(t.elapsed().as_secs_f64() * 1000.0);
     complete_cut_move(root, i, cut, figures, &mut problems);
-    let report = ticket_doctor::run(root, &Options::default());
+    let report = match ticket_doctor::run(root, &Options::default()) {
+        Ok(report) => report,
+        Err(e) => {
+            problems.push(format!("doctor after kill {i}: {e}"));
+            return Err(problems);
+        }
+    };
     let mut leftovers = 0;
     for d in &report.diagnostics {
         if d.code == Code::LeftoverTemp.as_str() {
@@ -239,13 +245,17 @@ fn after_kill(
         }
     }
     if leftovers > 0 {
-        let fixed = ticket_doctor::run(
-            root,
-            &Options {
-                fix: true,
-                ..Options::default()
-            },
-        );
+        let fix = Options {
+            fix: true,
+            ..Options::default()
+        };
+        let fixed = match ticket_doctor::run(root, &fix) {
+            Ok(report) => report,
+            Err(e) => {
+                problems.push(format!("doctor --fix after kill {i}: {e}"));
+                return Err(problems);
+            }
+        };
         figures.leftovers_fixed += fixed
             .fixed
             .iter()
@@ -279,7 +289,13 @@ fn complete_cut_move(
     figures: &mut Figures,
     problems: &mut Vec<String>,
 ) {
-    let report = ticket_doctor::run(root, &Options::default());
+    let report = match ticket_doctor::run(root, &Options::default()) {
+        Ok(report) => report,
+        Err(e) => {
+            problems.push(format!("doctor after kill {i}: {e}"));
+            return;
+        }
+    };
     for d in report
         .diagnostics
         .iter()

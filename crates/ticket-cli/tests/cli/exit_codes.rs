@@ -155,6 +155,78 @@ fn a_held_lock_exits_4() {
 }
 
 #[test]
+fn doctor_fix_fails_like_every_writer_when_the_lock_is_held() {
+    if Command::new("flock").arg("--version").output().is_err() {
+        eprintln!("skip: flock(1) not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    ticket(d)
+        .args(["create", "--title", "Fixable"])
+        .assert()
+        .success();
+    let artifacts = d.join("work-items/open/20261124-100000-fixable/artifacts");
+    std::fs::remove_dir_all(&artifacts).expect("something for --fix to do");
+    let lock = d.join("work-items/.lock");
+    let mut holder = Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "5"])
+        .spawn()
+        .expect("flock");
+    // Until `flock -n` fails, the holder has not taken the lock yet.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while Command::new("flock")
+        .args(["-n"])
+        .arg(&lock)
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the holder never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut runs = Vec::new();
+    for json in [false, true] {
+        let started = std::time::Instant::now();
+        let mut cmd = ticket(d);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd
+            .env("TICKETS_LOCK_TIMEOUT", "1")
+            .args(["doctor", "--fix"])
+            .output()
+            .expect("run");
+        runs.push((json, started.elapsed(), out));
+    }
+    let _ = holder.kill();
+    holder.wait().expect("holder ends");
+    for (json, elapsed, out) in runs {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "json {json}: {stderr}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(3),
+            "json {json}: took {elapsed:?}"
+        );
+        let needle = if json {
+            r#"{"error":{"code":"locked","message":""#
+        } else {
+            "error: "
+        };
+        assert!(
+            stderr.starts_with(needle) && stderr.contains("is locked by another writer (waited "),
+            "json {json}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "json {json}: no report is printed");
+    }
+    assert!(!artifacts.exists(), "nothing was fixed");
+}
+
+#[test]
 fn no_root_names_where_it_looked() {
     let dir = tempfile::tempdir().expect("scratch");
     std::fs::create_dir(dir.path().join(".git")).expect("fake repo root");

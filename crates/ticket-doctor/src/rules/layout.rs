@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use ticket_store_local::layout::CLOSED;
+
 use crate::code::Code;
 use crate::report::Sink;
 use crate::scan::{Artifacts, Content, TicketDir, Tree};
@@ -72,14 +74,14 @@ pub(super) fn ticket(t: &TicketDir, sink: &mut Sink) {
         Artifacts::Absent | Artifacts::NotDir | Artifacts::Filled => {}
     }
     let has_resolution = !matches!(t.resolution, Content::Absent);
-    if t.status == "closed" && !has_resolution {
+    if t.status == CLOSED && !has_resolution {
         sink.push(
             Code::ClosedWithoutResolution,
             &t.path,
             None,
             format!("closed ticket has no resolution.md: {}", t.path.display()),
         );
-    } else if t.status != "closed" && has_resolution {
+    } else if t.status != CLOSED && has_resolution {
         sink.push(
             Code::ResolutionNotClosed,
             &t.resolution_path(),

@@ -4,15 +4,21 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
-use ticket_doctor::Options;
+use ticket_doctor::{Options, Report};
 
 use crate::support::{CLOSED, OPEN, PENDING, check, copy_tree, corpus, fixture, show, snapshot};
 
 const FIX: Options = Options {
     fix: true,
     max_per_code: 20,
+    lock_timeout: Duration::from_secs(10),
 };
+
+fn fix(root: &Path) -> Report {
+    ticket_doctor::run(root, &FIX).expect("the lock is free")
+}
 
 fn fixable_codes() -> [&'static str; 3] {
     ["missing-artifacts", "artifacts-empty", "leftover-temp"]
@@ -56,7 +62,7 @@ fn fix_repairs_exactly_the_fixable_and_nothing_else() {
     }
     assert!(!before.ok());
 
-    let report = ticket_doctor::run(&root, &FIX);
+    let report = fix(&root);
     let mut fixed = report.fixed.clone();
     fixed.sort();
     let r = root.display();
@@ -88,7 +94,7 @@ fn fix_repairs_exactly_the_fixable_and_nothing_else() {
     assert_eq!(snapshot(&root), expected);
 
     // A second fix has nothing left to do.
-    assert!(ticket_doctor::run(&root, &FIX).fixed.is_empty());
+    assert!(fix(&root).fixed.is_empty());
 }
 
 #[test]
@@ -96,7 +102,7 @@ fn fix_on_a_clean_tree_touches_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = fixture(tmp.path());
     let before = snapshot(&root);
-    let report = ticket_doctor::run(&root, &FIX);
+    let report = fix(&root);
     assert!(report.fixed.is_empty() && report.diagnostics.is_empty());
     assert_eq!(snapshot(&root), before);
     assert!(
@@ -114,7 +120,7 @@ fn fix_never_writes_through_a_link() {
     fs::remove_dir_all(outside.join("artifacts")).expect("rm");
     fs::remove_dir_all(root.join(CLOSED)).expect("rm");
     std::os::unix::fs::symlink(&outside, root.join(CLOSED)).expect("symlink");
-    let report = ticket_doctor::run(&root, &FIX);
+    let report = fix(&root);
     assert!(report.fixed.is_empty(), "{:?}", report.fixed);
     assert!(!outside.join("artifacts").exists());
     assert!(
@@ -138,7 +144,7 @@ fn fix_in_the_corpus() {
         .min()
         .expect("an open ticket");
     let expected = break_and_expect(&root, &open, None);
-    let report = ticket_doctor::run(&root, &FIX);
+    let report = fix(&root);
     assert_eq!(report.fixed.len(), 5, "{:?}", report.fixed);
     assert_eq!(snapshot(&root), expected);
     assert_eq!(report.errors(), 1, "{}", show(&report)); // the status mismatch
@@ -151,8 +157,56 @@ fn fix_leaves_directories_without_item_md_alone() {
     let junk = root.join("open/not-a-ticket");
     fs::create_dir(&junk).expect("mkdir");
     fs::write(junk.join("notes.txt"), "x").expect("write");
-    let report = ticket_doctor::run(&root, &FIX);
+    let report = fix(&root);
     assert!(report.fixed.is_empty(), "{:?}", report.fixed);
     assert!(!junk.join("artifacts").exists());
     assert!(report.diagnostics.iter().any(|d| d.code == "missing-item"));
+}
+
+#[test]
+fn fix_fails_with_the_lock_error_when_a_writer_holds_the_lock() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = fixture(tmp.path());
+    fs::remove_file(root.join(PENDING).join("artifacts/.gitkeep")).expect("rm gitkeep");
+    let before = snapshot(&root);
+    let (held, release) = (
+        std::sync::mpsc::channel::<()>(),
+        std::sync::mpsc::channel::<()>(),
+    );
+    let writer = {
+        let root = root.clone();
+        let (held, release) = (held.0, release.1);
+        std::thread::spawn(move || {
+            ticket_store_local::fsio::with_lock(&root, Duration::from_secs(5), || {
+                held.send(()).expect("signal");
+                release.recv().expect("wait");
+                Ok(())
+            })
+        })
+    };
+    held.1.recv().expect("the writer holds the lock");
+    let options = Options {
+        lock_timeout: Duration::from_millis(200),
+        ..FIX
+    };
+    let started = std::time::Instant::now();
+    let result = ticket_doctor::run(&root, &options);
+    let waited = started.elapsed();
+    // A check without fix takes no lock, so it runs while the writer holds it.
+    let checked = ticket_doctor::run(&root, &Options::default()).expect("check");
+    release.0.send(()).expect("release");
+    writer.join().expect("writer").expect("writer's lock");
+    assert!(
+        matches!(result, Err(ticket_domain::BackendError::Locked { .. })),
+        "{result:?}"
+    );
+    assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+    assert_eq!(snapshot(&root), before, "nothing fixed");
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "artifacts-empty")
+    );
+    assert_eq!(fix(&root).fixed.len(), 1, "fixed once the lock is free");
 }

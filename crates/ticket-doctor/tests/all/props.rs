@@ -21,10 +21,11 @@ fn run_with(root: &Path, item: &[u8], thread: &[u8]) -> ticket_doctor::Report {
     ticket_doctor::run(
         root,
         &Options {
-            fix: false,
             max_per_code: MAX,
+            ..Options::default()
         },
     )
+    .expect("a check without fix takes no lock")
 }
 
 fn check_bounded(report: &ticket_doctor::Report) -> Result<(), TestCaseError> {
@@ -95,7 +96,7 @@ fn a_flood_is_summarised_per_code() {
     }
     fs::create_dir_all(root.join("pending")).expect("mkdir");
     fs::create_dir_all(root.join("closed")).expect("mkdir");
-    let report = ticket_doctor::run(&root, &Options::default());
+    let report = ticket_doctor::run(&root, &Options::default()).expect("check");
     let threads: Vec<_> = report
         .diagnostics
         .iter()

@@ -130,7 +130,7 @@ pub fn fixture(dir: &Path) -> PathBuf {
 }
 
 pub fn check(root: &Path) -> Report {
-    ticket_doctor::run(root, &Options::default())
+    ticket_doctor::run(root, &Options::default()).expect("a check without fix takes no lock")
 }
 
 pub fn show(report: &Report) -> String {

@@ -1,0 +1,146 @@
+//! The names of a `work-items/` root, in one place (docs/format.md lays them out): the status
+//! directories, a ticket's files, the root's lock, temporary and index directories, and the names
+//! temporary files are left under when a writer dies.
+//!
+//! Every other module of this crate, and the doctor, asks this one; none spells a name itself.
+//!
+//! ```text
+//! <root>/
+//!   .lock  .tmp/  .index/            (LOCK_FILE, TMP_DIR, INDEX_DIR)
+//!   open/ pending/ closed/           (STATUS_DIRS)
+//!     <id>/                          (ticket_dir)
+//!       item.md  thread.md  resolution.md  artifacts/.gitkeep
+//! ```
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+/// The status directory of open tickets (the one `create` writes into).
+pub const OPEN: &str = "open";
+/// The status directory of pending tickets.
+pub const PENDING: &str = "pending";
+/// The status directory of closed tickets.
+pub const CLOSED: &str = "closed";
+/// The status directories, in list order.
+pub const STATUS_DIRS: [&str; 3] = [OPEN, PENDING, CLOSED];
+
+/// A ticket's frontmatter and body.
+pub const ITEM: &str = "item.md";
+/// A ticket's events.
+pub const THREAD: &str = "thread.md";
+/// A closed ticket's resolution.
+pub const RESOLUTION: &str = "resolution.md";
+/// A ticket's directory of attached files.
+pub const ARTIFACTS: &str = "artifacts";
+/// The empty file that keeps an empty `artifacts/` in git.
+pub const GITKEEP: &str = ".gitkeep";
+
+/// The lock file `tickets.sh` locks too (`flock(1)` on the same file excludes us, and we it).
+pub const LOCK_FILE: &str = ".lock";
+/// Where temporary files live: inside the root, so a rename never crosses file systems.
+pub const TMP_DIR: &str = ".tmp";
+/// The slug index's directory (docs/format.md, "Slug index"); it holds a `.gitignore` of `*`.
+pub const INDEX_DIR: &str = ".index";
+/// Inside [`INDEX_DIR`]: what the index describes (the status directories' state).
+pub const INDEX_STAMP: &str = "stamp";
+/// Inside [`INDEX_DIR`]: keeps the index out of git.
+pub const INDEX_GITIGNORE: &str = ".gitignore";
+/// Inside [`INDEX_DIR`]: the prefix of a file being replaced.
+pub const INDEX_TMP_PREFIX: &str = ".new-";
+
+/// Inside [`TMP_DIR`]: the prefix of a staged file (`fsio::stage`).
+pub const TMP_FILE_PREFIX: &str = "ticket-";
+/// Inside [`TMP_DIR`]: the prefix of a new ticket's scratch directory (`fsio::scratch_dir`).
+pub const SCRATCH_DIR_PREFIX: &str = "ticket-new-";
+/// What a crashed writer of another tool leaves beside its target (in the root, a status
+/// directory or a ticket directory): atomicwrites' directories, and tickets.sh's
+/// `${TMPDIR}/tickets-sh.*` files when TMPDIR points into the root. Everything in [`TMP_DIR`] is
+/// a leftover too, when no writer runs.
+pub const LEFTOVER_PREFIXES: [&str; 2] = [".atomicwrite", "tickets-sh."];
+
+/// Whether `name` (outside [`TMP_DIR`]) is a leftover temporary file (see [`LEFTOVER_PREFIXES`]).
+pub fn is_leftover_name(name: &OsStr) -> bool {
+    let bytes = name.as_encoded_bytes();
+    LEFTOVER_PREFIXES
+        .iter()
+        .any(|p| bytes.starts_with(p.as_bytes()))
+}
+
+/// `<root>/<status>/<id>`.
+pub fn ticket_dir(root: &Path, status: &str, id: &str) -> PathBuf {
+    root.join(status).join(id)
+}
+
+/// `<dir>/item.md`.
+pub fn item(dir: &Path) -> PathBuf {
+    dir.join(ITEM)
+}
+
+/// `<dir>/thread.md`.
+pub fn thread(dir: &Path) -> PathBuf {
+    dir.join(THREAD)
+}
+
+/// `<dir>/resolution.md`.
+pub fn resolution(dir: &Path) -> PathBuf {
+    dir.join(RESOLUTION)
+}
+
+/// `<dir>/artifacts`.
+pub fn artifacts(dir: &Path) -> PathBuf {
+    dir.join(ARTIFACTS)
+}
+
+/// `<dir>/artifacts/.gitkeep`.
+pub fn gitkeep(dir: &Path) -> PathBuf {
+    artifacts(dir).join(GITKEEP)
+}
+
+/// `<root>/.lock`.
+pub fn lock_file(root: &Path) -> PathBuf {
+    root.join(LOCK_FILE)
+}
+
+/// `<root>/.tmp`.
+pub fn tmp_dir(root: &Path) -> PathBuf {
+    root.join(TMP_DIR)
+}
+
+/// `<root>/.index`.
+pub fn index_dir(root: &Path) -> PathBuf {
+    root.join(INDEX_DIR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftover_names() {
+        for name in [".atomicwrite", ".atomicwrite1", "tickets-sh.ids.99"] {
+            assert!(is_leftover_name(OsStr::new(name)), "{name}");
+        }
+        for name in [
+            ITEM,
+            ARTIFACTS,
+            GITKEEP,
+            "atomicwrite",
+            "tickets-sh",
+            "ticket-abc",
+        ] {
+            assert!(!is_leftover_name(OsStr::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn paths() {
+        let root = Path::new("work-items");
+        let dir = ticket_dir(root, OPEN, "x");
+        assert_eq!(dir, Path::new("work-items/open/x"));
+        assert_eq!(
+            gitkeep(&dir),
+            Path::new("work-items/open/x/artifacts/.gitkeep")
+        );
+        assert_eq!(item(&dir), Path::new("work-items/open/x/item.md"));
+    }
+}
