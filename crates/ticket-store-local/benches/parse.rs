@@ -10,8 +10,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use divan::{Bencher, black_box};
-use ticket_store_local::codec;
-use ticket_store_local::format::{frontmatter, thread};
+use ticket_format::codec;
+use ticket_format::{frontmatter, thread};
 
 fn main() {
     divan::main();

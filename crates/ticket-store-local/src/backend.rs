@@ -13,10 +13,10 @@ use ticket_domain::{
     Resolution, Ticket, TicketBackend, TicketId, TicketIdOrSlug, TicketStatus, TicketSummary,
     Timestamp, new_ticket_id,
 };
+use ticket_format::codec;
+use ticket_format::frontmatter::{self, Frontmatter};
+use ticket_format::thread;
 
-use crate::codec;
-use crate::format::frontmatter::{self, Frontmatter};
-use crate::format::thread;
 use crate::fsio::{self, storage};
 use crate::index;
 use crate::read::{Loaded, diagnostic, split};

@@ -5,10 +5,10 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
+use ticket_format::codec;
+use ticket_format::frontmatter::Frontmatter;
 
 use crate::backend::{LocalTicketBackend, Located, LocatedListing, STATUS_DIRS};
-use crate::codec;
-use crate::format::frontmatter::Frontmatter;
 use crate::fsio::storage;
 use crate::index;
 use crate::parallel;

@@ -8,11 +8,11 @@ use ticket_domain::{
     BackendError, Diagnostic, MarkdownText, Severity, Ticket, TicketEvent, TicketSummary,
     derive_action_required,
 };
+use ticket_format::codec::{self, FieldError};
+use ticket_format::frontmatter::{self, Frontmatter, SplitError};
+use ticket_format::thread;
 
 use crate::backend::{LocalTicketBackend, Located, RawTicket};
-use crate::codec::{self, FieldError};
-use crate::format::frontmatter::{self, Frontmatter, SplitError};
-use crate::format::thread;
 use crate::fsio::{self, storage};
 
 impl LocalTicketBackend {

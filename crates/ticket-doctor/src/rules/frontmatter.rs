@@ -1,4 +1,4 @@
-//! item.md's frontmatter as our reader sees it (`format::frontmatter::parse`, `codec::summary`):
+//! item.md's frontmatter as our reader sees it (`ticket_format::frontmatter::parse`, `codec::summary`):
 //! what does not delimit, decode or parse, and what `tickets.sh` would read differently.
 //!
 //! Missing and empty required keys are the shell mirror's to report; nothing here repeats them.
@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use ticket_domain::Timestamp;
-use ticket_store_local::codec::{self, REQUIRED_KEYS};
-use ticket_store_local::format::frontmatter::{self, Entry, SplitError};
+use ticket_format::codec::{self, REQUIRED_KEYS};
+use ticket_format::frontmatter::{self, Entry, SplitError};
 
 use crate::code::Code;
 use crate::report::Sink;

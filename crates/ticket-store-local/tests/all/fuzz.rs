@@ -13,8 +13,8 @@ use proptest::test_runner::{Config, TestRunner};
 use ticket_domain::{
     EventKind, NewEvent, NewTicket, Slug, TicketBackend, TicketId, TicketIdOrSlug, slugify,
 };
-use ticket_store_local::codec;
-use ticket_store_local::format::{frontmatter, thread};
+use ticket_format::codec;
+use ticket_format::{frontmatter, thread};
 
 use crate::support::{backend, clock};
 

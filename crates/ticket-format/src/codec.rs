@@ -6,9 +6,9 @@ use ticket_domain::{
     TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
 };
 
-use crate::format::frontmatter::{Entry, Frontmatter};
-use crate::format::scalar::{encode_flow_list, encode_scalar};
-use crate::format::thread::{self, Header, RawEvent};
+use crate::frontmatter::{Entry, Frontmatter};
+use crate::scalar::{encode_flow_list, encode_scalar};
+use crate::thread::{self, Header, RawEvent};
 
 /// The format's eleven keys, in the order writers emit them.
 pub const REQUIRED_KEYS: [&str; 11] = [

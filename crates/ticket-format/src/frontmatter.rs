@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::scalar::{decode_flow_list, decode_scalar};
+use crate::scalar::{decode_flow_list, decode_scalar};
 
 /// One `key: value` entry, with the continuation lines (block-list items) that belong to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
