@@ -1,6 +1,7 @@
 //! Human output, byte for byte what `tickets.sh` prints.
 
 use ticket_domain::TicketSummary;
+use ticket_format::keys;
 use ticket_store_local::RawTicket;
 
 /// The header line of `list`.
@@ -39,10 +40,10 @@ pub fn show(path: &str, raw: &RawTicket) -> Vec<u8> {
     };
     let mut out = format!(
         "# {}\n\nPath: {path}\nStatus: {}\nID: {}\nSlug: {}\n\n## item.md\n\n",
-        field("title"),
-        field("status"),
-        field("id"),
-        field("slug"),
+        field(keys::TITLE),
+        field(keys::STATUS),
+        field(keys::ID),
+        field(keys::SLUG),
     )
     .into_bytes();
     out.extend_from_slice(&raw.item);

@@ -25,7 +25,7 @@ pub use action::{ActionRequired, derive_action_required};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
 pub use memory::InMemoryBackend;
-pub use meta::{Readiness, Refs, WorkMeta};
+pub use meta::{Readiness, RefList, Refs, WorkMeta};
 pub use port::{
     BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,
     Resolution, Severity, TicketBackend, new_ticket_id,

@@ -7,5 +7,6 @@
 
 pub mod codec;
 pub mod frontmatter;
+pub mod keys;
 pub mod scalar;
 pub mod thread;

@@ -15,6 +15,7 @@ use ticket_domain::{
 };
 use ticket_format::codec;
 use ticket_format::frontmatter::{self, Frontmatter};
+use ticket_format::keys;
 use ticket_format::thread;
 
 use crate::fsio::{self, storage};
@@ -111,7 +112,11 @@ impl LocalTicketBackend {
         self.mutate(query, |found, before, now| {
             let event = make(now)?;
             self.append(&found.dir, &before.thread, &event)?;
-            self.rewrite_item(&found.dir, &before.item, &[("updated_at", now.to_string())])?;
+            self.rewrite_item(
+                &found.dir,
+                &before.item,
+                &[(keys::UPDATED_AT, now.to_string())],
+            )?;
             Ok(found.dir.clone())
         })
     }
@@ -274,8 +279,8 @@ impl TicketBackend for LocalTicketBackend {
             let t = &before.ticket;
             plan_set_status(&t.status, &to)?;
             let fields = [
-                ("status", to.as_str().to_owned()),
-                ("updated_at", now.to_string()),
+                (keys::STATUS, to.as_str().to_owned()),
+                (keys::UPDATED_AT, now.to_string()),
             ];
             let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
             self.move_with(found, &t.id, &to, &[("item.md", item.as_bytes())])
@@ -293,8 +298,8 @@ impl TicketBackend for LocalTicketBackend {
             let event = ops::close_event(&t.status, resolution, now)?;
             let thread = thread_with(&before.thread, &event);
             let fields = [
-                ("status", "closed".to_owned()),
-                ("updated_at", now.to_string()),
+                (keys::STATUS, "closed".to_owned()),
+                (keys::UPDATED_AT, now.to_string()),
             ];
             let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
             let files: [(&str, &[u8]); 3] = [

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
 use ticket_format::codec;
 use ticket_format::frontmatter::Frontmatter;
+use ticket_format::keys;
 
 use crate::backend::{LocalTicketBackend, Located, LocatedListing, STATUS_DIRS};
 use crate::fsio::storage;
@@ -29,7 +30,7 @@ impl LocalTicketBackend {
             .collect();
         if let [one] = by_path.as_slice() {
             match read_head(&one.dir.join("item.md")) {
-                Ok(fm) if fm.value("id") == q => return Ok(one.clone()),
+                Ok(fm) if fm.value(keys::ID) == q => return Ok(one.clone()),
                 // The directory is named by the query but its frontmatter cannot be delimited:
                 // that is the ticket (show prints it; writers refuse it until it is repaired).
                 Err(BackendError::Corrupt { .. }) => return Ok(one.clone()),
@@ -65,7 +66,7 @@ impl LocalTicketBackend {
             .filter_map(|(status_dir, name)| {
                 let dir = self.root().join(status_dir).join(name);
                 let fm = read_head(&dir.join("item.md")).ok()?;
-                (fm.value("id") == q || fm.value("slug") == q)
+                (fm.value(keys::ID) == q || fm.value(keys::SLUG) == q)
                     .then_some(Located { dir, status_dir })
             })
             .collect();
@@ -116,7 +117,7 @@ impl LocalTicketBackend {
             for name in list.iter().filter(|n| name_filter(n)) {
                 let dir = self.root().join(status_dir).join(name);
                 if let Ok(fm) = read_head(&dir.join("item.md"))
-                    && (fm.value("id") == q || fm.value("slug") == q)
+                    && (fm.value(keys::ID) == q || fm.value(keys::SLUG) == q)
                 {
                     found.push(Located { dir, status_dir });
                 }

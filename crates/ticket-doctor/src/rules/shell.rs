@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ticket_format::codec::REQUIRED_KEYS;
+use ticket_format::keys::REQUIRED_KEYS;
 
 use crate::code::Code;
 use crate::report::Sink;
