@@ -196,6 +196,27 @@ pub fn item_text(s: &TicketSummary, body: &str) -> String {
     out
 }
 
+/// A new ticket's whole thread.md: its `create` event, headed `Created`.
+pub fn first_thread(create: &TicketEvent) -> String {
+    thread::first_event(&header(create), "Created", create.body.as_str())
+}
+
+/// `thread` with `event` appended, as writers write it: under its heading, or under its kind when
+/// it has none.
+pub fn thread_with(thread: &str, event: &TicketEvent) -> String {
+    let mut text = thread.to_owned();
+    let heading = event
+        .heading
+        .clone()
+        .unwrap_or_else(|| event.kind.to_string());
+    text.push_str(&thread::appended_event(
+        &header(event),
+        &heading,
+        event.body.as_str(),
+    ));
+    text
+}
+
 /// A header for an event about to be written.
 pub fn header(e: &TicketEvent) -> Header {
     let refs = (!e.refs.is_empty()).then(|| {

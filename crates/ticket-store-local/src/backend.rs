@@ -16,11 +16,10 @@ use ticket_domain::{
 use ticket_format::codec;
 use ticket_format::frontmatter::{self, Frontmatter};
 use ticket_format::keys;
-use ticket_format::thread;
 
 use crate::fsio::{self, storage};
 use crate::index;
-use crate::read::{Loaded, diagnostic, split};
+use crate::read::{Loaded, diagnostic, split_error};
 
 /// The status directories, in list order.
 pub const STATUS_DIRS: [&str; 3] = ["open", "pending", "closed"];
@@ -112,11 +111,8 @@ impl LocalTicketBackend {
         self.mutate(query, |found, before, now| {
             let event = make(now)?;
             self.append(&found.dir, &before.thread, &event)?;
-            self.rewrite_item(
-                &found.dir,
-                &before.item,
-                &[(keys::UPDATED_AT, now.to_string())],
-            )?;
+            let now = now.to_string();
+            self.rewrite_item(&found.dir, &before.item, &[(keys::UPDATED_AT, &now)])?;
             Ok(found.dir.clone())
         })
     }
@@ -128,7 +124,7 @@ impl LocalTicketBackend {
         thread: &str,
         event: &ticket_domain::TicketEvent,
     ) -> Result<(), BackendError> {
-        let text = thread_with(thread, event);
+        let text = codec::thread_with(thread, event);
         fsio::write_atomic(&self.root, &dir.join("thread.md"), text.as_bytes())
     }
 
@@ -138,7 +134,7 @@ impl LocalTicketBackend {
         &self,
         dir: &Path,
         item: &str,
-        fields: &[(&str, String)],
+        fields: &[(&str, &str)],
     ) -> Result<(), BackendError> {
         let path = dir.join("item.md");
         let text = item_with(&path, item, fields)?;
@@ -192,29 +188,9 @@ impl LocalTicketBackend {
     }
 }
 
-/// `thread` with `event` appended, as writers write it.
-fn thread_with(thread: &str, event: &ticket_domain::TicketEvent) -> String {
-    let mut text = thread.to_owned();
-    let heading = event
-        .heading
-        .clone()
-        .unwrap_or_else(|| event.kind.to_string());
-    text.push_str(&thread::appended_event(
-        &codec::header(event),
-        &heading,
-        event.body.as_str(),
-    ));
-    text
-}
-
 /// `item` (read from `path`) with only the named frontmatter lines changed.
-fn item_with(path: &Path, item: &str, fields: &[(&str, String)]) -> Result<String, BackendError> {
-    let mut text = item.to_owned();
-    for (key, value) in fields {
-        let fm = split(path, &text)?;
-        text = frontmatter::set_field(&text, &fm, key, value);
-    }
-    Ok(text)
+fn item_with(path: &Path, item: &str, fields: &[(&str, &str)]) -> Result<String, BackendError> {
+    frontmatter::set_fields(item, fields).map_err(|e| split_error(path, e))
 }
 
 impl TicketBackend for LocalTicketBackend {
@@ -256,8 +232,7 @@ impl TicketBackend for LocalTicketBackend {
             let item = codec::item_text(&ticket.summary, ticket.body.as_str());
             fsio::write_new(&dir.join("item.md"), item.as_bytes())?;
             let create = &ticket.events[0];
-            let first =
-                thread::first_event(&codec::header(create), "Created", create.body.as_str());
+            let first = codec::first_thread(create);
             fsio::write_new(&dir.join("thread.md"), first.as_bytes())?;
             let index_before = index::fresh(&self.root);
             fsio::move_dir(dir, &target)?;
@@ -278,10 +253,8 @@ impl TicketBackend for LocalTicketBackend {
         self.mutate(query, |found, before, now| {
             let t = &before.ticket;
             plan_set_status(&t.status, &to)?;
-            let fields = [
-                (keys::STATUS, to.as_str().to_owned()),
-                (keys::UPDATED_AT, now.to_string()),
-            ];
+            let now = now.to_string();
+            let fields = [(keys::STATUS, to.as_str()), (keys::UPDATED_AT, &now)];
             let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
             self.move_with(found, &t.id, &to, &[("item.md", item.as_bytes())])
         })
@@ -296,11 +269,9 @@ impl TicketBackend for LocalTicketBackend {
             let text = resolution.text.clone();
             let t = &before.ticket;
             let event = ops::close_event(&t.status, resolution, now)?;
-            let thread = thread_with(&before.thread, &event);
-            let fields = [
-                (keys::STATUS, "closed".to_owned()),
-                (keys::UPDATED_AT, now.to_string()),
-            ];
+            let thread = codec::thread_with(&before.thread, &event);
+            let now = now.to_string();
+            let fields = [(keys::STATUS, "closed"), (keys::UPDATED_AT, &now)];
             let item = item_with(&found.dir.join("item.md"), &before.item, &fields)?;
             let files: [(&str, &[u8]); 3] = [
                 ("resolution.md", text.as_str().as_bytes()),
