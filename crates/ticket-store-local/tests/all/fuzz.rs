@@ -5,63 +5,17 @@
 //! `PROPTEST_CASES` sets the cases per target (proptest's default, 256, in a plain `cargo test`;
 //! `cargo xtask stress` runs 100,000). Each target prints `fuzz: <target>: N cases, ...`.
 
-use std::cell::Cell;
 use std::fs;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use ticket_domain::{
     EventKind, NewEvent, NewTicket, Slug, TicketBackend, TicketId, TicketIdOrSlug, slugify,
 };
 use ticket_format::codec;
 use ticket_format::{frontmatter, thread};
+use ticket_test_support::fuzz;
 
 use crate::support::{backend, clock};
-
-/// Runs `test` over `strategy` for the configured number of cases; prints the count.
-fn fuzz<S: Strategy>(
-    target: &str,
-    strategy: S,
-    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
-) {
-    let config = Config {
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let cases = Cell::new(0u64);
-    let started = std::time::Instant::now();
-    let mut runner = TestRunner::new(config);
-    let result = runner.run(&strategy, |value| {
-        cases.set(cases.get() + 1);
-        test(value)
-    });
-    if let Err(e) = result {
-        panic!("fuzz {target}: {e}");
-    }
-    let peak = peak_rss_kib();
-    println!(
-        "fuzz: {target}: {} cases, 0 panics, peak RSS of the test process {} MiB, {:.1} s",
-        cases.get(),
-        peak / 1024,
-        started.elapsed().as_secs_f64()
-    );
-    assert!(
-        peak < 1024 * 1024,
-        "{target}: peak RSS {peak} KiB is over 1 GiB"
-    );
-}
-
-/// The process's peak resident set (`VmHWM`), 0 where /proc is absent.
-fn peak_rss_kib() -> u64 {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// Text that looks a little like the format, so parsers get past their first line, mixed with
 /// arbitrary characters (control characters, CR, non-ASCII).
