@@ -1,5 +1,5 @@
 //! Micro-benchmarks of the two parsers every read goes through, per ticket:
-//! `cargo bench -p ticket-store-local --bench parse`. Figures go to docs/benchmarks.md.
+//! `cargo bench -p ticket-format --bench parse`. Figures go to docs/benchmarks.md.
 //!
 //! The fixtures are ours, shaped like a median ticket of the real corpus (about 320 bytes of
 //! frontmatter, a 3 KB body, a thread of five events in 7 KB). When the corpus is present, the
