@@ -5,7 +5,12 @@ use std::path::{Path, PathBuf};
 
 use ticket_store_local::layout;
 
-/// Crates that touch files, the clock or the environment; ticket-domain must depend on none of them.
+/// The crates that do no I/O (docs/architecture.md): their manifests name no crate of
+/// [`FILE_TOUCHING`] among their dependencies, and their sources (tests and benches included) use
+/// nothing of [`PURE_BANNED`]; what they need comes in as values or through a port.
+const PURE_CRATES: &[&str] = &["ticket-domain", "ticket-format"];
+
+/// Crates that touch files, the clock or the environment; no pure crate may depend on them.
 const FILE_TOUCHING: &[&str] = &[
     "ticket-store-local",
     "ticket-doctor",
@@ -18,8 +23,9 @@ const FILE_TOUCHING: &[&str] = &[
     "walkdir",
 ];
 
-/// What ticket-domain's sources may not mention: the file system, the environment, the clock.
-const DOMAIN_BANNED: &[&str] = &[
+/// What the pure crates' sources may not mention: the file system, the environment, the clock,
+/// other processes.
+const PURE_BANNED: &[&str] = &[
     "std::fs",
     "std::env",
     "SystemTime",
@@ -59,7 +65,9 @@ fn layout_names() -> Vec<&'static str> {
 
 pub fn check(root: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
-    domain_is_pure(root, &mut problems);
+    for name in PURE_CRATES {
+        manifest_is_pure(root, name, &mut problems);
+    }
     test_support_stays_dev_only(root, &mut problems);
     store_named_by_app_and_wiring_only(root, &mut problems);
     let names = layout_names();
@@ -79,7 +87,9 @@ pub fn check(root: &Path) -> Result<(), String> {
                 "{rel}: a crate root must start with a `//!` doc saying what the crate is for"
             ));
         }
-        let in_domain = rel.starts_with("crates/ticket-domain/");
+        let pure = PURE_CRATES
+            .iter()
+            .find(|name| rel.starts_with(&format!("crates/{name}/")));
         // ticket-cli prints by design; ticket-test-support is dev-only and prints skip notices.
         let in_library = rel.starts_with("crates/")
             && !rel.starts_with("crates/ticket-cli/")
@@ -90,15 +100,15 @@ pub fn check(root: &Path) -> Result<(), String> {
             if line.contains(concat!("dbg", "!(")) {
                 problems.push(format!("{}: remove the stray dbg! call", at()));
             }
-            if in_domain {
+            if let Some(name) = pure {
                 let grouped_io =
                     line.contains("std::{") && (line.contains("fs") || line.contains("env"));
                 if grouped_io {
-                    problems.push(format!("{}: ticket-domain does no I/O, but this line imports fs or env; pass it in through a port", at()));
+                    problems.push(format!("{}: {name} does no I/O, but this line imports fs or env; pass in what it needs (the text, or a port)", at()));
                 }
-                for banned in DOMAIN_BANNED {
+                for banned in PURE_BANNED {
                     if line.contains(banned) {
-                        problems.push(format!("{}: ticket-domain does no I/O, but this line uses `{banned}`; pass it in through a port", at()));
+                        problems.push(format!("{}: {name} does no I/O, but this line uses `{banned}`; pass in what it needs (the text, or a port)", at()));
                     }
                 }
             }
@@ -232,18 +242,24 @@ fn test_support_stays_dev_only(root: &Path, problems: &mut Vec<String>) {
     }
 }
 
-/// ticket-domain's manifest may not name a crate that touches files.
-fn domain_is_pure(root: &Path, problems: &mut Vec<String>) {
-    let manifest = root.join("crates/ticket-domain/Cargo.toml");
-    let text = fs::read_to_string(&manifest).unwrap_or_default();
+/// A pure crate's manifest may not name a crate that touches files among its dependencies.
+fn manifest_is_pure(root: &Path, name: &str, problems: &mut Vec<String>) {
+    let rel = format!("crates/{name}/Cargo.toml");
+    let manifest = root.join(&rel);
+    let Ok(text) = fs::read_to_string(&manifest) else {
+        problems.push(format!(
+            "{rel}: cannot read it, so cannot check that {name} stays pure"
+        ));
+        return;
+    };
     let mut in_deps = false;
     for line in text.lines() {
         let trimmed = line.trim();
         if let Some(table) = trimmed.strip_prefix("[dependencies.") {
-            let name = table.trim_end_matches(']');
-            if FILE_TOUCHING.contains(&name) {
+            let dep = table.trim_end_matches(']');
+            if FILE_TOUCHING.contains(&dep) {
                 problems.push(format!(
-                    "crates/ticket-domain/Cargo.toml: `{name}` touches files; ticket-domain must stay pure (docs/architecture.md)"
+                    "{rel}: `{dep}` touches files; {name} must stay pure (docs/architecture.md)"
                 ));
             }
             in_deps = false;
@@ -256,10 +272,10 @@ fn domain_is_pure(root: &Path, problems: &mut Vec<String>) {
         if !in_deps {
             continue;
         }
-        let name = trimmed.split(['=', '.', ' ']).next().unwrap_or("");
-        if FILE_TOUCHING.contains(&name) {
+        let dep = trimmed.split(['=', '.', ' ']).next().unwrap_or("");
+        if FILE_TOUCHING.contains(&dep) {
             problems.push(format!(
-                "crates/ticket-domain/Cargo.toml: `{name}` touches files; ticket-domain must stay pure (docs/architecture.md)"
+                "{rel}: `{dep}` touches files; {name} must stay pure (docs/architecture.md)"
             ));
         }
     }

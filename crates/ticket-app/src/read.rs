@@ -5,6 +5,8 @@ use std::cmp::Ordering;
 
 use ticket_domain::{ActionRequired, Diagnostic, ListFilter, Ticket, TicketStatus, TicketSummary};
 
+use ticket_format::keys;
+
 use crate::error::AppError;
 use crate::{App, display, query};
 
@@ -95,10 +97,10 @@ impl App {
         };
         Ok(RawView {
             path: display(&found.dir),
-            title: field("title"),
-            status: field("status"),
-            id: field("id"),
-            slug: field("slug"),
+            title: field(keys::TITLE),
+            status: field(keys::STATUS),
+            id: field(keys::ID),
+            slug: field(keys::SLUG),
             item: raw.item,
             thread: raw.thread,
         })

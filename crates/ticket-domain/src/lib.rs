@@ -26,7 +26,7 @@ pub use change::{Change, Plan, Version};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
 pub use memory::InMemoryBackend;
-pub use meta::{Readiness, Refs, WorkMeta};
+pub use meta::{Readiness, RefList, Refs, WorkMeta};
 pub use port::{
     BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,
     Resolution, Severity, TicketBackend, TicketBackendExt, new_ticket_id,

@@ -1,5 +1,5 @@
-//! The machine-readable fields orchestrators and policies need. All are optional frontmatter keys,
-//! absent from every existing ticket, so their defaults apply unless someone sets them.
+//! The machine-readable fields orchestrators and policies need. All are optional in a ticket's
+//! file, absent from every existing ticket, so their defaults apply unless someone sets them.
 
 use serde::Serialize;
 
@@ -24,7 +24,7 @@ impl Default for Readiness {
     }
 }
 
-/// References to the things a ticket touches. Each list is a frontmatter key `refs_<name>`.
+/// References to the things a ticket touches, one list per kind of thing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Refs {
     pub files: Vec<String>,
@@ -35,64 +35,72 @@ pub struct Refs {
     pub urls: Vec<String>,
 }
 
+/// One of the lists of [`Refs`], for code that handles them all alike (a file format names each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefList {
+    Files,
+    Branches,
+    Commits,
+    Pods,
+    Artifacts,
+    Urls,
+}
+
+impl RefList {
+    /// Every list, in the order of [`Refs`]' fields.
+    pub const ALL: [RefList; 6] = [
+        Self::Files,
+        Self::Branches,
+        Self::Commits,
+        Self::Pods,
+        Self::Artifacts,
+        Self::Urls,
+    ];
+}
+
 impl Refs {
-    /// Frontmatter key and list for each kind of reference, in the order writers emit them.
-    pub fn keyed(&self) -> [(&'static str, &Vec<String>); 6] {
-        [
-            ("refs_files", &self.files),
-            ("refs_branches", &self.branches),
-            ("refs_commits", &self.commits),
-            ("refs_pods", &self.pods),
-            ("refs_artifacts", &self.artifacts),
-            ("refs_urls", &self.urls),
-        ]
+    /// One list, by which.
+    pub fn get(&self, list: RefList) -> &[String] {
+        match list {
+            RefList::Files => &self.files,
+            RefList::Branches => &self.branches,
+            RefList::Commits => &self.commits,
+            RefList::Pods => &self.pods,
+            RefList::Artifacts => &self.artifacts,
+            RefList::Urls => &self.urls,
+        }
     }
 
-    /// The list behind a frontmatter key, for readers.
-    pub fn slot(&mut self, key: &str) -> Option<&mut Vec<String>> {
-        Some(match key {
-            "refs_files" => &mut self.files,
-            "refs_branches" => &mut self.branches,
-            "refs_commits" => &mut self.commits,
-            "refs_pods" => &mut self.pods,
-            "refs_artifacts" => &mut self.artifacts,
-            "refs_urls" => &mut self.urls,
-            _ => return None,
-        })
+    /// One list, by which, to fill.
+    pub fn get_mut(&mut self, list: RefList) -> &mut Vec<String> {
+        match list {
+            RefList::Files => &mut self.files,
+            RefList::Branches => &mut self.branches,
+            RefList::Commits => &mut self.commits,
+            RefList::Pods => &mut self.pods,
+            RefList::Artifacts => &mut self.artifacts,
+            RefList::Urls => &mut self.urls,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keyed().iter().all(|(_, list)| list.is_empty())
+        RefList::ALL.iter().all(|&list| self.get(list).is_empty())
     }
 }
 
-/// The typed fields beyond the format's eleven keys.
+/// The typed fields beyond the format's eleven keys. Each is optional in a ticket's file, so its
+/// default applies when it is absent (how a file spells them is the format's business, not the
+/// domain's).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct WorkMeta {
-    /// Frontmatter `readiness`; `unspecified` when absent.
+    /// How ready the ticket is; `unspecified` when absent.
     pub readiness: Readiness,
-    /// Frontmatter `needs_preflight: true|false`; false when absent.
+    /// Whether a preflight is needed; false when absent.
     pub needs_preflight: bool,
-    /// Frontmatter `risk_flags: [a, b]`.
+    /// Risks someone flagged; none when absent.
     pub risk_flags: Vec<String>,
-    /// Frontmatter `action_required`, when someone set it; otherwise derived from the thread
+    /// Who must act, when someone set it; otherwise derived from the thread
     /// (see [`crate::derive_action_required`]).
     pub action_required: Option<ActionRequired>,
     pub refs: Refs,
-}
-
-impl WorkMeta {
-    /// The frontmatter keys these fields live under; writers never emit a key at its default.
-    pub const KEYS: [&'static str; 10] = [
-        "readiness",
-        "needs_preflight",
-        "risk_flags",
-        "action_required",
-        "refs_files",
-        "refs_branches",
-        "refs_commits",
-        "refs_pods",
-        "refs_artifacts",
-        "refs_urls",
-    ];
 }

@@ -13,14 +13,13 @@ use ticket_domain::{
     TicketBackend, TicketId, TicketIdOrSlug, TicketStatus, TicketSummary, Timestamp, Version,
     new_ticket_id,
 };
+use ticket_format::codec;
+use ticket_format::frontmatter::{self, Frontmatter};
 
-use crate::codec;
-use crate::format::frontmatter::{self, Frontmatter};
-use crate::format::thread;
 use crate::fsio::{self, storage};
 use crate::index;
 use crate::layout::{self, ITEM, RESOLUTION, STATUS_DIRS, THREAD};
-use crate::read::{Loaded, diagnostic, split};
+use crate::read::{Loaded, diagnostic, split_error};
 use crate::version;
 
 /// A ticket found on disk: its directory and the status directory it sits in.
@@ -122,7 +121,7 @@ impl LocalTicketBackend {
             plan.events
                 .iter()
                 .fold(before.thread.clone(), |text, event| {
-                    thread_with(&text, event)
+                    codec::thread_with(&text, event)
                 })
         });
         let mut files: Vec<(&str, &[u8])> = Vec::with_capacity(3);
@@ -191,21 +190,6 @@ impl LocalTicketBackend {
     }
 }
 
-/// `thread` with `event` appended, as writers write it.
-fn thread_with(thread: &str, event: &ticket_domain::TicketEvent) -> String {
-    let mut text = thread.to_owned();
-    let heading = event
-        .heading
-        .clone()
-        .unwrap_or_else(|| event.kind.to_string());
-    text.push_str(&thread::appended_event(
-        &codec::header(event),
-        &heading,
-        event.body.as_str(),
-    ));
-    text
-}
-
 /// The frontmatter lines (key, encoded value) of `after` that differ from `before`'s, in the
 /// format's key order: what a change rewrites, and nothing else.
 fn changed_fields(
@@ -229,12 +213,11 @@ fn changed_fields(
 
 /// `item` (read from `path`) with only the named frontmatter lines changed.
 fn item_with(path: &Path, item: &str, fields: &[(String, String)]) -> Result<String, BackendError> {
-    let mut text = item.to_owned();
-    for (key, value) in fields {
-        let fm = split(path, &text)?;
-        text = frontmatter::set_field(&text, &fm, key, value);
-    }
-    Ok(text)
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    frontmatter::set_fields(item, &fields).map_err(|e| split_error(path, e))
 }
 
 impl TicketBackend for LocalTicketBackend {
@@ -276,8 +259,7 @@ impl TicketBackend for LocalTicketBackend {
             let item = codec::item_text(&ticket.summary, ticket.body.as_str());
             fsio::write_new(&layout::item(dir), item.as_bytes())?;
             let create = &ticket.events[0];
-            let first =
-                thread::first_event(&codec::header(create), "Created", create.body.as_str());
+            let first = codec::first_thread(create);
             fsio::write_new(&layout::thread(dir), first.as_bytes())?;
             ticket.version =
                 version::of(layout::OPEN, item.as_bytes(), Some(first.as_bytes()), None);

@@ -7,8 +7,6 @@
 
 pub mod backend;
 pub mod clock;
-pub mod codec;
-pub mod format;
 pub mod fsio;
 mod index;
 pub mod layout;

@@ -5,10 +5,11 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
+use ticket_format::codec;
+use ticket_format::frontmatter::Frontmatter;
+use ticket_format::keys;
 
 use crate::backend::{LocalTicketBackend, Located, LocatedListing};
-use crate::codec;
-use crate::format::frontmatter::Frontmatter;
 use crate::fsio::{self, storage};
 use crate::index;
 use crate::layout::{self, STATUS_DIRS};
@@ -30,7 +31,7 @@ impl LocalTicketBackend {
             .collect();
         if let [one] = by_path.as_slice() {
             match read_head(&layout::item(&one.dir)) {
-                Ok(fm) if fm.value("id") == q => return Ok(one.clone()),
+                Ok(fm) if fm.value(keys::ID) == q => return Ok(one.clone()),
                 // The directory is named by the query but its frontmatter cannot be delimited:
                 // that is the ticket (show prints it; writers refuse it until it is repaired).
                 Err(BackendError::Corrupt { .. }) => return Ok(one.clone()),
@@ -79,7 +80,7 @@ impl LocalTicketBackend {
             .filter_map(|(status_dir, name)| {
                 let dir = layout::ticket_dir(self.root(), status_dir, name);
                 let fm = read_head(&layout::item(&dir)).ok()?;
-                (fm.value("id") == q || fm.value("slug") == q)
+                (fm.value(keys::ID) == q || fm.value(keys::SLUG) == q)
                     .then_some(Located { dir, status_dir })
             })
             .collect();
@@ -130,7 +131,7 @@ impl LocalTicketBackend {
             for name in list.iter().filter(|n| name_filter(n)) {
                 let dir = layout::ticket_dir(self.root(), status_dir, name);
                 if let Ok(fm) = read_head(&layout::item(&dir))
-                    && (fm.value("id") == q || fm.value("slug") == q)
+                    && (fm.value(keys::ID) == q || fm.value(keys::SLUG) == q)
                 {
                     found.push(Located { dir, status_dir });
                 }

@@ -8,11 +8,11 @@ use ticket_domain::{
     BackendError, Diagnostic, MarkdownText, Severity, Ticket, TicketEvent, TicketSummary,
     derive_action_required,
 };
+use ticket_format::codec::{self, FieldError};
+use ticket_format::frontmatter::{self, Frontmatter, SplitError};
+use ticket_format::thread;
 
 use crate::backend::{LocalTicketBackend, Located, RawTicket};
-use crate::codec::{self, FieldError};
-use crate::format::frontmatter::{self, Frontmatter, SplitError};
-use crate::format::thread;
 use crate::fsio::{self, storage};
 use crate::layout;
 use crate::version;
@@ -101,19 +101,22 @@ pub(crate) struct Loaded {
 }
 
 pub(crate) fn split(path: &Path, text: &str) -> Result<Frontmatter, BackendError> {
-    frontmatter::parse(text).map_err(|e| {
-        let (line, message) = match e {
-            SplitError::NoOpener => (
-                1,
-                "item.md does not start with a `---` line; add one above the first key".to_owned(),
-            ),
-            SplitError::NoClosing { opener_line } => (
-                opener_line,
-                "the frontmatter has no closing `---` line; add one after the last key".to_owned(),
-            ),
-        };
-        corrupt(path, FieldError { line, message })
-    })
+    frontmatter::parse(text).map_err(|e| split_error(path, e))
+}
+
+/// Why the item.md at `path` has no usable frontmatter, as an error.
+pub(crate) fn split_error(path: &Path, e: SplitError) -> BackendError {
+    let (line, message) = match e {
+        SplitError::NoOpener => (
+            1,
+            "item.md does not start with a `---` line; add one above the first key".to_owned(),
+        ),
+        SplitError::NoClosing { opener_line } => (
+            opener_line,
+            "the frontmatter has no closing `---` line; add one after the last key".to_owned(),
+        ),
+    };
+    corrupt(path, FieldError { line, message })
 }
 
 pub(crate) fn corrupt(path: &Path, e: FieldError) -> BackendError {

@@ -1,14 +1,19 @@
-//! Helpers for this workspace's tests: where the shared real corpus is, writable copies of trees,
-//! and snapshots of a root's bytes.
+//! Helpers for this workspace's tests: where the shared real corpus is (and its texts), writable
+//! copies of trees, snapshots of a root's bytes, and the fuzzing runner with its memory figure.
 //!
 //! Dev-only: no shipped crate depends on it. It panics with a message on any I/O failure, as a
-//! test should.
+//! test should. Tests and benches of the pure crates (ticket-domain, ticket-format) get their I/O
+//! here, so their own sources name none.
 
 pub mod conformance;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use proptest::strategy::Strategy;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 /// The shared real corpus (`<repo>/../shared/corpus/yoi-749b3f3a/work-items`, read-only), or
 /// `None` after printing `skip: ...` when it is absent.
@@ -24,6 +29,76 @@ pub fn corpus() -> Option<PathBuf> {
         );
         None
     }
+}
+
+/// Every real ticket's item.md and thread.md texts (statuses in list order), when both read;
+/// empty, after the skip notice, when the corpus is absent.
+pub fn corpus_texts() -> Vec<(String, String)> {
+    let Some(root) = corpus() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for status in ["open", "pending", "closed"] {
+        let Ok(entries) = fs::read_dir(root.join(status)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if let (Ok(item), Ok(thread)) = (
+                fs::read_to_string(e.path().join("item.md")),
+                fs::read_to_string(e.path().join("thread.md")),
+            ) {
+                out.push((item, thread));
+            }
+        }
+    }
+    out
+}
+
+/// Runs `test` over `strategy` for the configured number of cases (`PROPTEST_CASES`, proptest's
+/// default 256 otherwise) and prints `fuzz: <target>: N cases, ...`, the line `cargo xtask stress`
+/// collects. Panics on a failing case or when the process's peak RSS passes 1 GiB.
+pub fn fuzz<S: Strategy>(
+    target: &str,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let config = Config {
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let cases = Cell::new(0u64);
+    let started = std::time::Instant::now();
+    let mut runner = TestRunner::new(config);
+    let result = runner.run(&strategy, |value| {
+        cases.set(cases.get() + 1);
+        test(value)
+    });
+    if let Err(e) = result {
+        panic!("fuzz {target}: {e}");
+    }
+    let peak = peak_rss_kib();
+    println!(
+        "fuzz: {target}: {} cases, 0 panics, peak RSS of the test process {} MiB, {:.1} s",
+        cases.get(),
+        peak / 1024,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        peak < 1024 * 1024,
+        "{target}: peak RSS {peak} KiB is over 1 GiB"
+    );
+}
+
+/// The process's peak resident set (`VmHWM`), 0 where /proc is absent.
+pub fn peak_rss_kib() -> u64 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// A writable copy of a tree (the corpus is read-only).

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+use ticket_format::codec;
+use ticket_format::{frontmatter, thread};
 use ticket_store_local::STATUS_DIRS;
-use ticket_store_local::codec;
-use ticket_store_local::format::{frontmatter, thread};
 
 /// What the writer said about a mutation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! Fuzzing and hostile input, run through `cargo test` so the same tests run (with fewer cases)
-//! in every `cargo test`: the property tests of the frontmatter parser, the thread parser and
-//! id/slug resolution (`ticket-store-local`, `tests/all/fuzz.rs`, `PROPTEST_CASES` cases each),
-//! and the hostile-input tests of the CLI and the library (`hostile` modules).
+//! in every `cargo test`: the property tests of the frontmatter parser and the thread parser
+//! (`ticket-format`, `tests/all/fuzz.rs`) and of id/slug resolution (`ticket-store-local`,
+//! `tests/all/fuzz_names.rs`), `PROPTEST_CASES` cases each, and the hostile-input tests of the CLI and
+//! the library (`hostile` modules).
 
 use std::path::Path;
 use std::process::Command;
@@ -14,7 +15,8 @@ pub struct Figures {
 
 /// The test runs: (package, test binary, filter).
 const RUNS: &[(&str, &str, &str)] = &[
-    ("ticket-store-local", "all", "fuzz::"),
+    ("ticket-format", "all", "fuzz::"),
+    ("ticket-store-local", "all", "fuzz_names::"),
     ("ticket-store-local", "all", "hostile::"),
     ("ticket-cli", "cli", "hostile::"),
 ];

@@ -1,4 +1,4 @@
-//! item.md's frontmatter as our reader sees it (`format::frontmatter::parse`, `codec::summary`):
+//! item.md's frontmatter as our reader sees it (`ticket_format::frontmatter::parse`, `codec::summary`):
 //! what does not delimit, decode or parse, and what `tickets.sh` would read differently.
 //!
 //! Missing and empty required keys are the shell mirror's to report; nothing here repeats them.
@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use ticket_domain::Timestamp;
-use ticket_store_local::codec::{self, REQUIRED_KEYS};
-use ticket_store_local::format::frontmatter::{self, Entry, SplitError};
+use ticket_format::codec;
+use ticket_format::frontmatter::{self, Entry, SplitError};
+use ticket_format::keys::{self, REQUIRED_KEYS};
 
 use crate::code::Code;
 use crate::report::Sink;
@@ -110,19 +111,19 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Times {
             );
         };
         match key {
-            "labels" => {
+            keys::LABELS => {
                 if let Err(message) = e.list() {
                     undecodable(sink, message);
                     reported.push(e.line);
                 }
             }
-            "created_at" | "updated_at" => match e.scalar() {
+            keys::CREATED_AT | keys::UPDATED_AT => match e.scalar() {
                 Err(message) => {
                     undecodable(sink, message);
                     reported.push(e.line);
                 }
                 Ok(value) => match value.parse::<Timestamp>() {
-                    Ok(ts) if key == "created_at" => times.created = Some((ts, e.line)),
+                    Ok(ts) if key == keys::CREATED_AT => times.created = Some((ts, e.line)),
                     Ok(ts) => times.updated = Some((ts, e.line)),
                     Err(err) => {
                         sink.push(

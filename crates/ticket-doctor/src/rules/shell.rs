@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ticket_store_local::codec::REQUIRED_KEYS;
+use ticket_format::keys::REQUIRED_KEYS;
 
 use crate::code::Code;
 use crate::report::Sink;
@@ -63,7 +63,7 @@ fn unquote(value: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let quoted =
         value.len() >= 2 && matches!(value[0], b'"' | b'\'') && value.last() == Some(&value[0]);
     match std::str::from_utf8(value) {
-        Ok(text) if quoted => match ticket_store_local::format::scalar::decode_scalar(text) {
+        Ok(text) if quoted => match ticket_format::scalar::decode_scalar(text) {
             Ok(decoded) => std::borrow::Cow::Owned(decoded.into_bytes()),
             Err(_) => std::borrow::Cow::Borrowed(value),
         },

@@ -1,4 +1,4 @@
-//! thread.md as our reader sees it (`format::thread`, `codec::event`): headers that do not
+//! thread.md as our reader sees it (`ticket_format::thread`, `codec::event`): headers that do not
 //! parse, times that are not RFC 3339, text outside events, a last event with no `---` trailer
 //! (a file cut short), and reviews without a verdict.
 //!
@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use ticket_domain::Timestamp;
-use ticket_store_local::codec;
-use ticket_store_local::format::thread;
+use ticket_format::codec;
+use ticket_format::thread;
 
 use crate::code::Code;
 use crate::report::Sink;

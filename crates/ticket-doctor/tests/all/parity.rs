@@ -6,7 +6,7 @@ use ticket_doctor::Code;
 
 use crate::support::{CLOSED, OPEN, check, copy_tree, fixture, show};
 
-use ticket_store_local::codec::REQUIRED_KEYS as FIELDS;
+use ticket_format::keys::REQUIRED_KEYS as FIELDS;
 
 fn shell_lines(report: &ticket_doctor::Report) -> Vec<String> {
     let shell: Vec<&str> = Code::ALL

@@ -4,7 +4,7 @@ mod conformance;
 mod corpus;
 mod corrupt;
 mod diffs;
-mod fuzz;
+mod fuzz_names;
 mod hostile;
 mod locking;
 mod roundtrip;

@@ -6,24 +6,10 @@ use ticket_domain::{
     TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
 };
 
-use crate::format::frontmatter::{Entry, Frontmatter};
-use crate::format::scalar::{encode_flow_list, encode_scalar};
-use crate::format::thread::{self, Header, RawEvent};
-
-/// The format's eleven keys, in the order writers emit them.
-pub const REQUIRED_KEYS: [&str; 11] = [
-    "id",
-    "slug",
-    "title",
-    "status",
-    "kind",
-    "priority",
-    "labels",
-    "created_at",
-    "updated_at",
-    "assignee",
-    "legacy_ticket",
-];
+use crate::frontmatter::{Entry, Frontmatter};
+use crate::keys;
+use crate::scalar::{encode_flow_list, encode_scalar};
+use crate::thread::{self, Header, RawEvent};
 
 /// A field that could not be read: the key's line (or the closing line when missing) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,44 +56,41 @@ fn list(fm: &Frontmatter, key: &str) -> Result<Vec<String>, FieldError> {
 /// their raw text, as `tickets.sh` takes them (the doctor reports them; `list` keeps the ticket).
 pub fn summary(fm: &Frontmatter) -> Result<TicketSummary, FieldError> {
     let text = |key| required(fm, key).map(Entry::text);
-    let id_entry = required(fm, "id")?;
+    let id_entry = required(fm, keys::ID)?;
     let id = parsed(id_entry, TicketId::new(id_entry.text()))?;
-    let slug_entry = required(fm, "slug")?;
+    let slug_entry = required(fm, keys::SLUG)?;
     let slug = parsed(slug_entry, Slug::new(slug_entry.text()))?;
     let time = |key| -> Result<Timestamp, FieldError> {
         let entry = required(fm, key)?;
         parsed(entry, entry.text().parse::<Timestamp>())
     };
-    let labels_line = fm.entry("labels").map_or(fm.closing_line, |e| e.line);
-    let labels = list(fm, "labels")?
+    let labels_line = fm.entry(keys::LABELS).map_or(fm.closing_line, |e| e.line);
+    let labels = list(fm, keys::LABELS)?
         .into_iter()
         .map(|l| {
             Label::new(l).map_err(|e| FieldError {
                 line: labels_line,
-                message: format!("labels: {e}"),
+                message: format!("{}: {e}", keys::LABELS),
             })
         })
         .collect::<Result<_, _>>()?;
     Ok(TicketSummary {
         id,
         slug,
-        title: text("title")?,
-        status: TicketStatus::parse(&text("status")?),
-        kind: fm.value("kind"),
-        priority: fm.value("priority"),
+        title: text(keys::TITLE)?,
+        status: TicketStatus::parse(&text(keys::STATUS)?),
+        kind: fm.value(keys::KIND),
+        priority: fm.value(keys::PRIORITY),
         labels,
-        created_at: time("created_at")?,
-        updated_at: time("updated_at")?,
-        assignee: optional(fm, "assignee")?,
-        legacy_ticket: optional(fm, "legacy_ticket")?,
+        created_at: time(keys::CREATED_AT)?,
+        updated_at: time(keys::UPDATED_AT)?,
+        assignee: optional(fm, keys::ASSIGNEE)?,
+        legacy_ticket: optional(fm, keys::LEGACY_TICKET)?,
         meta: meta(fm)?,
         extra: fm
             .entries
             .iter()
-            .filter(|e| {
-                !REQUIRED_KEYS.contains(&e.key.as_str())
-                    && !WorkMeta::KEYS.contains(&e.key.as_str())
-            })
+            .filter(|e| !keys::is_known(&e.key))
             .map(|e| (e.key.clone(), e.raw.clone()))
             .collect(),
     })
@@ -115,10 +98,10 @@ pub fn summary(fm: &Frontmatter) -> Result<TicketSummary, FieldError> {
 
 fn meta(fm: &Frontmatter) -> Result<WorkMeta, FieldError> {
     let mut meta = WorkMeta {
-        readiness: optional(fm, "readiness")?
+        readiness: optional(fm, keys::READINESS)?
             .map(|r| Readiness::parse(&r))
             .unwrap_or_default(),
-        needs_preflight: match fm.entry("needs_preflight") {
+        needs_preflight: match fm.entry(keys::NEEDS_PREFLIGHT) {
             None => false,
             Some(e) => match e.text().as_str() {
                 "true" | "yes" => true,
@@ -126,20 +109,20 @@ fn meta(fm: &Frontmatter) -> Result<WorkMeta, FieldError> {
                 other => {
                     return Err(FieldError {
                         line: e.line,
-                        message: format!("needs_preflight: `{other}` is not true or false"),
+                        message: format!(
+                            "{}: `{other}` is not true or false",
+                            keys::NEEDS_PREFLIGHT
+                        ),
                     });
                 }
             },
         },
-        risk_flags: list(fm, "risk_flags")?,
-        action_required: optional(fm, "action_required")?.map(|a| ActionRequired::parse(&a)),
+        risk_flags: list(fm, keys::RISK_FLAGS)?,
+        action_required: optional(fm, keys::ACTION_REQUIRED)?.map(|a| ActionRequired::parse(&a)),
         refs: Default::default(),
     };
-    for key in &WorkMeta::KEYS[4..] {
-        let values = list(fm, key)?;
-        if let Some(slot) = meta.refs.slot(key) {
-            *slot = values;
-        }
+    for (key, which) in keys::REFS {
+        *meta.refs.get_mut(which) = list(fm, key)?;
     }
     Ok(meta)
 }
@@ -148,38 +131,45 @@ fn meta(fm: &Frontmatter) -> Result<WorkMeta, FieldError> {
 /// from their defaults, then unknown keys as they were.
 pub fn frontmatter_lines(s: &TicketSummary) -> Vec<(String, String)> {
     let mut lines = vec![
-        ("id".into(), s.id.to_string()),
-        ("slug".into(), s.slug.to_string()),
-        ("title".into(), encode_scalar(&s.title, false)),
-        ("status".into(), encode_scalar(s.status.as_str(), false)),
-        ("kind".into(), encode_scalar(&s.kind, false)),
-        ("priority".into(), encode_scalar(&s.priority, false)),
+        (keys::ID.into(), s.id.to_string()),
+        (keys::SLUG.into(), s.slug.to_string()),
+        (keys::TITLE.into(), encode_scalar(&s.title, false)),
+        (keys::STATUS.into(), encode_scalar(s.status.as_str(), false)),
+        (keys::KIND.into(), encode_scalar(&s.kind, false)),
+        (keys::PRIORITY.into(), encode_scalar(&s.priority, false)),
         (
-            "labels".into(),
+            keys::LABELS.into(),
             encode_flow_list(&s.labels.iter().map(Label::as_str).collect::<Vec<_>>()),
         ),
-        ("created_at".into(), s.created_at.to_string()),
-        ("updated_at".into(), s.updated_at.to_string()),
-        ("assignee".into(), nullable(s.assignee.as_deref())),
-        ("legacy_ticket".into(), nullable(s.legacy_ticket.as_deref())),
+        (keys::CREATED_AT.into(), s.created_at.to_string()),
+        (keys::UPDATED_AT.into(), s.updated_at.to_string()),
+        (keys::ASSIGNEE.into(), nullable(s.assignee.as_deref())),
+        (
+            keys::LEGACY_TICKET.into(),
+            nullable(s.legacy_ticket.as_deref()),
+        ),
     ];
     let m = &s.meta;
     if m.readiness != Readiness::default() {
         lines.push((
-            "readiness".into(),
+            keys::READINESS.into(),
             encode_scalar(m.readiness.as_str(), true),
         ));
     }
     if m.needs_preflight {
-        lines.push(("needs_preflight".into(), "true".into()));
+        lines.push((keys::NEEDS_PREFLIGHT.into(), "true".into()));
     }
     if !m.risk_flags.is_empty() {
-        lines.push(("risk_flags".into(), encode_flow_list(&m.risk_flags)));
+        lines.push((keys::RISK_FLAGS.into(), encode_flow_list(&m.risk_flags)));
     }
     if let Some(a) = &m.action_required {
-        lines.push(("action_required".into(), encode_scalar(a.as_str(), true)));
+        lines.push((
+            keys::ACTION_REQUIRED.into(),
+            encode_scalar(a.as_str(), true),
+        ));
     }
-    for (key, values) in m.refs.keyed() {
+    for (key, which) in keys::REFS {
+        let values = m.refs.get(which);
         if !values.is_empty() {
             lines.push((key.into(), encode_flow_list(values)));
         }
@@ -204,6 +194,27 @@ pub fn item_text(s: &TicketSummary, body: &str) -> String {
     out.push_str("---\n");
     out.push_str(body);
     out
+}
+
+/// A new ticket's whole thread.md: its `create` event, headed `Created`.
+pub fn first_thread(create: &TicketEvent) -> String {
+    thread::first_event(&header(create), "Created", create.body.as_str())
+}
+
+/// `thread` with `event` appended, as writers write it: under its heading, or under its kind when
+/// it has none.
+pub fn thread_with(thread: &str, event: &TicketEvent) -> String {
+    let mut text = thread.to_owned();
+    let heading = event
+        .heading
+        .clone()
+        .unwrap_or_else(|| event.kind.to_string());
+    text.push_str(&thread::appended_event(
+        &header(event),
+        &heading,
+        event.body.as_str(),
+    ));
+    text
 }
 
 /// A header for an event about to be written.

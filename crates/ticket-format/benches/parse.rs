@@ -1,17 +1,14 @@
 //! Micro-benchmarks of the two parsers every read goes through, per ticket:
-//! `cargo bench -p ticket-store-local --bench parse`. Figures go to docs/benchmarks.md.
+//! `cargo bench -p ticket-format --bench parse`. Figures go to docs/benchmarks.md.
 //!
 //! The fixtures are ours, shaped like a median ticket of the real corpus (about 320 bytes of
 //! frontmatter, a 3 KB body, a thread of five events in 7 KB). When the corpus is present, the
 //! `corpus_*` benchmarks parse all of its tickets, and their time divided by its ticket count is
 //! the per-ticket figure on real data.
 
-use std::fs;
-use std::path::PathBuf;
-
 use divan::{Bencher, black_box};
-use ticket_store_local::codec;
-use ticket_store_local::format::{frontmatter, thread};
+use ticket_format::codec;
+use ticket_format::{frontmatter, thread};
 
 fn main() {
     divan::main();
@@ -75,36 +72,9 @@ fn thread_headers_only(b: Bencher) {
     b.bench(|| thread::header_lines(black_box(&text)).count());
 }
 
-/// Every ticket's (item.md, thread.md) of the real corpus, when it is present.
-fn corpus() -> Vec<(String, String)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus/yoi-749b3f3a/work-items");
-    let mut out = Vec::new();
-    for status in ["open", "pending", "closed"] {
-        let Ok(entries) = fs::read_dir(root.join(status)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            if let (Ok(item), Ok(thread)) = (
-                fs::read_to_string(e.path().join("item.md")),
-                fs::read_to_string(e.path().join("thread.md")),
-            ) {
-                out.push((item, thread));
-            }
-        }
-    }
-    if out.is_empty() {
-        println!(
-            "skip: real corpus absent ({}); corpus_* measure nothing",
-            root.display()
-        );
-    }
-    out
-}
-
 #[divan::bench]
 fn corpus_frontmatter_to_summary(b: Bencher) {
-    let tickets = corpus();
+    let tickets = ticket_test_support::corpus_texts();
     b.counter(divan::counter::ItemsCount::new(tickets.len()))
         .bench(|| {
             tickets
@@ -117,7 +87,7 @@ fn corpus_frontmatter_to_summary(b: Bencher) {
 
 #[divan::bench]
 fn corpus_thread_parse(b: Bencher) {
-    let tickets = corpus();
+    let tickets = ticket_test_support::corpus_texts();
     b.counter(divan::counter::ItemsCount::new(tickets.len()))
         .bench(|| {
             tickets

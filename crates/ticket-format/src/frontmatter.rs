@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::scalar::{decode_flow_list, decode_scalar};
+use crate::scalar::{decode_flow_list, decode_scalar};
 
 /// One `key: value` entry, with the continuation lines (block-list items) that belong to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,6 +210,17 @@ pub fn set_field(text: &str, fm: &Frontmatter, key: &str, value: &str) -> String
     }
 }
 
+/// `text` with each `(key, value)` set in turn as [`set_field`] sets it, the frontmatter read
+/// again after each; `Err` when `text` has no frontmatter. No other byte changes.
+pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Result<String, SplitError> {
+    let mut out = text.to_owned();
+    for (key, value) in fields {
+        let fm = parse(&out)?;
+        out = set_field(&out, &fm, key, value);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +273,19 @@ mod tests {
         assert_eq!(
             set_field(crlf, &fm, "status", "closed"),
             crlf.replace("open", "closed")
+        );
+    }
+
+    #[test]
+    fn sets_fields_in_turn() {
+        let out = set_fields(ITEM, &[("labels", "[z]"), ("assignee", "me")]).expect("valid");
+        let fm = parse(ITEM).expect("valid");
+        let once = set_field(ITEM, &fm, "labels", "[z]");
+        let fm = parse(&once).expect("valid");
+        assert_eq!(out, set_field(&once, &fm, "assignee", "me"));
+        assert_eq!(
+            set_fields("id: x\n", &[("id", "y")]),
+            Err(SplitError::NoOpener)
         );
     }
 

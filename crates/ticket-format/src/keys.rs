@@ -1,0 +1,87 @@
+//! Every frontmatter key name of the format, and which field each typed key holds. The rest of
+//! the workspace names keys through these constants, never by spelling them.
+
+use ticket_domain::RefList;
+
+pub const ID: &str = "id";
+pub const SLUG: &str = "slug";
+pub const TITLE: &str = "title";
+pub const STATUS: &str = "status";
+pub const KIND: &str = "kind";
+pub const PRIORITY: &str = "priority";
+pub const LABELS: &str = "labels";
+pub const CREATED_AT: &str = "created_at";
+pub const UPDATED_AT: &str = "updated_at";
+pub const ASSIGNEE: &str = "assignee";
+pub const LEGACY_TICKET: &str = "legacy_ticket";
+
+/// The format's eleven keys, in the order writers emit them.
+pub const REQUIRED_KEYS: [&str; 11] = [
+    ID,
+    SLUG,
+    TITLE,
+    STATUS,
+    KIND,
+    PRIORITY,
+    LABELS,
+    CREATED_AT,
+    UPDATED_AT,
+    ASSIGNEE,
+    LEGACY_TICKET,
+];
+
+// The typed optional keys of docs/format.md, "Typed optional keys" (`WorkMeta`).
+pub const READINESS: &str = "readiness";
+pub const NEEDS_PREFLIGHT: &str = "needs_preflight";
+pub const RISK_FLAGS: &str = "risk_flags";
+pub const ACTION_REQUIRED: &str = "action_required";
+pub const REFS_FILES: &str = "refs_files";
+pub const REFS_BRANCHES: &str = "refs_branches";
+pub const REFS_COMMITS: &str = "refs_commits";
+pub const REFS_PODS: &str = "refs_pods";
+pub const REFS_ARTIFACTS: &str = "refs_artifacts";
+pub const REFS_URLS: &str = "refs_urls";
+
+/// The key of each list of `Refs`, in the order writers emit them.
+pub const REFS: [(&str, RefList); 6] = [
+    (REFS_FILES, RefList::Files),
+    (REFS_BRANCHES, RefList::Branches),
+    (REFS_COMMITS, RefList::Commits),
+    (REFS_PODS, RefList::Pods),
+    (REFS_ARTIFACTS, RefList::Artifacts),
+    (REFS_URLS, RefList::Urls),
+];
+
+/// The keys of the typed fields (`WorkMeta`), in the order writers emit them; writers never emit
+/// one at its default.
+pub const TYPED_KEYS: [&str; 10] = [
+    READINESS,
+    NEEDS_PREFLIGHT,
+    RISK_FLAGS,
+    ACTION_REQUIRED,
+    REFS_FILES,
+    REFS_BRANCHES,
+    REFS_COMMITS,
+    REFS_PODS,
+    REFS_ARTIFACTS,
+    REFS_URLS,
+];
+
+/// Whether the format gives `key` a meaning (a required or a typed key). Other keys are kept, with
+/// their bytes and position, on every rewrite.
+pub fn is_known(key: &str) -> bool {
+    REQUIRED_KEYS.contains(&key) || TYPED_KEYS.contains(&key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ref_list_has_one_key_in_typed_order() {
+        let lists: Vec<RefList> = REFS.iter().map(|&(_, list)| list).collect();
+        assert_eq!(lists, RefList::ALL);
+        let keys: Vec<&str> = REFS.iter().map(|&(key, _)| key).collect();
+        assert_eq!(keys, TYPED_KEYS[4..]);
+    }
+}

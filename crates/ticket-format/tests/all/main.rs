@@ -1,0 +1,3 @@
+//! One integration test binary for the format crate (one link, many modules).
+
+mod fuzz;
