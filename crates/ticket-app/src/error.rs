@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use snafu::Snafu;
 use ticket_domain::BackendError;
 
+use crate::root::RootSource;
+
 /// A use case's failure. Messages say what went wrong and what to do, and never name a flag or
 /// a command of any client: clients add those hints themselves.
 #[derive(Debug, Snafu)]
@@ -20,6 +22,16 @@ pub enum AppError {
         looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
     ))]
     NoRoot { looked: Vec<PathBuf> },
+    /// The root that was named does not exist.
+    #[snafu(display(
+        "the ticket root {} does not exist ({}); check the name, or create the root by creating its first ticket",
+        root.display(),
+        match chosen_by { RootSource::Given => "it was given explicitly", RootSource::Environment => "it comes from WORK_ITEMS_DIR" }
+    ))]
+    RootMissing {
+        root: PathBuf,
+        chosen_by: RootSource,
+    },
     /// A setting from the environment holds a value that cannot be used.
     #[snafu(display("{var}: {reason}"))]
     Env { var: &'static str, reason: String },
@@ -77,7 +89,7 @@ impl AppError {
                 BackendError::Corrupt { .. } => ErrorCode::Corrupt,
                 BackendError::Storage { .. } => ErrorCode::Storage,
             },
-            AppError::NoRoot { .. } => ErrorCode::NoRoot,
+            AppError::NoRoot { .. } | AppError::RootMissing { .. } => ErrorCode::NoRoot,
             AppError::Env { .. } => ErrorCode::Env,
             AppError::CurrentDir { .. } => ErrorCode::Io,
         }

@@ -32,7 +32,7 @@ pub use create::{CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use error::{AppError, ErrorCode};
 pub use read::{ListEntry, ListRequest, Listed, RawView, Shown, Sort};
-pub use root::DEFAULT_DIR;
+pub use root::{DEFAULT_DIR, RootSource};
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::{

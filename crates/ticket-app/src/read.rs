@@ -72,6 +72,19 @@ pub enum Listed {
     Skipped(Diagnostic),
 }
 
+impl ListRequest {
+    /// The statuses a list looks at when none is asked for: open tickets, as `tickets.sh`
+    /// lists them; but a filter on who must act looks at every unclosed ticket, since the
+    /// tickets waiting on someone are mostly pending.
+    pub fn default_statuses(filters_on_action: bool) -> Vec<TicketStatus> {
+        if filters_on_action {
+            vec![TicketStatus::Open, TicketStatus::Pending]
+        } else {
+            vec![TicketStatus::Open]
+        }
+    }
+}
+
 impl App {
     /// The whole ticket the query names, with its version.
     pub fn show(&self, q: &str) -> Result<Shown, AppError> {

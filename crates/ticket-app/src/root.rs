@@ -7,6 +7,15 @@ use crate::error::AppError;
 
 pub const DEFAULT_DIR: &str = "work-items";
 
+/// How a root was chosen, so a client can say which of its settings named a missing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RootSource {
+    /// Given by the caller (the CLI's `--root`).
+    Given,
+    /// `$WORK_ITEMS_DIR`.
+    Environment,
+}
+
 /// Resolves the root. `create` may start a root in the current directory, as `tickets.sh` does.
 pub fn resolve(
     flag: Option<PathBuf>,
@@ -14,8 +23,18 @@ pub fn resolve(
     cwd: &Path,
     creating: bool,
 ) -> Result<PathBuf, AppError> {
-    if let Some(root) = flag.or(env).filter(|p| !p.as_os_str().is_empty()) {
-        return Ok(root);
+    let given = match (flag, env) {
+        (Some(flag), _) if !flag.as_os_str().is_empty() => Some((flag, RootSource::Given)),
+        (_, Some(env)) if !env.as_os_str().is_empty() => Some((env, RootSource::Environment)),
+        _ => None,
+    };
+    if let Some((root, chosen_by)) = given {
+        // A root that is not there is an error, not an empty backlog: an agent would conclude
+        // there is no work. Only a create starts a root.
+        if creating || cwd.join(&root).is_dir() {
+            return Ok(root);
+        }
+        return Err(AppError::RootMissing { root, chosen_by });
     }
     let mut looked = Vec::new();
     let mut dir = cwd.to_path_buf();

@@ -24,16 +24,16 @@ pub fn read_file(p: &Path) -> Result<String, CliError> {
     let bytes = if p == Path::new("-") {
         read_stdin()?
     } else {
-        if !p.is_file() {
-            return Err(CliError::FileNotFound(p.to_path_buf()));
-        }
-        let what = || format!("cannot read {}", p.display());
-        let file = std::fs::File::open(p).map_err(|source| CliError::Io {
-            what: what(),
-            source,
+        // Any readable file will do: /dev/null, /dev/stdin, a process substitution's pipe.
+        let file = std::fs::File::open(p).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => CliError::FileNotFound(p.to_path_buf()),
+            _ => CliError::NotReadable {
+                path: p.to_path_buf(),
+                source,
+            },
         })?;
-        read_bounded(file).map_err(|source| CliError::Io {
-            what: what(),
+        read_bounded(file).map_err(|source| CliError::NotReadable {
+            path: p.to_path_buf(),
             source,
         })?
     };

@@ -65,8 +65,9 @@ pub enum Command {
         after_help = "Examples:\n  ticket list\n  ticket list --status all --label parser\n  ticket --json list --action-required reviewer"
     )]
     List {
-        #[arg(long, value_enum, default_value = "open")]
-        status: StatusFilter,
+        /// Default: open; with --action-required, every unclosed ticket (open and pending).
+        #[arg(long, value_enum)]
+        status: Option<StatusFilter>,
         #[arg(long)]
         kind: Option<String>,
         #[arg(long)]

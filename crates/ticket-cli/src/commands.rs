@@ -26,10 +26,11 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             sort,
         } => {
             let statuses = match status {
-                StatusFilter::All => Vec::new(),
-                StatusFilter::Open => vec![TicketStatus::Open],
-                StatusFilter::Pending => vec![TicketStatus::Pending],
-                StatusFilter::Closed => vec![TicketStatus::Closed],
+                None => ListRequest::default_statuses(action_required.is_some()),
+                Some(StatusFilter::All) => Vec::new(),
+                Some(StatusFilter::Open) => vec![TicketStatus::Open],
+                Some(StatusFilter::Pending) => vec![TicketStatus::Pending],
+                Some(StatusFilter::Closed) => vec![TicketStatus::Closed],
             };
             let request = ListRequest {
                 statuses,

@@ -8,7 +8,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use ticket_app::{AppError, ErrorCode};
+use ticket_app::{AppError, ErrorCode, RootSource};
 use ticket_domain::BackendError;
 use ticket_domain::ids::IdError;
 
@@ -22,6 +22,11 @@ pub enum CliError {
         paths: Vec<String>,
     },
     FileNotFound(PathBuf),
+    /// A body file that exists but cannot be read (a directory, no permission).
+    NotReadable {
+        path: PathBuf,
+        source: io::Error,
+    },
     Io {
         what: String,
         source: io::Error,
@@ -66,6 +71,7 @@ impl CliError {
             Self::Usage(_) => "usage",
             Self::App(e) | Self::Ambiguous { error: e, .. } => e.code().as_str(),
             Self::FileNotFound(_) => "file_not_found",
+            Self::NotReadable { .. } => "not_readable",
             Self::Io { .. } => "io",
             Self::DoctorFailed => "doctor_failed",
         }
@@ -78,6 +84,9 @@ impl CliError {
             Self::Usage(m) => m.clone(),
             Self::App(e) | Self::Ambiguous { error: e, .. } => app_message(e),
             Self::FileNotFound(p) => format!("file not found: {}", p.display()),
+            Self::NotReadable { path, source } => {
+                format!("not readable: {}: {source}", path.display())
+            }
             Self::Io { what, source } => format!("{what}: {source}"),
             Self::DoctorFailed => "doctor found errors".into(),
         }
@@ -117,6 +126,17 @@ fn app_message(e: &AppError) -> String {
     let Some(backend) = e.backend() else {
         return match e {
             AppError::NoRoot { .. } => format!("{e}; pass --root DIR or set WORK_ITEMS_DIR"),
+            AppError::RootMissing { root, chosen_by } => {
+                let how = match chosen_by {
+                    RootSource::Given => "--root",
+                    RootSource::Environment => "WORK_ITEMS_DIR",
+                };
+                format!(
+                    "the ticket root {} does not exist (from {how}); check the name, or start a root with `ticket --root {} create --title TITLE`",
+                    root.display(),
+                    root.display()
+                )
+            }
             _ => e.to_string(),
         };
     };

@@ -34,10 +34,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if json_requested {
-                let rendered = e.render().to_string();
-                let first = rendered.lines().next().unwrap_or_default();
-                let message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
-                report(&CliError::Usage(message), true);
+                report(
+                    &CliError::Usage(usage_message(&e.render().to_string())),
+                    true,
+                );
             } else {
                 let _ = e.print();
             }
@@ -57,6 +57,24 @@ fn main() -> ExitCode {
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
+}
+
+/// clap's error as one line: its first line, and the lines indented under it (the arguments a
+/// "required arguments were not provided:" names), without the usage and help that follow.
+fn usage_message(rendered: &str) -> String {
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    let named: Vec<&str> = lines
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    if !named.is_empty() {
+        message.push(' ');
+        message.push_str(&named.join(", "));
+    }
+    message
 }
 
 fn report(e: &CliError, json: bool) {

@@ -41,6 +41,26 @@ const CASES: &[(&[&str], i32, &str)] = &[
         2,
         r#"{"error":{"code":"usage""#,
     ),
+    (
+        &["--json", "create"],
+        2,
+        "the following required arguments were not provided: --title <TITLE>",
+    ),
+    (
+        &["--root", "/nonexistent/work-items", "list"],
+        3,
+        "error: the ticket root /nonexistent/work-items does not exist (from --root)",
+    ),
+    (
+        &["--json", "--root", "/nonexistent/work-items", "doctor"],
+        3,
+        r#"{"error":{"code":"no_root","#,
+    ),
+    (
+        &["comment", "first", "--file", "work-items"],
+        1,
+        "error: not readable: work-items: Is a directory",
+    ),
 ];
 
 #[test]
@@ -279,4 +299,52 @@ fn root_is_found_walking_up_and_broken_pipes_are_quiet() {
         piped.stdout,
         b"status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n"
     );
+}
+
+#[test]
+fn any_readable_file_is_a_body() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    ticket(d)
+        .args(["create", "--title", "Bodies"])
+        .assert()
+        .success();
+    ticket(d)
+        .args(["comment", "bodies", "--file", "/dev/null"])
+        .assert()
+        .success();
+    ticket(d)
+        .args(["comment", "bodies", "--file", "/dev/stdin"])
+        .write_stdin("from a device\n")
+        .assert()
+        .success();
+    let thread =
+        std::fs::read_to_string(d.join("work-items/open/20261124-100000-bodies/thread.md"))
+            .expect("thread");
+    assert!(thread.contains("## Comment\n\n\n\n---"), "{thread}");
+    assert!(thread.contains("from a device\n"), "{thread}");
+}
+
+#[test]
+fn a_named_root_that_is_missing_is_an_error_and_create_starts_it() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    let out = ticket(d)
+        .env("WORK_ITEMS_DIR", "typo-items")
+        .arg("list")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(from WORK_ITEMS_DIR)"), "{stderr}");
+    ticket(d)
+        .env("WORK_ITEMS_DIR", "typo-items")
+        .args(["create", "--title", "First"])
+        .assert()
+        .success();
+    ticket(d)
+        .env("WORK_ITEMS_DIR", "typo-items")
+        .arg("list")
+        .assert()
+        .success();
 }
