@@ -445,6 +445,11 @@ cmd_list() {
 }
 
 cmd_show() {
+    full=0
+    if [ "${1-}" = --full ]; then
+        full=1
+        shift
+    fi
     [ $# -eq 1 ] || die "show requires <id-or-slug>"
     locate "$1"
     SHOW_DIR=$dir awk "$AWK_LIB"'BEGIN {
@@ -453,8 +458,31 @@ cmd_show() {
     }' "$dir/item.md"
     cat -- "$dir/item.md"
     printf '\n\n## thread.md\n\n'
-    if [ -f "$dir/thread.md" ]; then
-        tail -n 80 -- "$dir/thread.md"
+    if [ -f "$dir/thread.md" ] && [ "$full" = 1 ]; then
+        cat -- "$dir/thread.md"
+    elif [ -f "$dir/thread.md" ]; then
+        # The last 80 lines or so, cut at an event boundary: from the first event header among
+        # them (or the last event's header when that event alone is longer), after a line saying
+        # what was left out. awk finds the byte offset; tail prints the bytes as they are.
+        set -- $(awk -v max=80 '
+            { if (index($0, "<!-- event:") == 1) h[++n] = NR; off[NR] = pos; pos += length($0) + 1 }
+            END {
+                start = 1
+                if (NR > max) {
+                    first = NR - max + 1
+                    start = 0
+                    for (i = 1; i <= n; i++) if (h[i] >= first) { start = h[i]; break }
+                    if (!start) for (i = n; i >= 1; i--) if (h[i] < first) { start = h[i]; break }
+                    if (!start) start = first
+                }
+                ev = 0
+                for (i = 1; i <= n; i++) if (h[i] < start) ev++
+                print off[start] + 0, start - 1, ev
+            }' "$dir/thread.md") || die "cannot read $dir/thread.md"
+        if [ "$2" -gt 0 ]; then
+            printf '(%s earlier lines (%s events) not shown; show --full prints the whole thread)\n\n' "$2" "$3"
+        fi
+        tail -c "+$(($1 + 1))" -- "$dir/thread.md"
     else
         printf '(missing thread.md)\n'
     fi

@@ -31,7 +31,9 @@ case ${1:-} in
             done
         done
         ;;
-    show-dir)
+    show-dir | show-dir-full)
+        # show-dir-full: the same with the whole thread (what `show --full` prints).
+        mode=$1
         dir=$2
         f=$dir/item.md
         printf '# %s\n\n' "$(field "$f" title)"
@@ -42,7 +44,13 @@ case ${1:-} in
         printf '## item.md\n\n'
         cat "$f"
         printf '\n\n## thread.md\n\n'
-        if [ -f "$dir/thread.md" ]; then tail -n 80 "$dir/thread.md"; else printf '(missing thread.md)\n'; fi
+        if [ ! -f "$dir/thread.md" ]; then
+            printf '(missing thread.md)\n'
+        elif [ "$mode" = show-dir-full ]; then
+            cat "$dir/thread.md"
+        else
+            tail -n 80 "$dir/thread.md"
+        fi
         ;;
-    *) echo "usage: reference.sh list [--status S] | reference.sh show-dir <dir>" >&2; exit 2 ;;
+    *) echo "usage: reference.sh list [--status S] | reference.sh show-dir[-full] <dir>" >&2; exit 2 ;;
 esac

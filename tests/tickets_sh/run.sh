@@ -595,9 +595,26 @@ test_show_tail() {
     done
     ok show long
     f=work-items/open/$id
-    { printf '# Long\n\nPath: %s\nStatus: open\nID: %s\nSlug: long\n\n## item.md\n\n' "$f" "$id"
-      cat "$f/item.md"; printf '\n\n## thread.md\n\n'; tail -n 80 "$f/thread.md"; } >want
+    show_head() {
+        printf '# Long\n\nPath: %s\nStatus: open\nID: %s\nSlug: long\n\n## item.md\n\n' "$f" "$id"
+        cat "$f/item.md"
+        printf '\n\n## thread.md\n\n'
+    }
+    # The end of the thread, from the first event header among its last 80 lines, after a line
+    # saying how much was left out.
+    total=$(wc -l <"$f/thread.md")
+    start=$(grep -n '^<!-- event:' "$f/thread.md" | cut -d: -f1 |
+        awk -v first=$((total - 79)) '$1 >= first { print; exit }')
+    events=$(sed -n "1,$((start - 1))p" "$f/thread.md" | grep -c '^<!-- event:')
+    { show_head
+      printf '(%s earlier lines (%s events) not shown; show --full prints the whole thread)\n\n' \
+          $((start - 1)) "$events"
+      tail -n "+$start" "$f/thread.md"; } >want
     t show long >got
+    expect_file want got
+    expect_eq "cut at an event" "<!-- event:" "$(sed -n "$(($(show_head | wc -l) + 3))p" got | cut -c1-11)"
+    { show_head; cat "$f/thread.md"; } >want
+    t show --full long >got
     expect_file want got
 }
 
@@ -823,10 +840,17 @@ test_corpus() {
         [ -f "$d/item.md" ] || continue
         tid=$(awk 'NR > 1 && /^---/ { exit } /^id:/ { sub(/^id:[ \t]*/, ""); print; exit }' "$d/item.md")
         tslug=$(awk 'NR > 1 && /^---/ { exit } /^slug:/ { sub(/^slug:[ \t]*/, ""); print; exit }' "$d/item.md")
-        "$SH" "$REF" show-dir "$d" >want
-        t show "$tid" >got
-        expect_file want got
-        t show "$tslug" >got
+        # Threads of at most 80 lines show as the replaced tool showed them; longer ones are cut
+        # at an event boundary (test_show_tail), and --full shows them whole.
+        if [ "$(wc -l <"$d/thread.md")" -le 80 ]; then
+            "$SH" "$REF" show-dir "$d" >want
+            t show "$tid" >got
+            expect_file want got
+            t show "$tslug" >got
+            expect_file want got
+        fi
+        "$SH" "$REF" show-dir-full "$d" >want
+        t show --full "$tid" >got
         expect_file want got
         n=$((n + 1))
     done
@@ -850,7 +874,7 @@ run_test "status: target exists, renames, bad ids" test_status_target_exists
 run_test "rewrites keep unknown keys, quoting and the body" test_minimal_rewrites
 run_test "CRLF item.md" test_crlf_item
 run_test "lookup: id, slug, not found, ambiguous" test_lookup
-run_test "show: tail -n 80 of thread.md" test_show_tail
+run_test "show: the thread's end, cut at an event boundary; --full" test_show_tail
 run_test "doctor: clean trees" test_doctor_clean
 run_test "doctor: each fault class" test_doctor_faults
 run_test "doctor: duplicates are reported sorted" test_doctor_duplicates_sorted

@@ -31,7 +31,9 @@ pub use change::{Changed, CloseRequest, CloseText, CommentRequest, ReviewRequest
 pub use create::{CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use error::{AppError, ErrorCode};
-pub use read::{ListEntry, ListRequest, Listed, RawView, Shown, Sort};
+pub use read::{
+    ListEntry, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown, Sort, ThreadShown,
+};
 pub use root::{DEFAULT_DIR, RootSource};
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};

@@ -32,6 +32,36 @@ pub struct RawView {
     pub thread: Option<Vec<u8>>,
 }
 
+/// How many lines of a thread `show` prints by default, as `tickets.sh` (`tail -n 80`).
+pub const SHOWN_THREAD_LINES: usize = 80;
+
+/// What of a thread `show` prints: the bytes, and what was left out before them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThreadShown<'a> {
+    pub bytes: &'a [u8],
+    pub lines_left_out: usize,
+    pub events_left_out: usize,
+}
+
+impl RawView {
+    /// The thread as `show` prints it: whole with `full`, else its last
+    /// [`SHOWN_THREAD_LINES`] lines or so, cut at an event boundary (never in mid-event).
+    /// `None` when the ticket has no thread.md.
+    pub fn thread_shown(&self, full: bool) -> Option<ThreadShown<'_>> {
+        let thread = self.thread.as_deref()?;
+        let tail = if full {
+            ticket_format::thread::tail_at_event(thread, usize::MAX)
+        } else {
+            ticket_format::thread::tail_at_event(thread, SHOWN_THREAD_LINES)
+        };
+        Some(ThreadShown {
+            bytes: &thread[tail.start..],
+            lines_left_out: tail.lines_left_out,
+            events_left_out: tail.events_left_out,
+        })
+    }
+}
+
 /// The order of `list`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sort {

@@ -84,13 +84,16 @@ pub enum Command {
         #[arg(long, value_enum)]
         sort: Option<SortKey>,
     },
-    /// Show a ticket: header, item.md and the last 80 lines of thread.md.
+    /// Show a ticket: header, item.md and the end of thread.md (about 80 lines, whole events).
     #[command(
-        after_help = "Examples:\n  ticket show my-slug\n  ticket --json show 20260527-000001-example"
+        after_help = "Examples:\n  ticket show my-slug\n  ticket show --full my-slug\n  ticket --json show 20260527-000001-example"
     )]
     Show {
         /// A ticket id or slug.
         query: String,
+        /// The whole thread, not only its end.
+        #[arg(long)]
+        full: bool,
     },
     /// Create a ticket and print its id.
     #[command(

@@ -47,7 +47,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             };
             list(app, out, &request)
         }
-        Command::Show { query } => show(app, out, &query),
+        Command::Show { query, full } => show(app, out, &query, full),
         Command::Create {
             title,
             slug,
@@ -195,13 +195,13 @@ fn skipped(d: &ticket_app::Diagnostic) -> String {
     format!("skipped unreadable ticket: {}", d.message)
 }
 
-fn show(app: &App, out: &mut Out, query: &str) -> Result<(), CliError> {
+fn show(app: &App, out: &mut Out, query: &str, full: bool) -> Result<(), CliError> {
     if out.json {
         let shown = app.show(query)?;
         return out.json(&json::Show::new(&shown.ticket, shown.path));
     }
     let raw = app.show_raw(query)?;
-    out.bytes(&human::show(&raw))
+    out.bytes(&human::show(&raw, full))
 }
 
 /// Writes a completion script for `shell`.

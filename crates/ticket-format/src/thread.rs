@@ -259,8 +259,85 @@ pub fn decode_ref_value(value: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "a reference is not UTF-8 once decoded".into())
 }
 
+/// Where a thread shown cut to its end starts, and what is left out before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tail {
+    /// Byte offset of the first line shown.
+    pub start: usize,
+    /// Lines before it.
+    pub lines_left_out: usize,
+    /// Event headers before it.
+    pub events_left_out: usize,
+}
+
+/// The end of a thread of about `max_lines` lines, cut at an event boundary: from the first
+/// event header among its last `max_lines` lines (or, when the last event alone is longer, from
+/// that event's header), so no event is shown in part. A thread of at most `max_lines` lines,
+/// or one without headers, starts at its first shown line as `tail -n` would. Works on bytes:
+/// a thread that is not UTF-8 still shows.
+pub fn tail_at_event(text: &[u8], max_lines: usize) -> Tail {
+    let mut starts = vec![0];
+    let body = text.strip_suffix(b"\n").unwrap_or(text);
+    starts.extend(
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    if text.is_empty() || starts.len() <= max_lines {
+        return Tail {
+            start: 0,
+            lines_left_out: 0,
+            events_left_out: 0,
+        };
+    }
+    let is_header = |line: usize| text[starts[line]..].starts_with(HEADER_PREFIX.as_bytes());
+    let first = starts.len() - max_lines;
+    let line = (first..starts.len())
+        .find(|&l| is_header(l))
+        .or_else(|| (0..first).rev().find(|&l| is_header(l)))
+        .unwrap_or(first);
+    Tail {
+        start: starts[line],
+        lines_left_out: line,
+        events_left_out: (0..line).filter(|&l| is_header(l)).count(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::tail_at_event;
+
+    #[test]
+    fn tails_cut_at_event_boundaries() {
+        let h = "<!-- event: comment author: a at: 2026-01-01T00:00:00Z -->\n";
+        let ev = |n: usize| format!("{h}{}", "x\n".repeat(n));
+        fn t(text: &str, max: usize) -> (usize, usize, &str) {
+            let tail = tail_at_event(text.as_bytes(), max);
+            (
+                tail.lines_left_out,
+                tail.events_left_out,
+                &text[tail.start..],
+            )
+        }
+        // (text, max lines) -> (lines left out, events left out, what shows)
+        let three = format!("{}{}{}", ev(2), ev(2), ev(2));
+        assert_eq!(t(&three, 9), (0, 0, three.as_str()));
+        assert_eq!(t(&three, 100), (0, 0, three.as_str()));
+        assert_eq!(t(&three, 7), (3, 1, &three[ev(2).len()..]));
+        assert_eq!(t(&three, 5), (6, 2, ev(2).as_str()));
+        // The last event alone is longer than the cut: it shows whole.
+        let long = format!("{}{}", ev(1), ev(9));
+        assert_eq!(t(&long, 4), (2, 1, ev(9).as_str()));
+        // No header at all: as tail -n.
+        assert_eq!(t("a\nb\nc\n", 2), (1, 0, "b\nc\n"));
+        // A last line without a newline counts.
+        assert_eq!(t("a\nb\nc", 2), (1, 0, "b\nc"));
+        assert_eq!(t("", 2), (0, 0, ""));
+        // A quoted header in a body is no boundary.
+        let quoted = format!("{}\\{h}y\n", ev(1));
+        assert_eq!(t(&quoted, 2), (0, 0, quoted.as_str()));
+    }
     use super::*;
 
     fn header(line: &str) -> Header {
