@@ -8,6 +8,7 @@ pub const LIST_HEADER: &str = "status\tid\tslug\ttitle\tkind\tpriority\tupdated_
 /// One `list` row; tab, LF and CR inside a value are written `\t`, `\n`, `\r`, as `tickets.sh`
 /// writes them, so each ticket stays one TSV row.
 pub fn list_row(s: &TicketSummary) -> String {
+    let updated = s.updated_at.to_string();
     let cells = [
         s.status.as_str(),
         s.id.as_str(),
@@ -15,17 +16,40 @@ pub fn list_row(s: &TicketSummary) -> String {
         &s.title,
         &s.kind,
         &s.priority,
-        &s.updated_at.to_string(),
-    ]
-    .map(cell);
-    format!("{}\n", cells.join("\t"))
+        &updated,
+    ];
+    let mut row = String::with_capacity(cells.iter().map(|c| c.len() + 1).sum());
+    for (i, value) in cells.into_iter().enumerate() {
+        if i > 0 {
+            row.push('\t');
+        }
+        push_cell(&mut row, value);
+    }
+    row.push('\n');
+    row
 }
 
+/// Appends `value` with tab, LF and CR escaped (most values have none: copied as they are).
+fn push_cell(row: &mut String, value: &str) {
+    if !value.contains(['\t', '\n', '\r']) {
+        row.push_str(value);
+        return;
+    }
+    for c in value.chars() {
+        match c {
+            '\t' => row.push_str("\\t"),
+            '\n' => row.push_str("\\n"),
+            '\r' => row.push_str("\\r"),
+            c => row.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
 fn cell(value: &str) -> String {
-    value
-        .replace('\t', "\\t")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r")
+    let mut out = String::new();
+    push_cell(&mut out, value);
+    out
 }
 
 /// `show`: header lines, item.md as is, and the end of thread.md cut at an event boundary
