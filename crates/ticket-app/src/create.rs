@@ -22,11 +22,18 @@ pub struct CreateRequest {
 pub struct Created {
     pub ticket: Ticket,
     pub path: String,
+    /// When the title's slug was taken: that slug and the ticket that has it (this ticket got
+    /// the slug with the first free `-2`, `-3`, ... appended).
+    pub slug_taken: Option<(String, String)>,
 }
+
+/// How many numbered slugs `create` tries before it gives up.
+const MAX_SLUG_NUMBER: usize = 1000;
 
 impl App {
     pub fn create(&self, request: CreateRequest) -> Result<Created, AppError> {
         let backend = self.writer()?;
+        let explicit = request.slug.is_some();
         let mut new = NewTicket::new(request.title);
         new.slug = request.slug;
         if let Some(kind) = request.kind {
@@ -38,8 +45,35 @@ impl App {
         for labels in &request.labels {
             new.labels.extend(Label::parse_list(labels)?);
         }
+        // A slug names one ticket: a taken one would make lookups by it ambiguous (and the
+        // doctor calls it an error). One asked for is refused; one made from the title gets
+        // the first free number. Checked before the lock is taken: two creates racing with the
+        // same title can still both get it, which the doctor reports.
+        let wanted = ticket_domain::ops::prepare_new(&new)?;
+        let mut slug_taken = None;
+        if let Some(holder) = backend.ids_with_slug(wanted.as_str())?.into_iter().next() {
+            if explicit {
+                return Err(AppError::SlugTaken {
+                    slug: wanted.to_string(),
+                    by: holder,
+                });
+            }
+            let free = (2..=MAX_SLUG_NUMBER)
+                .map(|n| format!("{wanted}-{n}"))
+                .find(|s| matches!(backend.ids_with_slug(s).as_deref(), Ok([])))
+                .ok_or_else(|| AppError::SlugTaken {
+                    slug: wanted.to_string(),
+                    by: holder.clone(),
+                })?;
+            new.slug = Some(free);
+            slug_taken = Some((wanted.to_string(), holder));
+        }
         let ticket = backend.create(new)?;
         let path = display(&backend.path_of(&ticket));
-        Ok(Created { ticket, path })
+        Ok(Created {
+            ticket,
+            path,
+            slug_taken,
+        })
     }
 }

@@ -32,6 +32,9 @@ pub enum AppError {
         root: PathBuf,
         chosen_by: RootSource,
     },
+    /// A slug asked for is already another ticket's.
+    #[snafu(display("the slug `{slug}` is taken by {by}; choose another slug"))]
+    SlugTaken { slug: String, by: String },
     /// A setting from the environment holds a value that cannot be used.
     #[snafu(display("{var}: {reason}"))]
     Env { var: &'static str, reason: String },
@@ -91,6 +94,7 @@ impl AppError {
             },
             AppError::NoRoot { .. } | AppError::RootMissing { .. } => ErrorCode::NoRoot,
             AppError::Env { .. } => ErrorCode::Env,
+            AppError::SlugTaken { .. } => ErrorCode::Conflict,
             AppError::CurrentDir { .. } => ErrorCode::Io,
         }
     }

@@ -32,7 +32,8 @@ pub use create::{CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use error::{AppError, ErrorCode};
 pub use read::{
-    ListEntry, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown, Sort, ThreadShown,
+    FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
+    Sort, ThreadShown, UNASSIGNED,
 };
 pub use root::{DEFAULT_DIR, RootSource};
 pub use settings::Settings;

@@ -81,6 +81,7 @@ pub struct ListRequest {
     pub kind: Option<String>,
     pub priority: Option<String>,
     pub label: Option<String>,
+    /// [`UNASSIGNED`] (`none`) asks for tickets nobody is assigned to.
     pub assignee: Option<String>,
     /// `implementer`, `reviewer`, `human`, `none` (or any other value someone wrote).
     pub action_required: Option<String>,
@@ -92,6 +93,27 @@ pub struct ListRequest {
 pub struct ListEntry {
     pub summary: TicketSummary,
     pub path: String,
+}
+
+/// The assignee filter value that asks for tickets nobody is assigned to.
+pub const UNASSIGNED: &str = "none";
+
+/// What a list found, besides the tickets it handed over.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListOutcome {
+    /// Tickets handed over.
+    pub listed: usize,
+    /// When nothing matched: filter values that the tickets hold with another case.
+    pub hints: Vec<FilterHint>,
+}
+
+/// A filter value that matched nothing, and a value tickets hold that differs only by case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterHint {
+    /// `kind`, `priority`, `label` or `assignee`.
+    pub field: &'static str,
+    pub given: String,
+    pub found: String,
 }
 
 /// What `list` hands over: a ticket, or a ticket that was skipped because it does not read.
@@ -156,24 +178,35 @@ impl App {
         &self,
         request: &ListRequest,
         mut each: impl FnMut(Listed) -> bool,
-    ) -> Result<(), AppError> {
+    ) -> Result<ListOutcome, AppError> {
+        let unassigned = request.assignee.as_deref() == Some(UNASSIGNED);
         let filter = ListFilter {
             statuses: request.statuses.clone(),
             kind: request.kind.clone(),
             priority: request.priority.clone(),
             label: request.label.clone(),
-            assignee: request.assignee.clone(),
+            assignee: request.assignee.clone().filter(|_| !unassigned),
             action_required: request
                 .action_required
                 .as_deref()
                 .map(ActionRequired::parse),
         };
         let backend = self.reader();
+        let mut listed = 0;
         let mut going = true;
+        let mut hand_over = |item: Listed| {
+            if let Listed::Ticket(entry) = &item {
+                if unassigned && entry.summary.assignee.is_some() {
+                    return true;
+                }
+                listed += 1;
+            }
+            each(item)
+        };
         if request.sort == Sort::Id {
             backend.list_each(&filter, |found| {
                 if going {
-                    going = each(match found {
+                    going = hand_over(match found {
                         Ok((at, summary)) => Listed::Ticket(ListEntry {
                             summary,
                             path: display(&at.dir),
@@ -182,25 +215,81 @@ impl App {
                     });
                 }
             })?;
-            return Ok(());
-        }
-        let listing = backend.list_located(&filter)?;
-        let mut entries: Vec<ListEntry> = listing
-            .tickets
-            .into_iter()
-            .map(|(at, summary)| ListEntry {
-                summary,
-                path: display(&at.dir),
-            })
-            .collect();
-        entries.sort_by(|a, b| order(request.sort, &a.summary, &b.summary));
-        let skipped = listing.diagnostics.into_iter().map(Listed::Skipped);
-        for item in skipped.chain(entries.into_iter().map(Listed::Ticket)) {
-            if !each(item) {
-                break;
+        } else {
+            let listing = backend.list_located(&filter)?;
+            let mut entries: Vec<ListEntry> = listing
+                .tickets
+                .into_iter()
+                .map(|(at, summary)| ListEntry {
+                    summary,
+                    path: display(&at.dir),
+                })
+                .collect();
+            entries.sort_by(|a, b| order(request.sort, &a.summary, &b.summary));
+            let skipped = listing.diagnostics.into_iter().map(Listed::Skipped);
+            for item in skipped.chain(entries.into_iter().map(Listed::Ticket)) {
+                if !hand_over(item) {
+                    break;
+                }
             }
         }
-        Ok(())
+        let hints = if listed == 0 {
+            self.case_hints(request)?
+        } else {
+            Vec::new()
+        };
+        Ok(ListOutcome { listed, hints })
+    }
+
+    /// When a filter matched nothing: the values the tickets of those statuses hold that differ
+    /// from a filter's value only by case (`p1` for `P1`). One more pass, only then.
+    fn case_hints(&self, request: &ListRequest) -> Result<Vec<FilterHint>, AppError> {
+        let asked = [
+            ("kind", request.kind.as_deref()),
+            ("priority", request.priority.as_deref()),
+            ("label", request.label.as_deref()),
+            (
+                "assignee",
+                request.assignee.as_deref().filter(|a| *a != UNASSIGNED),
+            ),
+        ];
+        if asked.iter().all(|(_, v)| v.is_none()) {
+            return Ok(Vec::new());
+        }
+        let mut hints: Vec<FilterHint> = Vec::new();
+        let mut note = |field: &'static str, given: &str, held: &str| {
+            if held != given
+                && held.eq_ignore_ascii_case(given)
+                && !hints.iter().any(|h| h.field == field && h.found == held)
+            {
+                hints.push(FilterHint {
+                    field,
+                    given: given.to_owned(),
+                    found: held.to_owned(),
+                });
+            }
+        };
+        let everything = ListFilter {
+            statuses: request.statuses.clone(),
+            ..ListFilter::default()
+        };
+        self.reader().list_each(&everything, |found| {
+            let Ok((_, t)) = found else { return };
+            for (field, given) in asked {
+                let Some(given) = given else { continue };
+                match field {
+                    "kind" => note(field, given, &t.kind),
+                    "priority" => note(field, given, &t.priority),
+                    "label" => t.labels.iter().for_each(|l| note(field, given, l.as_str())),
+                    _ => {
+                        if let Some(a) = &t.assignee {
+                            note(field, given, a)
+                        }
+                    }
+                }
+            }
+        })?;
+        Ok(hints)
     }
 }
 

@@ -190,8 +190,17 @@ fn errors_have_stable_codes() {
     let dir = tempfile::tempdir().expect("scratch");
     let a = app(dir.path(), "2026-01-02T03:04:05Z");
     create(&a, "Dup", "P2");
-    let b = app(dir.path(), "2026-01-02T03:04:06Z");
-    create(&b, "Dup", "P2");
+    // A second ticket with the same slug, as another tool or a hand edit could write it (our
+    // create gives it another slug: see titles_that_repeat_get_numbered_slugs).
+    let port = ticket_store_local::LocalTicketBackend::new(
+        dir.path().join("work-items"),
+        std::sync::Arc::new(ticket_domain::FixedClock::new(
+            "2026-01-02T03:04:06Z".parse().expect("valid"),
+            "1",
+        )),
+    );
+    ticket_domain::TicketBackend::create(&port, ticket_domain::NewTicket::new("Dup"))
+        .expect("the port allows it");
     let code = |q: &str| a.show(q).map(drop).expect_err("fails").code();
     assert_eq!(code("nope"), ErrorCode::NotFound);
     assert_eq!(code("../etc"), ErrorCode::NotFound);
@@ -230,4 +239,71 @@ fn errors_have_stable_codes() {
     std::fs::create_dir(elsewhere.path().join(".git")).expect("mkdir");
     let e = App::discover(None, Settings::default(), elsewhere.path(), false).expect_err("no root");
     assert_eq!(e.code(), ErrorCode::NoRoot);
+}
+
+#[test]
+fn titles_that_repeat_get_numbered_slugs_and_a_taken_slug_is_refused() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let a = app(dir.path(), "2026-01-02T03:04:05Z");
+    let first = a
+        .create(CreateRequest {
+            title: "Fix tests".into(),
+            ..CreateRequest::default()
+        })
+        .expect("create");
+    assert_eq!(
+        (first.ticket.slug.as_str(), first.slug_taken.clone()),
+        ("fix-tests", None)
+    );
+    for n in 2..=3 {
+        let again = a
+            .create(CreateRequest {
+                title: "Fix tests".into(),
+                ..CreateRequest::default()
+            })
+            .expect("create");
+        assert_eq!(again.ticket.slug.as_str(), format!("fix-tests-{n}"));
+        assert_eq!(
+            again.slug_taken,
+            Some(("fix-tests".into(), first.ticket.id.to_string()))
+        );
+    }
+    let e = a
+        .create(CreateRequest {
+            title: "Other".into(),
+            slug: Some("Fix Tests".into()),
+            ..CreateRequest::default()
+        })
+        .expect_err("an asked-for slug that is taken is refused");
+    assert_eq!(e.code(), ErrorCode::Conflict);
+    assert!(e.to_string().contains(first.ticket.id.as_str()), "{e}");
+    assert_eq!(
+        a.show("fix-tests").expect("unambiguous").ticket.id,
+        first.ticket.id
+    );
+}
+
+#[test]
+fn unassigned_tickets_and_filters_with_the_wrong_case() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let a = app(dir.path(), "2026-01-02T03:04:05Z");
+    create(&a, "Nobody's", "P1");
+    let request = |assignee: Option<&str>, priority: Option<&str>| ListRequest {
+        assignee: assignee.map(Into::into),
+        priority: priority.map(Into::into),
+        ..ListRequest::default()
+    };
+    assert_eq!(listed(&a, &request(Some("none"), None)), ["Nobody's"]);
+    assert!(listed(&a, &request(Some("ada"), None)).is_empty());
+    // (priority asked, hints expected)
+    for (priority, hint) in [("p1", Some("P1")), ("P1", None), ("p9", None)] {
+        let outcome = a
+            .list(&request(None, Some(priority)), |_| true)
+            .expect("list");
+        let found: Vec<&str> = outcome.hints.iter().map(|h| h.found.as_str()).collect();
+        assert_eq!(found, hint.into_iter().collect::<Vec<_>>(), "{priority}");
+        if let Some(h) = outcome.hints.first() {
+            assert_eq!((h.field, h.given.as_str()), ("priority", priority));
+        }
+    }
 }

@@ -75,6 +75,7 @@ pub enum Command {
         /// Only tickets carrying this label.
         #[arg(long)]
         label: Option<String>,
+        /// Only tickets assigned to this name; `none`: tickets nobody is assigned to.
         #[arg(long)]
         assignee: Option<String>,
         /// Only tickets whose next move is this one's: implementer, reviewer, human, none.

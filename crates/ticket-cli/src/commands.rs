@@ -63,6 +63,12 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 labels: label.into_iter().collect(),
             })?;
             let t = &created.ticket;
+            if let Some((slug, by)) = &created.slug_taken {
+                out.note(&format!(
+                    "the slug `{slug}` is taken by {by}; this ticket's slug is `{}` (--slug chooses one)",
+                    t.slug
+                ));
+            }
             if out.json {
                 out.json(&json::Created {
                     id: t.id.as_str(),
@@ -158,7 +164,7 @@ fn mutated(out: &mut Out, changed: &Changed) -> Result<(), CliError> {
 fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError> {
     if out.json {
         let mut entries = Vec::new();
-        app.list(request, |item| {
+        let outcome = app.list(request, |item| {
             match item {
                 Listed::Ticket(entry) => entries.push(entry),
                 Listed::Skipped(d) => {
@@ -167,6 +173,7 @@ fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError>
             }
             true
         })?;
+        hint_cases(out, &outcome);
         let items: Vec<_> = entries
             .iter()
             .map(|e| json::ListItem::new(&e.summary, e.path.clone()))
@@ -177,7 +184,7 @@ fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError>
     let mut rows = out.stream();
     rows.write(human::LIST_HEADER)?;
     let mut failed = None;
-    app.list(request, |item| {
+    let outcome = app.list(request, |item| {
         let written = match item {
             Listed::Ticket(entry) => rows.write(&human::list_row(&entry.summary)),
             Listed::Skipped(d) => rows.warn(&skipped(&d)),
@@ -185,9 +192,21 @@ fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError>
         failed = written.err();
         failed.is_none()
     })?;
-    match failed {
+    let finished = match failed {
         Some(e) => Err(e),
         None => rows.finish(),
+    };
+    hint_cases(out, &outcome);
+    finished
+}
+
+/// When a filter matched nothing but tickets hold its value with another case, say so.
+fn hint_cases(out: &mut Out, outcome: &ticket_app::ListOutcome) {
+    for h in &outcome.hints {
+        out.note(&format!(
+            "no ticket has {} `{}`, but some have `{}` (filters match exactly: --{} {})",
+            h.field, h.given, h.found, h.field, h.found
+        ));
     }
 }
 

@@ -55,6 +55,33 @@ impl LocalTicketBackend {
         one_of(q, found)
     }
 
+    /// The ids of the tickets whose slug is exactly `slug` (none, one, or several when a
+    /// duplicate was written by hand or by another tool), through the same lookup as `show`
+    /// (the slug index when it is fresh), each checked against its own frontmatter.
+    pub fn ids_with_slug(&self, slug: &str) -> Result<Vec<String>, BackendError> {
+        let query = TicketIdOrSlug::new(slug)?;
+        let candidates = match self.locate(&query) {
+            Ok(found) => vec![found.dir],
+            Err(BackendError::Ambiguous { matches, .. }) => {
+                matches.iter().flat_map(|id| self.dirs_of(id)).collect()
+            }
+            Err(BackendError::NotFound { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let mut ids = Vec::new();
+        for dir in candidates {
+            if let Ok(fm) = read_head(&layout::item(&dir))
+                && fm.value(keys::SLUG) == slug
+            {
+                let id = fm.value(keys::ID);
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
     /// The directories of the tickets named exactly `id`, in status order: one, or several
     /// when a merge left the same ticket in two status directories.
     pub fn dirs_of(&self, id: &str) -> Vec<PathBuf> {
