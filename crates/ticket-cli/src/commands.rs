@@ -162,30 +162,21 @@ fn mutated(out: &mut Out, changed: &Changed) -> Result<(), CliError> {
 }
 
 fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError> {
-    if out.json {
-        let mut entries = Vec::new();
-        let outcome = app.list(request, |item| {
-            match item {
-                Listed::Ticket(entry) => entries.push(entry),
-                Listed::Skipped(d) => {
-                    let _ = out.warn(&skipped(&d));
-                }
-            }
-            true
-        })?;
-        hint_cases(out, &outcome);
-        let items: Vec<_> = entries
-            .iter()
-            .map(|e| json::ListItem::new(&e.summary, e.path.clone()))
-            .collect();
-        return out.json(&items);
-    }
-    // Printed as it is read: memory stays flat however large the root.
+    // Printed as it is read, TSV or a JSON array alike: memory stays flat however large the
+    // root (sorted orders hold the list, since they need it all).
+    let json = out.json;
     let mut rows = out.stream();
-    rows.write(human::LIST_HEADER)?;
+    if !json {
+        rows.write(human::LIST_HEADER)?;
+    }
+    let mut array = json::ArrayWriter::default();
     let mut failed = None;
     let outcome = app.list(request, |item| {
         let written = match item {
+            Listed::Ticket(entry) if json => {
+                let item = json::ListItem::new(&entry.summary, entry.path.clone());
+                array.item(&item).and_then(|text| rows.write(&text))
+            }
             Listed::Ticket(entry) => rows.write(&human::list_row(&entry.summary)),
             Listed::Skipped(d) => rows.warn(&skipped(&d)),
         };
@@ -194,6 +185,7 @@ fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError>
     })?;
     let finished = match failed {
         Some(e) => Err(e),
+        None if json => rows.write(array.end()).and_then(|()| rows.finish()),
         None => rows.finish(),
     };
     hint_cases(out, &outcome);

@@ -106,3 +106,61 @@ pub struct Created<'a> {
     pub slug: &'a str,
     pub path: String,
 }
+
+/// A JSON array written one item at a time, byte for byte what `serde_json::to_string_pretty`
+/// writes for the whole array (two-space indents, `[]` when empty), so a long list streams.
+#[derive(Default)]
+pub struct ArrayWriter {
+    items: usize,
+}
+
+impl ArrayWriter {
+    /// The text that puts `value` in the array: the opening bracket or a comma, then the item
+    /// indented one level.
+    pub fn item<T: Serialize>(&mut self, value: &T) -> Result<String, crate::error::CliError> {
+        let pretty = serde_json::to_string_pretty(value).map_err(|e| crate::error::CliError::Io {
+            what: "cannot encode JSON".into(),
+            source: std::io::Error::other(e),
+        })?;
+        let mut text = String::with_capacity(pretty.len() + pretty.len() / 8 + 4);
+        text.push_str(if self.items == 0 { "[\n" } else { ",\n" });
+        for (i, line) in pretty.split('\n').enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str("  ");
+            text.push_str(line);
+        }
+        self.items += 1;
+        Ok(text)
+    }
+
+    /// What closes the array (with the final newline `Out::json` writes).
+    pub fn end(&self) -> &'static str {
+        if self.items == 0 { "[]\n" } else { "\n]\n" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ArrayWriter;
+
+    #[test]
+    fn streamed_arrays_match_serde_pretty() {
+        let values = [
+            vec![],
+            vec![serde_json::json!({"a": 1, "b": ["x", "y\nz"], "c": {}})],
+            vec![serde_json::json!({"a": []}), serde_json::json!("s"), serde_json::json!({"d": {"e": null}})],
+        ];
+        for items in values {
+            let mut w = ArrayWriter::default();
+            let mut text = String::new();
+            for item in &items {
+                text.push_str(&w.item(item).expect("encodes"));
+            }
+            text.push_str(w.end());
+            let whole = serde_json::to_string_pretty(&items).expect("encodes") + "\n";
+            assert_eq!(text, whole);
+        }
+    }
+}

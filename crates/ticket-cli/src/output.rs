@@ -44,11 +44,6 @@ impl Out {
         let _ = writeln!(io::stderr(), "note: {line}");
     }
 
-    /// A line on standard error (ignored if standard error is gone).
-    pub fn warn(&mut self, line: &str) -> Result<(), CliError> {
-        let _ = writeln!(io::stderr(), "warning: {line}");
-        Ok(())
-    }
 }
 
 /// Text written to standard output as it is produced (see [`Out::stream`]).
