@@ -62,7 +62,7 @@ pub enum SortKey {
 pub enum Command {
     /// List tickets as TSV: status, id, slug, title, kind, priority, updated_at.
     #[command(
-        after_help = "Examples:\n  ticket list\n  ticket list --status all --label parser\n  ticket --json list --action-required reviewer"
+        after_help = "Examples:\n  ticket list\n  ticket list --status all --label parser\n  ticket list --columns +assignee,labels --assignee none\n  ticket --json list --action-required reviewer"
     )]
     List {
         /// Default: open; with --action-required, every unclosed ticket (open and pending).
@@ -84,6 +84,11 @@ pub enum Command {
         /// Sort differently from the shell tool's status-then-id order.
         #[arg(long, value_enum)]
         sort: Option<SortKey>,
+        /// TSV columns: `a,b` exactly these, `+a,b` the default ones then these. Names: status,
+        /// id, slug, title, kind, priority, created_at, updated_at, assignee, labels, readiness,
+        /// legacy_ticket.
+        #[arg(long, value_name = "LIST", value_parser = crate::human::Column::parse_list)]
+        columns: Option<crate::human::Columns>,
     },
     /// Show a ticket: header, item.md and the end of thread.md (about 80 lines, whole events).
     #[command(

@@ -24,6 +24,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             assignee,
             action_required,
             sort,
+            columns,
         } => {
             let statuses = match status {
                 None => ListRequest::default_statuses(action_required.is_some()),
@@ -45,7 +46,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                     Some(SortKey::Priority) => Sort::Priority,
                 },
             };
-            list(app, out, &request)
+            list(app, out, &request, columns.as_ref().map(|c| c.0.as_slice()))
         }
         Command::Show { query, full } => show(app, out, &query, full),
         Command::Create {
@@ -161,13 +162,21 @@ fn mutated(out: &mut Out, changed: &Changed) -> Result<(), CliError> {
     out.json(&json::Show::new(&changed.ticket, changed.path.clone()))
 }
 
-fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError> {
+fn list(
+    app: &App,
+    out: &mut Out,
+    request: &ListRequest,
+    columns: Option<&[human::Column]>,
+) -> Result<(), CliError> {
     // Printed as it is read, TSV or a JSON array alike: memory stays flat however large the
     // root (sorted orders hold the list, since they need it all).
     let json = out.json;
     let mut rows = out.stream();
     if !json {
-        rows.write(human::LIST_HEADER)?;
+        match columns {
+            Some(columns) => rows.write(&human::list_header(columns))?,
+            None => rows.write(human::LIST_HEADER)?,
+        }
     }
     let mut array = json::ArrayWriter::default();
     let mut failed = None;
@@ -177,7 +186,10 @@ fn list(app: &App, out: &mut Out, request: &ListRequest) -> Result<(), CliError>
                 let item = json::ListItem::new(&entry.summary, entry.path.clone());
                 array.item(&item).and_then(|text| rows.write(&text))
             }
-            Listed::Ticket(entry) => rows.write(&human::list_row(&entry.summary)),
+            Listed::Ticket(entry) => match columns {
+                Some(columns) => rows.write(&human::list_row_with(&entry.summary, columns)),
+                None => rows.write(&human::list_row(&entry.summary)),
+            },
             Listed::Skipped(d) => rows.warn(&skipped(&d)),
         };
         failed = written.err();

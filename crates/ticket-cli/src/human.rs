@@ -5,25 +5,129 @@ use ticket_app::{RawView, TicketSummary};
 /// The header line of `list`.
 pub const LIST_HEADER: &str = "status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n";
 
+/// A column `list --columns` can print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Status,
+    Id,
+    Slug,
+    Title,
+    Kind,
+    Priority,
+    CreatedAt,
+    UpdatedAt,
+    Assignee,
+    Labels,
+    Readiness,
+    LegacyTicket,
+}
+
+impl Column {
+    /// The original tool's columns, in its order.
+    pub const DEFAULT: [Column; 7] = [
+        Column::Status,
+        Column::Id,
+        Column::Slug,
+        Column::Title,
+        Column::Kind,
+        Column::Priority,
+        Column::UpdatedAt,
+    ];
+    const ALL: [(Column, &'static str); 12] = [
+        (Column::Status, "status"),
+        (Column::Id, "id"),
+        (Column::Slug, "slug"),
+        (Column::Title, "title"),
+        (Column::Kind, "kind"),
+        (Column::Priority, "priority"),
+        (Column::CreatedAt, "created_at"),
+        (Column::UpdatedAt, "updated_at"),
+        (Column::Assignee, "assignee"),
+        (Column::Labels, "labels"),
+        (Column::Readiness, "readiness"),
+        (Column::LegacyTicket, "legacy_ticket"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or("", |(_, n)| n)
+    }
+
+    /// `a,b` (exactly these, in this order) or `+a,b` (the default columns, then these).
+    pub fn parse_list(text: &str) -> Result<Columns, String> {
+        let (mut columns, rest) = match text.trim().strip_prefix('+') {
+            Some(rest) => (Self::DEFAULT.to_vec(), rest),
+            None => (Vec::new(), text),
+        };
+        for name in rest.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let column = Self::ALL
+                .iter()
+                .find(|(_, n)| *n == name)
+                .map(|(c, _)| *c)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = Self::ALL.iter().map(|(_, n)| *n).collect();
+                    format!("unknown column `{name}`; columns are {}", names.join(", "))
+                })?;
+            if !columns.contains(&column) {
+                columns.push(column);
+            }
+        }
+        if columns.is_empty() {
+            return Err(
+                "no column named; give comma-separated names, or `+` for the default".into(),
+            );
+        }
+        Ok(Columns(columns))
+    }
+}
+
+/// The columns of a `list --columns`, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Columns(pub Vec<Column>);
+
+/// The header line of a `list` with these columns.
+pub fn list_header(columns: &[Column]) -> String {
+    let mut line = columns
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join("\t");
+    line.push('\n');
+    line
+}
+
 /// One `list` row; tab, LF and CR inside a value are written `\t`, `\n`, `\r`, as `tickets.sh`
 /// writes them, so each ticket stays one TSV row.
 pub fn list_row(s: &TicketSummary) -> String {
-    let updated = s.updated_at.to_string();
-    let cells = [
-        s.status.as_str(),
-        s.id.as_str(),
-        s.slug.as_str(),
-        &s.title,
-        &s.kind,
-        &s.priority,
-        &updated,
-    ];
-    let mut row = String::with_capacity(cells.iter().map(|c| c.len() + 1).sum());
-    for (i, value) in cells.into_iter().enumerate() {
+    list_row_with(s, &Column::DEFAULT)
+}
+
+/// One `list` row of the given columns. Absent values are empty; labels are `a,b`.
+pub fn list_row_with(s: &TicketSummary, columns: &[Column]) -> String {
+    let mut row = String::with_capacity(128);
+    for (i, column) in columns.iter().enumerate() {
         if i > 0 {
             row.push('\t');
         }
-        push_cell(&mut row, value);
+        match column {
+            Column::Status => push_cell(&mut row, s.status.as_str()),
+            Column::Id => push_cell(&mut row, s.id.as_str()),
+            Column::Slug => push_cell(&mut row, s.slug.as_str()),
+            Column::Title => push_cell(&mut row, &s.title),
+            Column::Kind => push_cell(&mut row, &s.kind),
+            Column::Priority => push_cell(&mut row, &s.priority),
+            Column::CreatedAt => push_cell(&mut row, &s.created_at.to_string()),
+            Column::UpdatedAt => push_cell(&mut row, &s.updated_at.to_string()),
+            Column::Assignee => push_cell(&mut row, s.assignee.as_deref().unwrap_or("")),
+            Column::Labels => {
+                let labels: Vec<&str> = s.labels.iter().map(|l| l.as_str()).collect();
+                push_cell(&mut row, &labels.join(","));
+            }
+            Column::Readiness => push_cell(&mut row, s.meta.readiness.as_str()),
+            Column::LegacyTicket => push_cell(&mut row, s.legacy_ticket.as_deref().unwrap_or("")),
+        }
     }
     row.push('\n');
     row

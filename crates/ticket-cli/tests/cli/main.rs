@@ -1,5 +1,6 @@
 //! The CLI's contract, end to end: parity with tickets.sh, JSON, exit codes, human snapshots.
 
+mod columns;
 mod exit_codes;
 mod help_examples;
 mod hostile;
