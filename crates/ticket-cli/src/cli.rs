@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -96,6 +97,7 @@ pub enum Command {
     )]
     Show {
         /// A ticket id or slug.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
         query: String,
         /// The whole thread, not only its end.
         #[arg(long)]
@@ -124,6 +126,7 @@ pub enum Command {
     )]
     Comment {
         /// A ticket id or slug.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
         query: String,
         #[arg(long, default_value = "comment")]
         role: String,
@@ -141,6 +144,7 @@ pub enum Command {
     )]
     Review {
         /// A ticket id or slug.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
         query: String,
         #[arg(long)]
         approve: bool,
@@ -157,6 +161,7 @@ pub enum Command {
     )]
     Status {
         /// A ticket id or slug.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
         query: String,
         #[arg(value_enum)]
         status: TargetStatus,
@@ -167,6 +172,7 @@ pub enum Command {
     )]
     Close {
         /// A ticket id or slug.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
         query: String,
         #[arg(long, conflicts_with = "file")]
         resolution: Option<String>,
@@ -181,7 +187,7 @@ pub enum Command {
         #[arg(long)]
         fix: bool,
     },
-    /// Print a shell completion script.
+    /// Print a shell completion script (it completes ticket ids and slugs too, by asking `ticket`).
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },
 }

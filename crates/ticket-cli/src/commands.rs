@@ -1,7 +1,5 @@
 //! What each subcommand does: its arguments made into a use-case request, the answer rendered.
 
-use std::io::Write;
-
 use ticket_app::{
     App, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest, ListRequest, Listed,
     ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus,
@@ -225,10 +223,4 @@ fn show(app: &App, out: &mut Out, query: &str, full: bool) -> Result<(), CliErro
     }
     let raw = app.show_raw(query)?;
     out.bytes(&human::show(&raw, full))
-}
-
-/// Writes a completion script for `shell`.
-pub fn completions(shell: clap_complete::Shell, w: &mut dyn Write) {
-    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut cmd, "ticket", w);
 }

@@ -7,6 +7,7 @@
 mod body;
 mod cli;
 mod commands;
+mod complete;
 mod doctor;
 mod error;
 mod human;
@@ -24,6 +25,7 @@ use crate::error::CliError;
 use crate::output::Out;
 
 fn main() -> ExitCode {
+    complete::answer_if_asked();
     let json_requested = std::env::args().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -92,8 +94,10 @@ fn report(e: &CliError, json: bool) {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Completions { shell } = &cli.command {
-        commands::completions(*shell, &mut io::stdout());
-        return Ok(());
+        return complete::script(*shell, &mut io::stdout()).map_err(|source| CliError::Io {
+            what: "cannot write the completion script".into(),
+            source,
+        });
     }
     let cwd = std::env::current_dir().map_err(|source| CliError::Io {
         what: "cannot read the current directory".into(),
