@@ -1,6 +1,7 @@
 //! `doctor`: the consistency rules over the root, and the unambiguous repairs when asked.
 
 use ticket_doctor::{Options, Report};
+use ticket_domain::Progress;
 
 use crate::App;
 use crate::error::AppError;
@@ -14,6 +15,15 @@ pub struct DoctorRequest {
 
 impl App {
     pub fn doctor(&self, request: DoctorRequest) -> Result<Report, AppError> {
+        self.doctor_with_progress(request, &())
+    }
+
+    /// [`doctor`](Self::doctor), telling `progress` how far the check got.
+    pub fn doctor_with_progress(
+        &self,
+        request: DoctorRequest,
+        progress: &dyn Progress,
+    ) -> Result<Report, AppError> {
         // Only a fix writes: only then is the lock timeout a setting that must be valid.
         let lock_timeout = if request.fix {
             self.settings.lock_timeout()?
@@ -25,6 +35,8 @@ impl App {
             lock_timeout,
             ..Options::default()
         };
-        Ok(ticket_doctor::run(&self.root, &options)?)
+        Ok(ticket_doctor::run_with_progress(
+            &self.root, &options, progress,
+        )?)
     }
 }

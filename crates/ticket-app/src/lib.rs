@@ -39,8 +39,8 @@ pub use root::{DEFAULT_DIR, RootSource};
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::{
-    ActionRequired, Diagnostic, ReviewVerdict, Severity, Ticket, TicketStatus, TicketSummary,
-    Version,
+    ActionRequired, Diagnostic, Progress, ReviewVerdict, Severity, Ticket, TicketStatus,
+    TicketSummary, Version,
 };
 
 /// The use cases over one ticket root.

@@ -13,6 +13,7 @@ mod error;
 mod human;
 mod json;
 mod output;
+mod progress;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -59,13 +59,22 @@ impl Default for Options {
 /// repaired and the error is returned instead of a report. A repair that fails once the lock
 /// is held is a `fix-failed` warning in the report.
 pub fn run(root: &Path, options: &Options) -> Result<Report, BackendError> {
-    let (mut tree, mut tickets) = scan::scan(root, rules::ticket);
+    run_with_progress(root, options, &())
+}
+
+/// [`run`], telling `progress` how many tickets there are and each one checked.
+pub fn run_with_progress(
+    root: &Path,
+    options: &Options,
+    progress: &dyn ticket_domain::Progress,
+) -> Result<Report, BackendError> {
+    let (mut tree, mut tickets) = scan::scan(root, rules::ticket, progress);
     let mut fixed = Vec::new();
     let mut fix_problems = report::Sink::new(options.max_per_code);
     if options.fix {
         fixed = fix::apply(root, &tree, options.lock_timeout, &mut fix_problems)?;
         if !fixed.is_empty() {
-            (tree, tickets) = scan::scan(root, rules::ticket);
+            (tree, tickets) = scan::scan(root, rules::ticket, progress);
         }
     }
     let [shell, ours] = rules::check(&tree, tickets, options.max_per_code);

@@ -13,6 +13,7 @@ use std::fs::{self, File, FileType};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use ticket_domain::Progress;
 use ticket_store_local::layout::{self, STATUS_DIRS, is_leftover_name};
 use ticket_store_local::parallel;
 
@@ -149,7 +150,11 @@ struct Job {
 /// Walks `root`, calling `check` on each ticket while its files are in memory; returns the tree
 /// (ticket contents dropped) and the checks' results in ticket order. Never fails: what cannot
 /// be read is recorded for the rules to report.
-pub fn scan<T: Send>(root: &Path, check: impl Fn(&TicketDir) -> T + Sync) -> (Tree, Vec<T>) {
+pub fn scan<T: Send>(
+    root: &Path,
+    check: impl Fn(&TicketDir) -> T + Sync,
+    progress: &dyn Progress,
+) -> (Tree, Vec<T>) {
     let real_root = fs::canonicalize(root).ok();
     let mut w = Walker::new(real_root.as_deref());
     w.root_entries(root);
@@ -159,7 +164,14 @@ pub fn scan<T: Send>(root: &Path, check: impl Fn(&TicketDir) -> T + Sync) -> (Tr
         .enumerate()
         .map(|(k, &status)| w.status_dir(root, k, status, &mut found))
         .collect();
-    let read = read_tickets(found, real_root.as_deref(), &check);
+    let tickets = found.iter().filter(|f| f.ticket.is_some()).count();
+    progress.start("checking tickets", tickets as u64);
+    let read = read_tickets(found, real_root.as_deref(), &|t: &TicketDir| {
+        let result = check(t);
+        progress.advance(1);
+        result
+    });
+    progress.finish();
     let mut results = Vec::with_capacity(read.len());
     for (before, ticket) in read {
         w.absorb(before);

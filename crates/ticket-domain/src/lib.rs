@@ -15,6 +15,7 @@ pub mod memory;
 pub mod meta;
 pub mod ops;
 pub mod port;
+pub mod progress;
 pub mod status;
 pub mod ticket;
 pub mod timestamp;
@@ -31,6 +32,7 @@ pub use port::{
     BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,
     Resolution, Severity, TicketBackend, TicketBackendExt, new_ticket_id,
 };
+pub use progress::Progress;
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};
 pub use timestamp::Timestamp;

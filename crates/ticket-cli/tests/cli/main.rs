@@ -7,5 +7,6 @@ mod help_examples;
 mod hostile;
 mod json;
 mod parity;
+mod progress;
 mod snapshots;
 mod support;

@@ -1,0 +1,41 @@
+//! Progress bars appear on a terminal only: never in a pipe or a file.
+
+use std::process::Command;
+
+use crate::support::ticket;
+
+#[test]
+fn the_doctor_draws_progress_on_a_terminal_only() {
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("skip: script(1) is absent; no terminal to test progress on");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    for n in 0..5 {
+        ticket(d)
+            .args(["create", "--title", &format!("Ticket {n}")])
+            .assert()
+            .success();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("ticket");
+    // On a terminal (script(1) gives it one), with the delay at 0 so the test does not wait.
+    let on_tty = Command::new("script")
+        .args(["-qec", &format!("{} doctor", bin.display()), "/dev/null"])
+        .current_dir(d)
+        .env("TICKETS_PROGRESS_AFTER", "0")
+        .env_remove("WORK_ITEMS_DIR")
+        .output()
+        .expect("run script");
+    let shown = String::from_utf8_lossy(&on_tty.stdout);
+    assert!(shown.contains("checking tickets"), "{shown}");
+    assert!(shown.contains("doctor: ok"), "{shown}");
+    // In a pipe: the same run prints no bar.
+    let piped = ticket(d)
+        .arg("doctor")
+        .env("TICKETS_PROGRESS_AFTER", "0")
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&piped.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&piped.stdout), "doctor: ok\n");
+}
