@@ -222,65 +222,76 @@ fn string_literals(text: &str) -> Vec<(usize, &str)> {
 
 /// No crate under crates/ may list ticket-test-support outside `[dev-dependencies]`.
 fn test_support_stays_dev_only(root: &Path, problems: &mut Vec<String>) {
-    let Ok(crates) = fs::read_dir(root.join("crates")) else {
-        return;
-    };
-    for entry in crates.flatten() {
-        let manifest = entry.path().join("Cargo.toml");
-        let text = fs::read_to_string(&manifest).unwrap_or_default();
-        let mut section = String::new();
-        for line in text.lines().map(str::trim) {
-            if line.starts_with('[') {
-                section = line.to_owned();
-            } else if line.starts_with("ticket-test-support") && section != "[dev-dependencies]" {
-                problems.push(format!(
-                    "{}: ticket-test-support is for tests only; list it under [dev-dependencies]",
-                    manifest.strip_prefix(root).unwrap_or(&manifest).display()
-                ));
-            }
+    for (name, deps) in crate_manifests(root) {
+        if deps
+            .iter()
+            .any(|(table, dep)| dep == "ticket-test-support" && table != "dev-dependencies")
+        {
+            problems.push(format!(
+                "crates/{name}/Cargo.toml: ticket-test-support is for tests only; list it under [dev-dependencies]"
+            ));
         }
     }
 }
 
+/// Every crate under crates/ with the dependencies its manifest lists, as (table, crate):
+/// `dependencies`, `dev-dependencies`, ... (`[dependencies.foo]` counts as `dependencies`).
+fn crate_manifests(root: &Path) -> Vec<(String, Vec<(String, String)>)> {
+    let Ok(crates) = fs::read_dir(root.join("crates")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Vec<(String, String)>)> = crates
+        .flatten()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let text = fs::read_to_string(entry.path().join("Cargo.toml")).unwrap_or_default();
+            (name, dependencies(&text))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The dependencies a manifest lists, as (table, crate).
+fn dependencies(manifest: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut table = String::new();
+    for line in manifest.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            match header.split_once('.') {
+                // `[dependencies.foo]`: the crate is named by the header itself.
+                Some((t, dep)) if t.ends_with("dependencies") => {
+                    out.push((t.to_owned(), dep.to_owned()));
+                    table.clear();
+                }
+                _ => table = header.to_owned(),
+            }
+            continue;
+        }
+        if table.ends_with("dependencies") && !line.is_empty() && !line.starts_with('#') {
+            let dep = line.split(['=', '.', ' ']).next().unwrap_or("");
+            out.push((table.clone(), dep.to_owned()));
+        }
+    }
+    out
+}
 /// A pure crate's manifest may not name a crate that touches files among its dependencies.
 fn manifest_is_pure(root: &Path, name: &str, problems: &mut Vec<String>) {
     let rel = format!("crates/{name}/Cargo.toml");
-    let manifest = root.join(&rel);
-    let Ok(text) = fs::read_to_string(&manifest) else {
+    let Ok(text) = fs::read_to_string(root.join(&rel)) else {
         problems.push(format!(
             "{rel}: cannot read it, so cannot check that {name} stays pure"
         ));
         return;
     };
-    let mut in_deps = false;
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if let Some(table) = trimmed.strip_prefix("[dependencies.") {
-            let dep = table.trim_end_matches(']');
-            if FILE_TOUCHING.contains(&dep) {
-                problems.push(format!(
-                    "{rel}: `{dep}` touches files; {name} must stay pure (docs/architecture.md)"
-                ));
-            }
-            in_deps = false;
-            continue;
-        }
-        if trimmed.starts_with('[') {
-            in_deps = trimmed == "[dependencies]";
-            continue;
-        }
-        if !in_deps {
-            continue;
-        }
-        let dep = trimmed.split(['=', '.', ' ']).next().unwrap_or("");
-        if FILE_TOUCHING.contains(&dep) {
+    for (table, dep) in dependencies(&text) {
+        if table == "dependencies" && FILE_TOUCHING.contains(&dep.as_str()) {
             problems.push(format!(
                 "{rel}: `{dep}` touches files; {name} must stay pure (docs/architecture.md)"
             ));
         }
     }
 }
-
 fn rust_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.join("crates"), root.join("xtask")];
@@ -311,26 +322,15 @@ const STORE_USERS: &[&str] = &["ticket-app", "ticket-doctor", "ticket-cli"];
 /// Only the app layer and main wiring name `ticket-store-local`: no other crate's manifest lists
 /// it, and in ticket-cli only `src/main.rs` (its wiring) may name `ticket_store_local`.
 fn store_named_by_app_and_wiring_only(root: &Path, problems: &mut Vec<String>) {
-    let Ok(crates) = fs::read_dir(root.join("crates")) else {
-        return;
-    };
-    for entry in crates.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "ticket-store-local" || STORE_USERS.contains(&name.as_str()) {
-            continue;
-        }
-        let manifest = entry.path().join("Cargo.toml");
-        let text = fs::read_to_string(&manifest).unwrap_or_default();
-        let mut section = String::new();
-        for line in text.lines().map(str::trim) {
-            if line.starts_with('[') {
-                section = line.to_owned();
-            } else if line.starts_with("ticket-store-local") && section == "[dependencies]" {
-                problems.push(format!(
-                    "crates/{name}/Cargo.toml: only {} may depend on ticket-store-local; drive ticket-app (or the port) instead",
-                    STORE_USERS.join(", ")
-                ));
-            }
+    for (name, deps) in crate_manifests(root) {
+        let uses_store = deps
+            .iter()
+            .any(|(table, dep)| dep == "ticket-store-local" && table == "dependencies");
+        if uses_store && name != "ticket-store-local" && !STORE_USERS.contains(&name.as_str()) {
+            problems.push(format!(
+                "crates/{name}/Cargo.toml: only {} may depend on ticket-store-local; drive ticket-app (or the port) instead",
+                STORE_USERS.join(", ")
+            ));
         }
     }
     for file in rust_files(root) {
@@ -353,6 +353,22 @@ fn store_named_by_app_and_wiring_only(root: &Path, problems: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::{doctor_asks_layout, layout_names, string_literals};
+
+    #[test]
+    fn manifests_list_their_dependencies() {
+        let manifest = "[package]\nname = \"x\"\n\n[dependencies]\na = \"1\"\nb.workspace = true\n# c\n\n[dependencies.d]\nversion = \"1\"\n\n[dev-dependencies]\ne = { version = \"1\" }\n[lints]\nworkspace = true\n";
+        let deps = super::dependencies(manifest);
+        let want = [
+            ("dependencies", "a"),
+            ("dependencies", "b"),
+            ("dependencies", "d"),
+            ("dev-dependencies", "e"),
+        ];
+        assert_eq!(
+            deps,
+            want.map(|(t, d)| (t.to_owned(), d.to_owned())).to_vec()
+        );
+    }
 
     #[test]
     fn literals_are_found_and_comments_and_chars_skipped() {
