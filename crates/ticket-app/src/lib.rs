@@ -17,6 +17,7 @@ mod create;
 mod doctor;
 mod error;
 mod read;
+mod relations;
 mod root;
 mod settings;
 
@@ -32,12 +33,13 @@ pub use create::{CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use error::{AppError, ErrorCode};
 pub use read::{ListEntry, ListRequest, Listed, RawView, Shown, Sort};
+pub use relations::{Derived, LinkRequest, NotReady, ReadyQueue, UnlinkRequest};
 pub use root::DEFAULT_DIR;
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::{
-    ActionRequired, Diagnostic, ReviewVerdict, Severity, Ticket, TicketStatus, TicketSummary,
-    Version,
+    ActionRequired, Diagnostic, Inverses, Reason, RelationKind, Relations, ReviewVerdict, Severity,
+    Ticket, TicketId, TicketStatus, TicketSummary, Version,
 };
 
 /// The use cases over one ticket root.

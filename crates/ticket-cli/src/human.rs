@@ -1,6 +1,6 @@
 //! Human output, byte for byte what `tickets.sh` prints.
 
-use ticket_app::{RawView, TicketSummary};
+use ticket_app::{RawView, Reason, TicketSummary};
 
 /// The header line of `list`.
 pub const LIST_HEADER: &str = "status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n";
@@ -19,6 +19,12 @@ pub fn list_row(s: &TicketSummary) -> String {
     ]
     .map(cell);
     format!("{}\n", cells.join("\t"))
+}
+
+/// Reasons a ticket is not ready, as one line: `; ` between them.
+pub fn reasons(reasons: &[Reason]) -> String {
+    let words: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    cell(&words.join("; "))
 }
 
 fn cell(value: &str) -> String {

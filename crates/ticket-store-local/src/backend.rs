@@ -205,7 +205,10 @@ pub(crate) fn changed_fields(
         .filter(|(k, _)| !new.iter().any(|(n, _)| n == k))
         .map(|(k, _)| k.clone())
         .collect();
-    if let Some(key) = removed.iter().find(|k| !keys::is_known(k) || is_required(k)) {
+    if let Some(key) = removed
+        .iter()
+        .find(|k| !keys::is_known(k) || is_required(k))
+    {
         // Only keys written at their default may go (empty relation lists); refuse the rest
         // rather than lose them silently.
         return Err(BackendError::Invalid {
