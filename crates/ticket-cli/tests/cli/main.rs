@@ -4,5 +4,6 @@ mod exit_codes;
 mod hostile;
 mod json;
 mod parity;
+mod relations;
 mod snapshots;
 mod support;
