@@ -191,13 +191,16 @@ impl LocalTicketBackend {
     }
 }
 
+/// Frontmatter lines to set (key, encoded value), and keys to remove.
+type FieldChanges = (Vec<(String, String)>, Vec<String>);
+
 /// The frontmatter lines (key, encoded value) of `after` that differ from `before`'s, in the
 /// format's key order, and the keys `after` no longer writes (a relation list emptied by an
 /// unlink): what a change rewrites and removes, and nothing else.
 pub(crate) fn changed_fields(
     before: &TicketSummary,
     after: &TicketSummary,
-) -> Result<(Vec<(String, String)>, Vec<String>), BackendError> {
+) -> Result<FieldChanges, BackendError> {
     let old = codec::frontmatter_lines(before);
     let new = codec::frontmatter_lines(after);
     let removed: Vec<String> = old

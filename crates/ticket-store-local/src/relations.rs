@@ -61,13 +61,15 @@ impl LocalTicketBackend {
         }
         let mut tried: HashSet<TicketId> = HashSet::new();
         let mut everything: Option<HashMap<TicketId, GraphNode>> = None;
+        // Ids to look for next: the seeds, the edges of what was read so far, then the edges of
+        // each ticket read on demand (never the whole graph again: a chain of 10,000 tickets
+        // is read in 10,000 small steps, not 10,000 passes over the graph).
+        let mut frontier: Vec<TicketId> = seeds.to_vec();
+        frontier.extend(read.graph.unknown_targets());
         loop {
-            let mut wanted: Vec<TicketId> = seeds
-                .iter()
-                .filter(|s| !read.graph.contains(s.as_str()))
-                .cloned()
-                .chain(read.graph.unknown_targets())
-                .filter(|id| !tried.contains(id))
+            let mut wanted: Vec<TicketId> = frontier
+                .drain(..)
+                .filter(|id| !read.graph.contains(id.as_str()) && !tried.contains(id))
                 .collect();
             wanted.sort();
             wanted.dedup();
@@ -75,10 +77,14 @@ impl LocalTicketBackend {
                 break;
             }
             tried.extend(wanted.iter().cloned());
+            let mut insert = |read: &mut GraphRead, node: GraphNode| {
+                frontier.extend(node.relations.edges().map(|(_, t)| t.clone()));
+                read.graph.insert(node);
+            };
             if let Some(all) = &everything {
                 for id in &wanted {
                     if let Some(node) = all.get(id) {
-                        read.graph.insert(node.clone());
+                        insert(&mut read, node.clone());
                     }
                 }
                 continue;
@@ -87,9 +93,9 @@ impl LocalTicketBackend {
             let mut lost = Vec::new();
             for (id, outcome) in wanted.into_iter().zip(found) {
                 match outcome {
-                    Some(Ok(node)) => read.graph.insert(node),
+                    Some(Ok(node)) => insert(&mut read, node),
                     Some(Err((node, d))) => {
-                        read.graph.insert(node);
+                        insert(&mut read, node);
                         read.diagnostics.push(d);
                     }
                     None => lost.push(id),
@@ -99,7 +105,7 @@ impl LocalTicketBackend {
                 let all = self.every_node()?;
                 for id in &lost {
                     if let Some(node) = all.get(id) {
-                        read.graph.insert(node.clone());
+                        insert(&mut read, node.clone());
                     }
                 }
                 everything = Some(all);
