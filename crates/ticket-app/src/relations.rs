@@ -57,8 +57,8 @@ pub struct ReadyQueue {
     pub ready: Vec<ListEntry>,
     /// Open tickets that are not, in the same order, each with its reasons.
     pub not_ready: Vec<NotReady>,
-    /// Every cycle through `depends_on` and `parent` among the tickets read (the open and
-    /// pending ones and every ticket they reach), each sorted by id.
+    /// Every cycle through `depends_on` and `parent` among the tickets read (the open ones and
+    /// every ticket they reach), each sorted by id.
     pub cycles: Vec<Vec<TicketId>>,
     /// Tickets skipped because they do not read.
     pub skipped: Vec<ticket_domain::Diagnostic>,
@@ -103,7 +103,7 @@ impl App {
             return SelfLinkSnafu { source_id, kind }.fail();
         }
         if kind.is_structural() {
-            let read = reader.relation_graph(&[], std::slice::from_ref(&target))?;
+            let read = reader.relation_graph(&[], &[], std::slice::from_ref(&target))?;
             if let Some(path) = read.graph.path(target.as_str(), source_id.as_str()) {
                 let mut cycle = vec![source_id.clone()];
                 cycle.extend(path);
@@ -175,11 +175,11 @@ impl App {
     }
 
     /// The ready queue (docs/format.md, "Relations and readiness"). It reads the frontmatter of
-    /// the open and pending tickets and of the tickets their edges reach, never a thread.
+    /// the open tickets and of the tickets their edges reach, never a thread.
     pub fn ready(&self) -> Result<ReadyQueue, AppError> {
         let read = self
             .reader()
-            .relation_graph(&[TicketStatus::Open, TicketStatus::Pending], &[])?;
+            .relation_graph(&[TicketStatus::Open], &[], &[])?;
         let report = read.graph.readiness();
         let mut queue = ReadyQueue {
             skipped: read.diagnostics,
@@ -214,9 +214,9 @@ impl App {
     /// What the other tickets say about the ticket `id`: who points at it, and why it is not
     /// ready. Reads every ticket's frontmatter (the inverses can be anywhere).
     pub fn derived(&self, id: &TicketId) -> Result<Derived, AppError> {
-        let read = self
-            .reader()
-            .relation_graph(&TicketStatus::KNOWN, std::slice::from_ref(id))?;
+        let read =
+            self.reader()
+                .relation_graph(&[], &TicketStatus::KNOWN, std::slice::from_ref(id))?;
         Ok(derived_from(&read.graph, id))
     }
 }

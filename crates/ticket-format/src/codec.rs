@@ -2,8 +2,8 @@
 //! new ticket, events from thread.md and back.
 
 use ticket_domain::{
-    ActionRequired, EventKind, EventRef, Label, MarkdownText, Readiness, RefKind, Relations, Slug,
-    TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
+    ActionRequired, EventKind, EventRef, GraphNode, Label, MarkdownText, Readiness, RefKind,
+    Relations, Slug, TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
 };
 
 use crate::frontmatter::{Entry, Frontmatter};
@@ -126,6 +126,23 @@ fn meta(fm: &Frontmatter) -> Result<WorkMeta, FieldError> {
         *meta.refs.get_mut(which) = list(fm, key)?;
     }
     Ok(meta)
+}
+
+/// What the relation graph needs of a ticket (id, status, readiness, relations), decoding
+/// nothing else: the cheap read of the tickets `ready` only has to know about.
+pub fn graph_node(fm: &Frontmatter) -> Result<GraphNode, FieldError> {
+    let id_entry = required(fm, keys::ID)?;
+    let id = parsed(id_entry, TicketId::new(id_entry.text()))?;
+    let status = TicketStatus::parse(&required(fm, keys::STATUS)?.text());
+    let readiness = optional(fm, keys::READINESS)?
+        .map(|r| Readiness::parse(&r))
+        .unwrap_or_default();
+    Ok(GraphNode {
+        id,
+        status,
+        readiness_blocked: readiness == Readiness::Blocked,
+        relations: relations(fm)?,
+    })
 }
 
 /// The relation lists, each a flow list of ticket ids (docs/format.md, "Relations").

@@ -1,7 +1,7 @@
 //! Finding tickets on disk: lookups by id or slug, and listing, reading frontmatter only.
 
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
@@ -169,7 +169,13 @@ impl LocalTicketBackend {
             })
             .map(|e| e.path())
             .collect();
-        dirs.sort();
+        // Byte order of the names (all under one parent): what `Path`'s component order gives,
+        // without walking components on every comparison.
+        dirs.sort_unstable_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
         Ok(dirs)
     }
 
@@ -277,27 +283,66 @@ fn thread_events(dir: &Path) -> Option<Vec<ticket_domain::TicketEvent>> {
     }
 }
 
-/// Reads item.md up to its closing `---` only: what `list` and lookups need.
+/// Reads item.md up to its closing `---` only: what `list` and lookups need. The head is read
+/// in a small first chunk (most frontmatters are a few hundred bytes), growing only when the
+/// closing line is not in it, so a ticket's body is mostly never copied out of the page cache.
 pub(crate) fn read_head(path: &Path) -> Result<Frontmatter, BackendError> {
-    let file = fs::File::open(path).map_err(|e| storage(path, e))?;
-    let mut reader = BufReader::new(file);
-    let mut head = String::new();
-    let mut line = String::new();
-    let mut count = 0;
+    let mut file = fs::File::open(path).map_err(|e| storage(path, e))?;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = 1024;
     loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(|e| storage(path, e))?;
-        if n == 0 {
+        let start = buf.len();
+        buf.resize(start + chunk, 0);
+        let mut filled = start;
+        while filled < buf.len() {
+            match file.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(storage(path, e)),
+            }
+        }
+        let eof = filled < buf.len();
+        buf.truncate(filled);
+        if let Some(end) = head_end(&buf) {
+            buf.truncate(end);
             break;
         }
-        head.push_str(&line);
-        count += 1;
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if bare == "---" && count > 1 || (count == 1 && bare != "---") {
+        if eof {
             break;
         }
+        chunk *= 2;
     }
+    let head = String::from_utf8(buf).map_err(|e| {
+        storage(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+        )
+    })?;
     split(path, &head)
+}
+
+/// Where the head of an item.md ends in `bytes`: after its first line when that is not `---`,
+/// else after the next line that is `---` (a `\r` before the `\n` allowed); `None` when that
+/// line is not (yet) in `bytes`.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    let is_delimiter = |line: &[u8]| line == b"---" || line == b"---\r";
+    let mut start = 0;
+    let mut first = true;
+    while let Some(n) = bytes[start..].iter().position(|&b| b == b'\n') {
+        let line = &bytes[start..start + n];
+        let end = start + n + 1;
+        if first {
+            if !is_delimiter(line) {
+                return Some(end);
+            }
+            first = false;
+        } else if is_delimiter(line) {
+            return Some(end);
+        }
+        start = end;
+    }
+    None
 }
 
 /// The one ticket found, or why there is not exactly one.

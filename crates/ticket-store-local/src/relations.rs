@@ -37,18 +37,20 @@ pub struct GraphRead {
 }
 
 impl LocalTicketBackend {
-    /// The relation graph of the tickets under `statuses` (all of them when `all`), plus the
-    /// tickets `seeds` name, plus every ticket their edges reach, transitively. Ids that name no
-    /// ticket stay out of the graph (they are what dangles).
+    /// The relation graph of the tickets under `whole` (kept whole in [`GraphRead::tickets`])
+    /// and under `nodes` (only what the graph needs is decoded), plus the tickets `seeds` name,
+    /// plus every ticket their edges reach, transitively. Ids that name no ticket stay out of
+    /// the graph (they are what dangles).
     pub fn relation_graph(
         &self,
-        statuses: &[TicketStatus],
+        whole: &[TicketStatus],
+        nodes: &[TicketStatus],
         seeds: &[TicketId],
     ) -> Result<GraphRead, BackendError> {
         let mut read = GraphRead::default();
-        if !statuses.is_empty() {
+        if !whole.is_empty() {
             let filter = ListFilter {
-                statuses: statuses.to_vec(),
+                statuses: whole.to_vec(),
                 ..ListFilter::default()
             };
             self.list_each(&filter, |found| match found {
@@ -59,6 +61,27 @@ impl LocalTicketBackend {
                 Err(d) => read.diagnostics.push(d),
             })?;
         }
+        for status_dir in STATUS_DIRS {
+            if !nodes.iter().any(|s| s.as_str() == status_dir)
+                || whole.iter().any(|s| s.as_str() == status_dir)
+            {
+                continue;
+            }
+            for found in self.read_nodes(status_dir)? {
+                match found {
+                    Ok(node) => read.graph.insert(node),
+                    Err(d) => read.diagnostics.push(d),
+                }
+            }
+        }
+        // Status directories read whole need no probing: what is under them is in the graph.
+        // The others are listed once, when an edge first leads out of what was read, so each
+        // target costs one read of its item.md and no failed lookups.
+        let probe: Vec<&'static str> = STATUS_DIRS
+            .into_iter()
+            .filter(|d| !whole.iter().chain(nodes).any(|s| s.as_str() == *d))
+            .collect();
+        let mut names: Option<HashMap<String, &'static str>> = None;
         let mut tried: HashSet<TicketId> = HashSet::new();
         let mut everything: Option<HashMap<TicketId, GraphNode>> = None;
         // Ids to look for next: the seeds, the edges of what was read so far, then the edges of
@@ -89,7 +112,10 @@ impl LocalTicketBackend {
                 }
                 continue;
             }
-            let found = self.read_by_name(&wanted);
+            if names.is_none() {
+                names = Some(self.names_in(&probe)?);
+            }
+            let found = self.read_by_name(names.as_ref().unwrap_or(&HashMap::new()), &wanted);
             let mut lost = Vec::new();
             for (id, outcome) in wanted.into_iter().zip(found) {
                 match outcome {
@@ -115,50 +141,83 @@ impl LocalTicketBackend {
         Ok(read)
     }
 
-    /// Each id's ticket found by its directory name (the first status directory holding
-    /// `<id>/item.md` whose frontmatter says that id), read on a few threads. `None` when no
-    /// directory is named so; `Err` with a bare node when the directory is there but its
-    /// frontmatter does not read.
+    /// The ticket directories under `status_dirs`, by name (the first status directory wins).
+    fn names_in(
+        &self,
+        status_dirs: &[&'static str],
+    ) -> Result<HashMap<String, &'static str>, BackendError> {
+        let mut names = HashMap::new();
+        for &status_dir in status_dirs {
+            for dir in self.ticket_dirs(status_dir)? {
+                if let Some(name) = dir.file_name().and_then(|n| n.to_str()) {
+                    names.entry(name.to_owned()).or_insert(status_dir);
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// Each id's ticket found by its directory name (listed in `names`), when its frontmatter
+    /// says that id, read on a few threads. `None` when no directory is named so (or it names
+    /// another id); `Err` with a bare node when the directory is there but its frontmatter does
+    /// not read.
     #[allow(clippy::type_complexity)]
     fn read_by_name(
         &self,
+        names: &HashMap<String, &'static str>,
         ids: &[TicketId],
     ) -> Vec<Option<Result<GraphNode, (GraphNode, Diagnostic)>>> {
         parallel::map_ordered(ids.to_vec(), |id| {
-            for status_dir in STATUS_DIRS {
-                let dir: PathBuf = layout::ticket_dir(self.root(), status_dir, id.as_str());
-                let item = layout::item(&dir);
-                if !item.is_file() {
-                    continue;
-                }
-                let summary = read_head(&item)
-                    .and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e)));
-                return match summary {
-                    Ok(s) if s.id == id => Some(Ok(GraphNode::of(&s))),
-                    Ok(_) => continue,
-                    Err(e) => Some(Err((
-                        GraphNode {
-                            id,
-                            status: TicketStatus::parse(status_dir),
-                            readiness_blocked: false,
-                            relations: Default::default(),
-                        },
-                        diagnostic(&e),
-                    ))),
-                };
+            let &status_dir = names.get(id.as_str())?;
+            let dir: PathBuf = layout::ticket_dir(self.root(), status_dir, id.as_str());
+            let item = layout::item(&dir);
+            let node = read_head(&item)
+                .and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)));
+            match node {
+                Ok(n) if n.id == id => Some(Ok(n)),
+                Ok(_) => None,
+                Err(BackendError::Storage { .. }) if !item.exists() => None,
+                Err(e) => Some(Err((
+                    GraphNode {
+                        id,
+                        status: TicketStatus::parse(status_dir),
+                        readiness_blocked: false,
+                        relations: Default::default(),
+                    },
+                    diagnostic(&e),
+                ))),
             }
-            None
         })
     }
 
     /// Every readable ticket as a graph node, by id (the first in list order wins).
     fn every_node(&self) -> Result<HashMap<TicketId, GraphNode>, BackendError> {
         let mut all = HashMap::new();
-        self.list_each(&ListFilter::default(), |found| {
-            if let Ok((_, s)) = found {
-                all.entry(s.id.clone()).or_insert_with(|| GraphNode::of(&s));
+        for status_dir in STATUS_DIRS {
+            for node in self.read_nodes(status_dir)?.into_iter().flatten() {
+                all.entry(node.id.clone()).or_insert(node);
             }
-        })?;
+        }
         Ok(all)
+    }
+
+    /// The graph node of every ticket under one status directory, in list order, read on a few
+    /// threads; a diagnostic for each that does not read.
+    fn read_nodes(
+        &self,
+        status_dir: &str,
+    ) -> Result<Vec<Result<GraphNode, Diagnostic>>, BackendError> {
+        let dirs = self.ticket_dirs(status_dir)?;
+        let read = parallel::map_ordered(dirs, |dir| {
+            let item = layout::item(&dir);
+            match read_head(&item) {
+                Err(BackendError::Storage { .. }) if !item.exists() => None,
+                head => Some(
+                    head.and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)))
+                        .map_err(|e| diagnostic(&e)),
+                ),
+            }
+        });
+        Ok(read.into_iter().flatten().collect())
     }
 }

@@ -170,6 +170,19 @@ fn lookup_by_slug_not_found_ambiguous(b: &dyn TicketBackend, clock: &FixedClock)
         b.show(&q(one.id.as_str())).expect("id stays exact").id,
         one.id
     );
+    // No exact match: a unique prefix of an id or a slug names its ticket; a shared one is
+    // ambiguous and names every candidate.
+    clock.advance(1);
+    let beta = create(b, "Beta particle");
+    assert_eq!(b.show(&q("beta-p")).expect("slug prefix").id, beta.id);
+    assert_eq!(
+        b.show(&q("20260102-030407")).expect("id prefix").id,
+        beta.id
+    );
+    match b.show(&q("20260102-03040")) {
+        Err(BackendError::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 3),
+        other => panic!("a shared prefix: expected Ambiguous, got {other:?}"),
+    }
 }
 
 fn events_append_in_order(b: &dyn TicketBackend, clock: &FixedClock) {

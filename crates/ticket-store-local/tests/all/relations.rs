@@ -164,7 +164,7 @@ fn the_graph_reads_what_edges_reach_and_falls_back_for_renamed_directories() {
     write_ticket(&root, "closed", far, &plain(far, "closed", ""));
     let be = backend(&root, clock());
     let read = be
-        .relation_graph(&[TicketStatus::Open, TicketStatus::Pending], &[])
+        .relation_graph(&[TicketStatus::Open], &[TicketStatus::Pending], &[])
         .expect("graph");
     assert_eq!(read.tickets.len(), 1);
     assert!(read.graph.contains(b_id) && read.graph.contains(c));
@@ -174,7 +174,7 @@ fn the_graph_reads_what_edges_reach_and_falls_back_for_renamed_directories() {
     // Without renamed directories, nothing but the reached tickets is read.
     fs::rename(root.join("closed/renamed"), root.join("closed").join(c)).expect("rename");
     let read = be
-        .relation_graph(&[TicketStatus::Open], &[])
+        .relation_graph(&[TicketStatus::Open], &[], &[])
         .expect("graph");
     assert!(!read.scanned_all);
     assert_eq!(read.graph.len(), 3);
