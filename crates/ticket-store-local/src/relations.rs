@@ -1,10 +1,10 @@
 //! Reading the relation graph: the tickets a read asks for, and every ticket their relations
 //! reach, frontmatter only.
 //!
-//! `ready` needs the open and pending tickets whole (their frontmatter) and, of the closed ones,
-//! only those an edge points at: a ticket's directory is named by its id, so each target is
-//! found with a `stat` per status directory and read on demand, and the targets' own targets
-//! after them, until nothing new is named. Only when an id is not found that way (a dangling
+//! `ready` needs the open tickets whole (their frontmatter) and, of the others, only those an
+//! edge points at: a ticket's directory is named by its id, so each target is found in one
+//! listing of the other status directories and read on demand (as a graph node only), and the
+//! targets' own targets after them, until nothing new is named. Only when an id is not found that way (a dangling
 //! edge, or a directory renamed by hand) does the read fall back to every ticket's frontmatter,
 //! once, so an answer never depends on directory names being right.
 
