@@ -6,14 +6,16 @@
 //! 2. Every operation by every writer, read, checked and mutated further by every other one.
 //! 3. Shell and Rust writers racing on one ticket lose nothing.
 //! 4. The same on a copy of the real corpus, when `../shared/corpus` is present.
+//! 5. Relations: the CLI and the library link and unlink; `tickets.sh` reads the result (list,
+//!    show, doctor) and its own writes keep the relation keys and the link events intact.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use ticket_app::{
-    App, CloseRequest, CloseText, CommentRequest, CreateRequest, ReviewRequest, ReviewVerdict,
-    Settings, StatusRequest, TicketStatus,
+    App, CloseRequest, CloseText, CommentRequest, CreateRequest, LinkRequest, RelationKind,
+    ReviewRequest, ReviewVerdict, Settings, StatusRequest, TicketStatus, UnlinkRequest,
 };
 use ticket_domain::Timestamp;
 use ticket_test_support::snapshot_without_scratch;
@@ -349,6 +351,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 kind: Some((*kind).to_owned()),
                 priority: Some((*priority).to_owned()),
                 labels: vec![(*labels).to_owned()],
+                ..CreateRequest::default()
             })
             .map(drop),
         Op::Event {
@@ -496,6 +499,10 @@ pub fn run(env: &Env) -> Vec<Outcome> {
     push(
         "racing shell and Rust writers lose nothing".into(),
         racing(env),
+    );
+    push(
+        "relations: ticket and the library link, tickets.sh reads and keeps them".into(),
+        relations(env),
     );
     match ticket_test_support::corpus() {
         Some(src) => {
@@ -662,6 +669,165 @@ fn racing(env: &Env) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The CLI and the library write relations; after each step both doctors accept the tree and
+/// `tickets.sh` lists and shows what `ticket` does; then `tickets.sh` writes (comment, status
+/// moves, close) and the relation keys and link events are still there, byte for byte.
+fn relations(env: &Env) -> Result<(), String> {
+    let dir = scratch()?;
+    let d = dir.path();
+    let lib = |step: usize| {
+        App::new(
+            d.join("work-items"),
+            Settings {
+                now: Some(now_at(step)),
+                user: Some("compat".into()),
+                ..Settings::default()
+            },
+        )
+    };
+    let cli = |step: usize, args: &[&str]| -> Result<(), String> {
+        let out = env
+            .command(Writer::Cli, d)
+            .args(args)
+            .env("TICKETS_NOW", now_at(step))
+            .env("USER", "compat")
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "ticket {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    let agree = |what: &str| -> Result<(), String> {
+        env.doctors_ok(d)
+            .map_err(|e| format!("after {what}: {e}"))?;
+        let (_, a) = env.output(Writer::Shell, d, &["list", "--status", "all"])?;
+        let (_, b) = env.output(Writer::Cli, d, &["list", "--status", "all"])?;
+        if a != b {
+            return Err(format!(
+                "after {what}, list differs:\n{}",
+                line_diff("tickets.sh", &a, "ticket", &b)
+            ));
+        }
+        for q in ["epic", "base", "top"] {
+            let (_, a) = env.output(Writer::Shell, d, &["show", q])?;
+            let (_, b) = env.output(Writer::Cli, d, &["show", q])?;
+            if a != b {
+                return Err(format!(
+                    "after {what}, show {q} differs:\n{}",
+                    line_diff("tickets.sh", &a, "ticket", &b)
+                ));
+            }
+        }
+        Ok(())
+    };
+    cli(0, &["create", "--title", "Epic"])?;
+    cli(1, &["create", "--title", "Base", "--parent", "epic"])?;
+    cli(
+        2,
+        &[
+            "create",
+            "--title",
+            "Top",
+            "--depends-on",
+            "base",
+            "--related",
+            "epic",
+        ],
+    )?;
+    agree("create with relations")?;
+    cli(3, &["link", "top", "--parent", "epic"])?;
+    agree("ticket link")?;
+    lib(4)
+        .link(LinkRequest {
+            query: "top".into(),
+            kind: RelationKind::Supersedes,
+            target: "20990101-000000-elsewhere".into(),
+            allow_missing: true,
+            author: None,
+            if_version: None,
+        })
+        .map_err(|e| format!("library link: {e}"))?;
+    lib(5)
+        .unlink(UnlinkRequest {
+            query: "top".into(),
+            kind: RelationKind::Related,
+            target: "epic".into(),
+            author: None,
+            if_version: None,
+        })
+        .map_err(|e| format!("library unlink: {e}"))?;
+    agree("library link and unlink")?;
+    let item_path =
+        |q: &str| -> Result<PathBuf, String> { Ok(d.join(read_back_path(d, q)?).join("item.md")) };
+    let relation_lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| {
+                ["depends_on:", "parent:", "related:", "supersedes:"]
+                    .iter()
+                    .any(|k| l.starts_with(k))
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let before = fs::read_to_string(item_path("top")?).map_err(|e| e.to_string())?;
+    let kept = relation_lines(&before);
+    if kept.len() != 3 {
+        return Err(format!("expected three relation lines: {kept:?}"));
+    }
+    let ops = [
+        Op::Event {
+            q: "top",
+            role: "comment",
+            author: "shell",
+            body: "From the shell.\n",
+        },
+        Op::Status {
+            q: "top",
+            to: "pending",
+        },
+        Op::Status {
+            q: "top",
+            to: "open",
+        },
+        Op::CloseText {
+            q: "top",
+            text: "Done by the shell.",
+        },
+    ];
+    for (n, op) in ops.iter().enumerate() {
+        env.apply(Writer::Shell, d, op, &now_at(6 + n))?;
+        agree(&format!("tickets.sh {op:?}"))?;
+        let after = fs::read_to_string(item_path("top")?).map_err(|e| e.to_string())?;
+        if relation_lines(&after) != kept {
+            return Err(format!("tickets.sh {op:?} lost relation lines:\n{after}"));
+        }
+    }
+    let t = read_back(d, "top")?;
+    let kinds: Vec<&str> = t.events.iter().map(|e| e.kind.as_str()).collect();
+    if kinds != ["create", "link", "link", "unlink", "comment", "close"] {
+        return Err(format!("events read back as {kinds:?}"));
+    }
+    if t.relations.parent.len() != 1 || t.relations.depends_on.len() != 1 {
+        return Err(format!("relations read back as {:?}", t.relations));
+    }
+    cli(20, &["unlink", "top", "--depends-on", "base"])?;
+    agree("ticket unlink after tickets.sh wrote")?;
+    Ok(())
+}
+
+/// Where the library finds the ticket `q`, relative to `dir`.
+fn read_back_path(dir: &Path, q: &str) -> Result<String, String> {
+    let shown = App::new(dir.join("work-items"), Settings::default())
+        .show(q)
+        .map_err(|e| format!("the library cannot read {q}: {e}"))?;
+    Ok(shown.path)
 }
 
 fn spawn_sh(dir: &Path, script: &str) -> Result<std::process::Child, String> {

@@ -1,6 +1,6 @@
 //! `create`: a new ticket in `open/`.
 
-use ticket_domain::{Label, NewTicket, Ticket, TicketBackend};
+use ticket_domain::{Label, NewTicket, RelationKind, Ticket, TicketBackend};
 
 use crate::error::AppError;
 use crate::{App, display};
@@ -15,6 +15,10 @@ pub struct CreateRequest {
     pub priority: Option<String>,
     /// Labels; each item may itself be a comma-separated list (`"a, b"`), as typed by people.
     pub labels: Vec<String>,
+    /// Edges the new ticket stores: (kind, an id, slug or unique prefix naming the target).
+    pub relations: Vec<(RelationKind, String)>,
+    /// Store an edge even when its target names no ticket (it must then be a valid id).
+    pub allow_missing: bool,
 }
 
 /// A created ticket and where it lives.
@@ -44,6 +48,10 @@ impl App {
         }
         for labels in &request.labels {
             new.labels.extend(Label::parse_list(labels)?);
+        }
+        if !request.relations.is_empty() {
+            new.relations =
+                crate::relations::resolve_targets(self, &request.relations, request.allow_missing)?;
         }
         // A slug names one ticket: a taken one would make lookups by it ambiguous (and the
         // doctor calls it an error). One asked for is refused; one made from the title gets

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use snafu::Snafu;
-use ticket_domain::BackendError;
+use ticket_domain::{BackendError, RelationKind, TicketId};
 
 use crate::root::RootSource;
 
@@ -41,6 +41,50 @@ pub enum AppError {
     /// The current directory cannot be read, so no root can be looked for.
     #[snafu(display("cannot read the current directory: {source}"))]
     CurrentDir { source: std::io::Error },
+    /// A link to a ticket that does not exist.
+    #[snafu(display(
+        "cannot add {kind} {target} to {}: no ticket is named {target}",
+        source_id.as_ref().map_or("the new ticket", TicketId::as_str)
+    ))]
+    MissingTarget {
+        source_id: Option<TicketId>,
+        kind: RelationKind,
+        target: String,
+    },
+    /// A link from a ticket to itself.
+    #[snafu(display(
+        "cannot add {kind} {source_id} to {source_id}: a ticket cannot link to itself"
+    ))]
+    SelfLink {
+        source_id: TicketId,
+        kind: RelationKind,
+    },
+    /// A `depends_on` or `parent` link that would close a cycle.
+    #[snafu(display(
+        "cannot add {kind} {target} to {source_id}: it would close the cycle {}",
+        cycle_text(cycle)
+    ))]
+    Cycle {
+        source_id: TicketId,
+        kind: RelationKind,
+        target: TicketId,
+        /// From the source, through the new edge, back to the source.
+        cycle: Vec<TicketId>,
+    },
+}
+
+/// `a -> b -> c -> a`, at most a dozen ids (then the count of those left out).
+fn cycle_text(cycle: &[TicketId]) -> String {
+    let ids: Vec<&str> = cycle.iter().map(TicketId::as_str).collect();
+    if ids.len() <= 12 {
+        return ids.join(" -> ");
+    }
+    format!(
+        "{} -> ... ({} more) ... -> {}",
+        ids[..6].join(" -> "),
+        ids.len() - 9,
+        ids[ids.len() - 3..].join(" -> ")
+    )
 }
 
 /// The stable name of a failure, as `--json` errors carry it.
@@ -96,6 +140,8 @@ impl AppError {
             AppError::Env { .. } => ErrorCode::Env,
             AppError::SlugTaken { .. } => ErrorCode::Conflict,
             AppError::CurrentDir { .. } => ErrorCode::Io,
+            AppError::MissingTarget { .. } => ErrorCode::NotFound,
+            AppError::SelfLink { .. } | AppError::Cycle { .. } => ErrorCode::Invalid,
         }
     }
 

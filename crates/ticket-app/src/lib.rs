@@ -17,6 +17,7 @@ mod create;
 mod doctor;
 mod error;
 mod read;
+mod relations;
 mod root;
 mod settings;
 
@@ -35,12 +36,13 @@ pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
 };
+pub use relations::{Derived, LinkRequest, NotReady, ReadyQueue, UnlinkRequest};
 pub use root::{DEFAULT_DIR, RootSource};
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::{
-    ActionRequired, Diagnostic, Progress, ReviewVerdict, Severity, Ticket, TicketStatus,
-    TicketSummary, Version,
+    ActionRequired, Diagnostic, Inverses, Progress, Reason, RelationKind, Relations, ReviewVerdict,
+    Severity, Ticket, TicketId, TicketStatus, TicketSummary, Version,
 };
 
 /// The use cases over one ticket root.

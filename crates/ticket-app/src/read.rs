@@ -86,6 +86,9 @@ pub struct ListRequest {
     /// `implementer`, `reviewer`, `human`, `none` (or any other value someone wrote).
     pub action_required: Option<String>,
     pub sort: Sort,
+    /// Give every listed ticket its `action_required`, set or derived (reading the thread of a
+    /// pending ticket without the key, as the filter does).
+    pub with_action_required: bool,
 }
 
 /// A listed ticket and where it lives.
@@ -204,7 +207,7 @@ impl App {
             each(item)
         };
         if request.sort == Sort::Id {
-            backend.list_each(&filter, |found| {
+            backend.list_each_with(&filter, request.with_action_required, |found| {
                 if going {
                     going = hand_over(match found {
                         Ok((at, summary)) => Listed::Ticket(ListEntry {
@@ -216,7 +219,11 @@ impl App {
                 }
             })?;
         } else {
-            let listing = backend.list_located(&filter)?;
+            let mut listing = ticket_store_local::LocatedListing::default();
+            backend.list_each_with(&filter, request.with_action_required, |found| match found {
+                Ok(ticket) => listing.tickets.push(ticket),
+                Err(d) => listing.diagnostics.push(d),
+            })?;
             let mut entries: Vec<ListEntry> = listing
                 .tickets
                 .into_iter()
@@ -304,7 +311,7 @@ fn order(sort: Sort, a: &TicketSummary, b: &TicketSummary) -> Ordering {
 }
 
 /// `P<n>` by its number, before any other value, which go by text.
-fn priority_key(priority: &str) -> (bool, u64, &str) {
+pub(crate) fn priority_key(priority: &str) -> (bool, u64, &str) {
     match priority
         .strip_prefix('P')
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))

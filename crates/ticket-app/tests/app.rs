@@ -307,3 +307,126 @@ fn unassigned_tickets_and_filters_with_the_wrong_case() {
         }
     }
 }
+
+/// Writes `n` open tickets by hand, each depending on the next, the last on the first: one
+/// cycle of `n` tickets, as a merge or a hand edit could leave.
+fn write_cycle(root: &Path, n: usize) {
+    let id = |i: usize| format!("20260101-000000-c{i:05}");
+    for i in 0..n {
+        let dir = root.join("open").join(id(i));
+        std::fs::create_dir_all(dir.join("artifacts")).expect("mkdir");
+        std::fs::write(dir.join("artifacts/.gitkeep"), "").expect("gitkeep");
+        std::fs::write(
+            dir.join("item.md"),
+            format!(
+                "---\nid: {}\nslug: c{i:05}\ntitle: Cycle {i}\nstatus: open\nkind: task\npriority: P2\nlabels: []\ncreated_at: 2026-01-01T00:00:00Z\nupdated_at: 2026-01-01T00:00:00Z\nassignee: null\nlegacy_ticket: null\ndepends_on: [{}]\n---\n",
+                id(i),
+                id((i + 1) % n)
+            ),
+        )
+        .expect("item");
+        std::fs::write(dir.join("thread.md"), "<!-- event: create author: tickets.sh at: 2026-01-01T00:00:00Z -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n").expect("thread");
+    }
+}
+
+/// A cycle of 10,000 tickets written by hand: `ready` answers (none ready, one cycle, each
+/// ticket saying which one it waits for), `link` refuses to close another, and the doctor
+/// reports it once; nothing hangs or overflows the stack.
+#[test]
+fn a_cycle_of_ten_thousand_tickets_is_found_not_followed() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let n = 10_000;
+    write_cycle(&dir.path().join("work-items"), n);
+    let app = app(dir.path(), "2026-11-24T10:00:00Z");
+    let queue = app.ready().expect("ready");
+    assert!(queue.ready.is_empty());
+    assert_eq!(queue.not_ready.len(), n);
+    assert_eq!(queue.cycles.len(), 1);
+    assert_eq!(queue.cycles[0].len(), n);
+    let first = &queue.not_ready[0];
+    assert_eq!(first.entry.summary.id.as_str(), "20260101-000000-c00000");
+    assert!(
+        matches!(&first.reasons[0], ticket_app::Reason::InCycle { len, id, .. } if *len == n && id.as_str() == "20260101-000000-c00001"),
+        "{:?}",
+        first.reasons
+    );
+    // A new parent link from the middle to the start closes another cycle: refused, shown.
+    let e = app
+        .link(ticket_app::LinkRequest {
+            query: "c00000".into(),
+            kind: ticket_app::RelationKind::Parent,
+            target: "c05000".into(),
+            allow_missing: false,
+            author: None,
+            if_version: None,
+        })
+        .expect_err("a cycle");
+    assert_eq!(e.code(), ErrorCode::Invalid);
+    let text = e.to_string();
+    assert!(text.contains("would close the cycle 20260101-000000-c00000 -> 20260101-000000-c05000 -> 20260101-000000-c05001"), "{text}");
+    assert!(text.len() < 400, "{text}");
+    let report = app
+        .doctor(ticket_app::DoctorRequest::default())
+        .expect("doctor");
+    let cycles: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "relation-cycle")
+        .collect();
+    assert_eq!(cycles.len(), 1, "{cycles:?}");
+    assert!(
+        cycles[0]
+            .message
+            .starts_with("10000 tickets depend on each other"),
+        "{}",
+        cycles[0].message
+    );
+}
+
+/// `ready` orders by priority, then age; `create` takes relations by slug or prefix and
+/// refuses a missing target unless asked; `unlink` of an edge that is not there is an error.
+#[test]
+fn ready_queue_and_relations_through_the_use_cases() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let a = app(dir.path(), "2026-11-24T10:00:00Z");
+    let old = create(&a, "Old", "P2");
+    let b = app(dir.path(), "2026-11-24T10:00:01Z");
+    let urgent = create(&b, "Urgent", "P1");
+    let c = app(dir.path(), "2026-11-24T10:00:02Z");
+    let young = create(&c, "Young", "P2");
+    let made = c
+        .create(CreateRequest {
+            title: "Waits".into(),
+            relations: vec![
+                (ticket_app::RelationKind::DependsOn, "urg".into()),
+                (ticket_app::RelationKind::Parent, old.clone()),
+            ],
+            ..CreateRequest::default()
+        })
+        .expect("create with relations");
+    assert_eq!(made.ticket.relations.depends_on[0].as_str(), urgent);
+    let e = c
+        .create(CreateRequest {
+            title: "Dangles".into(),
+            relations: vec![(ticket_app::RelationKind::DependsOn, "nowhere".into())],
+            ..CreateRequest::default()
+        })
+        .expect_err("missing target");
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    assert!(e.to_string().contains("no ticket is named nowhere"), "{e}");
+    let queue = c.ready().expect("ready");
+    let ids: Vec<&str> = queue.ready.iter().map(|e| e.summary.id.as_str()).collect();
+    assert_eq!(ids, [urgent.as_str(), old.as_str(), young.as_str()]);
+    assert_eq!(queue.not_ready.len(), 1);
+    let e = c
+        .unlink(ticket_app::UnlinkRequest {
+            query: "waits".into(),
+            kind: ticket_app::RelationKind::Related,
+            target: old.clone(),
+            author: None,
+            if_version: None,
+        })
+        .expect_err("no such edge");
+    assert_eq!(e.code(), ErrorCode::Invalid);
+    assert!(e.to_string().contains("has no related link to"), "{e}");
+}

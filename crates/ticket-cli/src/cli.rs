@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 const EXAMPLES: &str = "\
@@ -13,6 +13,8 @@ Examples:
   ticket comment my-slug --role plan --file plan.md
   echo 'Looks good' | ticket review my-slug --approve
   ticket close my-slug --resolution \"Done in abc123\"
+  ticket link my-slug --depends-on other-slug
+  ticket ready --explain
   ticket doctor
 
 Root: --root DIR, else $WORK_ITEMS_DIR, else the nearest work-items/ walking up from the current
@@ -119,6 +121,8 @@ pub enum Command {
         /// Comma-separated labels.
         #[arg(long)]
         label: Option<String>,
+        #[command(flatten)]
+        relations: CreateRelations,
     },
     /// Append an event (comment, plan, decision, implementation_report, ...) to a ticket's thread.
     #[command(
@@ -179,6 +183,41 @@ pub enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Add a relation from a ticket to another: exactly one of the relation flags.
+    #[command(
+        after_help = "Examples:\n  ticket link my-slug --depends-on other-slug\n  ticket link child --parent epic\n  ticket link new-one --supersedes 20260101-000000-old\n\nRefused: a link to the ticket itself, to a ticket that does not exist (unless\n--allow-missing), and a depends_on or parent link that would close a cycle."
+    )]
+    Link {
+        /// A ticket id, slug or unique prefix: the ticket that stores the link.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
+        query: String,
+        #[command(flatten)]
+        relation: OneRelation,
+        /// Store the link even when no ticket is named so (the id must be valid).
+        #[arg(long)]
+        allow_missing: bool,
+    },
+    /// Remove a relation a ticket stores: exactly one of the relation flags.
+    #[command(after_help = "Examples:\n  ticket unlink waiting --depends-on other-slug")]
+    Unlink {
+        /// A ticket id, slug or unique prefix: the ticket that stores the link.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
+        query: String,
+        #[command(flatten)]
+        relation: OneRelation,
+    },
+    /// List the open tickets that can be started now, best first (priority, then oldest).
+    #[command(
+        after_help = "Examples:\n  ticket ready\n  ticket ready --explain\n  ticket --json ready --explain\n\nReady: open, readiness not blocked, every depends_on target closed (a closed duplicate\nor superseded ticket counts as the ticket it points to), no blocked ancestor, on no cycle.\nSee docs/format.md, \"Relations and readiness\"."
+    )]
+    Ready {
+        /// Also say why each other open ticket is not ready, and list the cycles.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// List the open tickets that are not ready, with what blocks each.
+    #[command(after_help = "Examples:\n  ticket blocked\n  ticket --json blocked")]
+    Blocked,
     /// Check the root for problems; `--fix` repairs only the unambiguous ones.
     #[command(
         after_help = "Examples:\n  ticket doctor\n  ticket --json doctor\n  ticket doctor --fix"
@@ -190,4 +229,48 @@ pub enum Command {
     /// Print a shell completion script (it completes ticket ids and slugs too, by asking `ticket`).
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },
+}
+
+/// The relation flags of `create`: each repeatable, each value an id, slug or unique prefix.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CreateRelations {
+    /// A ticket the new one depends on (repeatable).
+    #[arg(long, value_name = "TICKET")]
+    pub depends_on: Vec<String>,
+    /// The new ticket's parent (repeatable).
+    #[arg(long, value_name = "TICKET")]
+    pub parent: Vec<String>,
+    /// A related ticket (repeatable).
+    #[arg(long, value_name = "TICKET")]
+    pub related: Vec<String>,
+    /// The ticket the new one duplicates (repeatable).
+    #[arg(long, value_name = "TICKET")]
+    pub duplicate_of: Vec<String>,
+    /// A ticket the new one supersedes (repeatable).
+    #[arg(long, value_name = "TICKET")]
+    pub supersedes: Vec<String>,
+    /// Store a relation even when no ticket is named so (the id must be valid).
+    #[arg(long)]
+    pub allow_missing: bool,
+}
+
+/// Exactly one relation flag, for `link` and `unlink`.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false)]
+pub struct OneRelation {
+    /// The ticket depends on TICKET: it is not ready until TICKET is closed.
+    #[arg(long, value_name = "TICKET")]
+    pub depends_on: Option<String>,
+    /// TICKET is the ticket's parent: a blocked ancestor blocks it.
+    #[arg(long, value_name = "TICKET")]
+    pub parent: Option<String>,
+    /// The ticket is related to TICKET (no effect on readiness).
+    #[arg(long, value_name = "TICKET")]
+    pub related: Option<String>,
+    /// The ticket duplicates TICKET.
+    #[arg(long, value_name = "TICKET")]
+    pub duplicate_of: Option<String>,
+    /// The ticket supersedes TICKET.
+    #[arg(long, value_name = "TICKET")]
+    pub supersedes: Option<String>,
 }

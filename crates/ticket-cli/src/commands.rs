@@ -1,12 +1,13 @@
 //! What each subcommand does: its arguments made into a use-case request, the answer rendered.
 
 use ticket_app::{
-    App, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest, ListRequest, Listed,
-    ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus,
+    App, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest, LinkRequest, ListRequest,
+    Listed, RelationKind, ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus,
+    UnlinkRequest,
 };
 
 use crate::body;
-use crate::cli::{Command, SortKey, StatusFilter, TargetStatus};
+use crate::cli::{Command, CreateRelations, OneRelation, SortKey, StatusFilter, TargetStatus};
 use crate::error::CliError;
 use crate::human;
 use crate::json;
@@ -43,6 +44,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                     Some(SortKey::Updated) => Sort::Updated,
                     Some(SortKey::Priority) => Sort::Priority,
                 },
+                with_action_required: out.json,
             };
             list(app, out, &request, columns.as_ref().map(|c| c.0.as_slice()))
         }
@@ -53,13 +55,17 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             kind,
             priority,
             label,
+            relations,
         } => {
+            let allow_missing = relations.allow_missing;
             let created = app.create(CreateRequest {
                 title,
                 slug,
                 kind: Some(kind),
                 priority: Some(priority),
                 labels: label.into_iter().collect(),
+                relations: create_relations(relations),
+                allow_missing,
             })?;
             let t = &created.ticket;
             if let Some((slug, by)) = &created.slug_taken {
@@ -147,6 +153,35 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             })?;
             mutated(out, &changed)
         }
+        Command::Link {
+            query,
+            relation,
+            allow_missing,
+        } => {
+            let (kind, target) = one_relation(relation);
+            let changed = app.link(LinkRequest {
+                query,
+                kind,
+                target,
+                allow_missing,
+                author: None,
+                if_version: None,
+            })?;
+            mutated(out, &changed)
+        }
+        Command::Unlink { query, relation } => {
+            let (kind, target) = one_relation(relation);
+            let changed = app.unlink(UnlinkRequest {
+                query,
+                kind,
+                target,
+                author: None,
+                if_version: None,
+            })?;
+            mutated(out, &changed)
+        }
+        Command::Ready { explain } => ready(app, out, explain),
+        Command::Blocked => blocked(app, out),
         Command::Doctor { fix } => crate::doctor::run(app, fix, out),
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
@@ -181,7 +216,7 @@ fn list(
     let outcome = app.list(request, |item| {
         let written = match item {
             Listed::Ticket(entry) if json => {
-                let item = json::ListItem::new(&entry.summary, entry.path.clone());
+                let item = json::ListEntry::new(&entry.summary, entry.path.clone());
                 array.item(&item).and_then(|text| rows.write(&text))
             }
             Listed::Ticket(entry) => match columns {
@@ -219,8 +254,95 @@ fn skipped(d: &ticket_app::Diagnostic) -> String {
 fn show(app: &App, out: &mut Out, query: &str, full: bool) -> Result<(), CliError> {
     if out.json {
         let shown = app.show(query)?;
-        return out.json(&json::Show::new(&shown.ticket, shown.path));
+        let derived = app.derived(&shown.ticket.id)?;
+        return out.json(
+            &json::Show::new(&shown.ticket, shown.path.clone())
+                .with_derived(&shown.ticket, &derived),
+        );
     }
     let raw = app.show_raw(query)?;
     out.bytes(&human::show(&raw, full))
+}
+
+/// The relation flags of `create`, as (kind, target) pairs in flag order.
+fn create_relations(r: CreateRelations) -> Vec<(RelationKind, String)> {
+    [
+        (RelationKind::DependsOn, r.depends_on),
+        (RelationKind::Parent, r.parent),
+        (RelationKind::Related, r.related),
+        (RelationKind::DuplicateOf, r.duplicate_of),
+        (RelationKind::Supersedes, r.supersedes),
+    ]
+    .into_iter()
+    .flat_map(|(kind, targets)| targets.into_iter().map(move |t| (kind, t)))
+    .collect()
+}
+
+/// The one relation flag given (clap requires exactly one).
+fn one_relation(r: OneRelation) -> (RelationKind, String) {
+    [
+        (RelationKind::DependsOn, r.depends_on),
+        (RelationKind::Parent, r.parent),
+        (RelationKind::Related, r.related),
+        (RelationKind::DuplicateOf, r.duplicate_of),
+        (RelationKind::Supersedes, r.supersedes),
+    ]
+    .into_iter()
+    .find_map(|(kind, target)| target.map(|t| (kind, t)))
+    .unwrap_or((RelationKind::Related, String::new()))
+}
+
+/// `ready`: the ready tickets as `list` rows; with `--explain`, `#` lines after them saying why
+/// each other open ticket is not ready, and the cycles.
+fn ready(app: &App, out: &mut Out, explain: bool) -> Result<(), CliError> {
+    let queue = app.ready()?;
+    for d in &queue.skipped {
+        out.warn(&skipped(d))?;
+    }
+    if out.json {
+        return out.json(&json::Ready::from(&queue));
+    }
+    let mut text = String::from(human::LIST_HEADER);
+    for entry in &queue.ready {
+        text.push_str(&human::list_row(&entry.summary));
+    }
+    if explain {
+        for n in &queue.not_ready {
+            text.push_str(&format!(
+                "# not ready: {}: {}\n",
+                n.entry.summary.id,
+                human::reasons(&n.reasons)
+            ));
+        }
+        for cycle in &queue.cycles {
+            let ids: Vec<&str> = cycle.iter().map(|i| i.as_str()).collect();
+            text.push_str(&format!("# cycle: {}\n", ids.join(" ")));
+        }
+    }
+    out.text(&text)
+}
+
+/// `blocked`: each open ticket that is not ready, with what blocks it.
+fn blocked(app: &App, out: &mut Out) -> Result<(), CliError> {
+    let queue = app.ready()?;
+    for d in &queue.skipped {
+        out.warn(&skipped(d))?;
+    }
+    if out.json {
+        let items: Vec<json::NotReadyJson> = queue
+            .not_ready
+            .iter()
+            .map(json::NotReadyJson::from)
+            .collect();
+        return out.json(&items);
+    }
+    let mut text = String::new();
+    for n in &queue.not_ready {
+        text.push_str(&format!(
+            "{}\t{}\n",
+            n.entry.summary.id,
+            human::reasons(&n.reasons)
+        ));
+    }
+    out.text(&text)
 }

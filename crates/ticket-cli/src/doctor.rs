@@ -74,6 +74,16 @@ const CLI_HINTS: &[(Code, &str)] = &[
         ", or run `ticket close` again with a resolution",
     ),
     (Code::ArtifactsEmpty, " (`ticket doctor --fix` does)"),
+    (
+        Code::RelationDangling,
+        " (`ticket unlink <id> --<kind> <target>`)",
+    ),
+    (Code::RelationSelf, " (`ticket unlink <id> --<kind> <id>`)"),
+    (Code::RelationCycle, " (`ticket unlink`)"),
+    (
+        Code::RelationDuplicate,
+        " (`ticket unlink` removes every copy)",
+    ),
     (Code::FixFailed, ", or run `ticket doctor --fix` again"),
 ];
 
@@ -96,7 +106,7 @@ mod tests {
     use super::*;
 
     /// The hints `ticket --json doctor` has always printed, per code: they do not change.
-    const PRINTED: [(&str, &str); 36] = [
+    const PRINTED: [(&str, &str); 41] = [
         (
             "missing-directory",
             "create it (`mkdir -p`); writers create it on first write",
@@ -227,6 +237,26 @@ mod tests {
         (
             "review-without-verdict",
             "add ` status: approve` or ` status: request_changes` before ` -->`",
+        ),
+        (
+            "relation-dangling",
+            "correct the id, or remove it from the list; until then a depends_on or parent naming it blocks (`ticket unlink <id> --<kind> <target>`)",
+        ),
+        (
+            "relation-self",
+            "remove the ticket's own id from the list (`ticket unlink <id> --<kind> <id>`)",
+        ),
+        (
+            "relation-cycle",
+            "remove one depends_on or parent link of the cycle; until then none of its tickets is ready (`ticket unlink`)",
+        ),
+        (
+            "relation-inverse-stored",
+            "inverse kinds are derived and readers ignore this key: store the edge on the other ticket instead, then remove the key",
+        ),
+        (
+            "relation-duplicate",
+            "remove the repeated id; readers count it once (`ticket unlink` removes every copy)",
         ),
         (
             "fix-failed",

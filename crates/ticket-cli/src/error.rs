@@ -92,6 +92,17 @@ impl CliError {
         }
     }
 
+    /// The ids an ambiguous query matches (for `--json` errors), when it is one.
+    pub fn candidates(&self) -> Option<&[String]> {
+        match self {
+            Self::App(e) | Self::Ambiguous { error: e, .. } => match e.backend() {
+                Some(BackendError::Ambiguous { matches, .. }) => Some(matches),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Lines printed before the `error:` line: an ambiguous query lists its matches' paths, one
     /// a line, as `tickets.sh` does.
     pub fn preamble(&self) -> &[String] {
@@ -112,7 +123,16 @@ impl CliError {
                             ids.push(id);
                         }
                     }
-                    let paths = ids.into_iter().flat_map(|id| app.locations(id)).collect();
+                    // A short prefix can match thousands: list a bounded number of paths.
+                    const SHOWN: usize = 20;
+                    let mut paths: Vec<String> = ids
+                        .iter()
+                        .take(SHOWN)
+                        .flat_map(|id| app.locations(id))
+                        .collect();
+                    if ids.len() > SHOWN {
+                        paths.push(format!("... and {} more", ids.len() - SHOWN));
+                    }
                     Self::Ambiguous { error, paths }
                 }
                 _ => Self::App(error),
@@ -136,6 +156,9 @@ fn app_message(e: &AppError) -> String {
                     root.display(),
                     root.display()
                 )
+            }
+            AppError::MissingTarget { .. } => {
+                format!("{e} (pass --allow-missing to store it anyway)")
             }
             _ => e.to_string(),
         };

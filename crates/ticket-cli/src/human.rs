@@ -1,6 +1,6 @@
 //! Human output, byte for byte what `tickets.sh` prints.
 
-use ticket_app::{RawView, TicketSummary};
+use ticket_app::{RawView, Reason, TicketSummary};
 
 /// The header line of `list`.
 pub const LIST_HEADER: &str = "status\tid\tslug\ttitle\tkind\tpriority\tupdated_at\n";
@@ -149,7 +149,12 @@ fn push_cell(row: &mut String, value: &str) {
     }
 }
 
-#[cfg(test)]
+/// Reasons a ticket is not ready, as one line: `; ` between them.
+pub fn reasons(reasons: &[Reason]) -> String {
+    let words: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    cell(&words.join("; "))
+}
+
 fn cell(value: &str) -> String {
     let mut out = String::new();
     push_cell(&mut out, value);

@@ -1,8 +1,10 @@
 //! The JSON shapes of docs/cli.md. Field names here are a contract: add, never rename.
 
 use serde::Serialize;
+use ticket_app::{Derived, NotReady, ReadyQueue};
 use ticket_domain::{
-    ActionRequired, EventRef, Label, Readiness, Refs, Ticket, TicketEvent, TicketSummary, Timestamp,
+    ActionRequired, EventRef, Inverses, Label, Readiness, Reason, Refs, Relations, Ticket,
+    TicketEvent, TicketId, TicketSummary, Timestamp,
 };
 
 #[derive(Serialize)]
@@ -36,6 +38,126 @@ impl<'a> ListItem<'a> {
             path,
         }
     }
+}
+
+/// A ticket's relations: the kinds it stores, and (from `show`) the inverses derived from the
+/// other tickets.
+#[derive(Serialize)]
+pub struct RelationsJson<'a> {
+    pub depends_on: &'a [TicketId],
+    pub parent: &'a [TicketId],
+    pub related: &'a [TicketId],
+    pub duplicate_of: &'a [TicketId],
+    pub supersedes: &'a [TicketId],
+    #[serde(flatten)]
+    pub derived: Option<&'a Inverses>,
+}
+
+impl<'a> RelationsJson<'a> {
+    pub fn new(r: &'a Relations, derived: Option<&'a Inverses>) -> Self {
+        Self {
+            depends_on: &r.depends_on,
+            parent: &r.parent,
+            related: &r.related,
+            duplicate_of: &r.duplicate_of,
+            supersedes: &r.supersedes,
+            derived,
+        }
+    }
+}
+
+/// One reason a ticket is not ready: its fields (`reason`, `id` of the blocking ticket, ...) and
+/// the sentence people read.
+#[derive(Serialize)]
+pub struct ReasonJson<'a> {
+    #[serde(flatten)]
+    pub reason: &'a Reason,
+    pub message: String,
+}
+
+impl<'a> From<&'a Reason> for ReasonJson<'a> {
+    fn from(reason: &'a Reason) -> Self {
+        Self {
+            reason,
+            message: reason.to_string(),
+        }
+    }
+}
+
+/// `--json list` and the ready tickets of `ready`: the list fields, plus relations (stored
+/// kinds), readiness and action_required (set or derived).
+#[derive(Serialize)]
+pub struct ListEntry<'a> {
+    #[serde(flatten)]
+    pub item: ListItem<'a>,
+    pub relations: RelationsJson<'a>,
+    pub readiness: &'a Readiness,
+    pub action_required: Option<&'a ActionRequired>,
+}
+
+impl<'a> ListEntry<'a> {
+    pub fn new(s: &'a TicketSummary, path: String) -> Self {
+        Self {
+            item: ListItem::new(s, path),
+            relations: RelationsJson::new(&s.relations, None),
+            readiness: &s.meta.readiness,
+            action_required: s.meta.action_required.as_ref(),
+        }
+    }
+}
+
+/// An open ticket that is not ready.
+#[derive(Serialize)]
+pub struct NotReadyJson<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub priority: &'a str,
+    pub path: &'a str,
+    pub reasons: Vec<ReasonJson<'a>>,
+}
+
+impl<'a> From<&'a NotReady> for NotReadyJson<'a> {
+    fn from(n: &'a NotReady) -> Self {
+        let s = &n.entry.summary;
+        Self {
+            id: s.id.as_str(),
+            slug: s.slug.as_str(),
+            title: &s.title,
+            priority: &s.priority,
+            path: &n.entry.path,
+            reasons: n.reasons.iter().map(ReasonJson::from).collect(),
+        }
+    }
+}
+
+/// `ready` (with or without `--explain`).
+#[derive(Serialize)]
+pub struct Ready<'a> {
+    pub ready: Vec<ListEntry<'a>>,
+    pub not_ready: Vec<NotReadyJson<'a>>,
+    pub cycles: &'a [Vec<TicketId>],
+}
+
+impl<'a> From<&'a ReadyQueue> for Ready<'a> {
+    fn from(q: &'a ReadyQueue) -> Self {
+        Self {
+            ready: q
+                .ready
+                .iter()
+                .map(|e| ListEntry::new(&e.summary, e.path.clone()))
+                .collect(),
+            not_ready: q.not_ready.iter().map(NotReadyJson::from).collect(),
+            cycles: &q.cycles,
+        }
+    }
+}
+
+/// `show`'s readiness: whether the ticket is ready, and why not.
+#[derive(Serialize)]
+pub struct ReadyJson<'a> {
+    pub ok: bool,
+    pub reasons: Vec<ReasonJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +201,11 @@ pub struct Show<'a> {
     pub artifacts: &'a [String],
     /// Which state of the ticket this is: what a compare-and-swap expects.
     pub version: &'a str,
+    /// Stored kinds always; the derived inverses from `show` only (they read every ticket).
+    pub relations: RelationsJson<'a>,
+    /// From `show` only: whether the ticket is ready, and why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready: Option<ReadyJson<'a>>,
 }
 
 impl<'a> Show<'a> {
@@ -96,7 +223,19 @@ impl<'a> Show<'a> {
             resolution: t.resolution.as_ref().map(|r| r.as_str()),
             artifacts: &t.artifacts,
             version: t.version.as_str(),
+            relations: RelationsJson::new(&t.relations, None),
+            ready: None,
         }
+    }
+
+    /// With what the other tickets say: the derived inverses and readiness.
+    pub fn with_derived(mut self, t: &'a Ticket, derived: &'a Derived) -> Self {
+        self.relations = RelationsJson::new(&t.relations, Some(&derived.inverses));
+        self.ready = Some(ReadyJson {
+            ok: derived.reasons.is_empty(),
+            reasons: derived.reasons.iter().map(ReasonJson::from).collect(),
+        });
+        self
     }
 }
 

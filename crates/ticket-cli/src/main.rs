@@ -83,7 +83,10 @@ fn usage_message(rendered: &str) -> String {
 fn report(e: &CliError, json: bool) {
     let mut stderr = io::stderr().lock();
     if json {
-        let value = serde_json::json!({"error": {"code": e.code(), "message": e.message()}});
+        let mut value = serde_json::json!({"error": {"code": e.code(), "message": e.message()}});
+        if let Some(candidates) = e.candidates() {
+            value["error"]["candidates"] = serde_json::json!(candidates);
+        }
         let _ = writeln!(stderr, "{value}");
     } else {
         for line in e.preamble() {

@@ -39,6 +39,12 @@ impl Out {
         }
     }
 
+    /// A line on standard error (ignored if standard error is gone).
+    pub fn warn(&mut self, line: &str) -> Result<(), CliError> {
+        let _ = writeln!(io::stderr(), "warning: {line}");
+        Ok(())
+    }
+
     /// A `note:` line on standard error: something the user should know, not a failure.
     pub fn note(&mut self, line: &str) {
         let _ = writeln!(io::stderr(), "note: {line}");

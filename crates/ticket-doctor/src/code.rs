@@ -119,6 +119,16 @@ codes! {
         "write refs as `kind=value,kind=value`, values percent-encoded";
     ReviewWithoutVerdict => "review-without-verdict", Warning, shell: false, fix: false,
         "add ` status: approve` or ` status: request_changes` before ` -->`";
+    RelationDangling => "relation-dangling", Warning, shell: false, fix: false,
+        "correct the id, or remove it from the list; until then a depends_on or parent naming it blocks";
+    RelationSelf => "relation-self", Error, shell: false, fix: false,
+        "remove the ticket's own id from the list";
+    RelationCycle => "relation-cycle", Error, shell: false, fix: false,
+        "remove one depends_on or parent link of the cycle; until then none of its tickets is ready";
+    RelationInverseStored => "relation-inverse-stored", Warning, shell: false, fix: false,
+        "inverse kinds are derived and readers ignore this key: store the edge on the other ticket instead, then remove the key";
+    RelationDuplicate => "relation-duplicate", Warning, shell: false, fix: false,
+        "remove the repeated id; readers count it once";
     FixFailed => "fix-failed", Warning, shell: false, fix: false,
         "repair it by hand";
 }
@@ -171,7 +181,7 @@ mod tests {
 
     /// The published names and severities, in the published order (docs/doctor.md): they never
     /// change.
-    const PUBLISHED: [(&str, Severity); 36] = [
+    const PUBLISHED: [(&str, Severity); 41] = [
         ("missing-directory", Error),
         ("missing-item", Error),
         ("missing-thread", Error),
@@ -207,6 +217,11 @@ mod tests {
         ("event-time-invalid", Error),
         ("event-refs-invalid", Error),
         ("review-without-verdict", Warning),
+        ("relation-dangling", Warning),
+        ("relation-self", Error),
+        ("relation-cycle", Error),
+        ("relation-inverse-stored", Warning),
+        ("relation-duplicate", Warning),
         ("fix-failed", Warning),
     ];
 

@@ -8,8 +8,10 @@
 use serde::Serialize;
 
 use crate::event::{NewEvent, TicketEvent};
+use crate::ids::TicketId;
 use crate::ops;
 use crate::port::{BackendError, NewReview, Resolution};
+use crate::relation::RelationKind;
 use crate::status::TicketStatus;
 use crate::ticket::{MarkdownText, Ticket, TicketSummary};
 use crate::timestamp::Timestamp;
@@ -50,6 +52,21 @@ pub enum Change {
     SetStatus(TicketStatus),
     /// Close with a resolution: the resolution, a `close` event, the move to closed.
     Close(Resolution),
+    /// Store the edge `kind` to `target` and append a `link` event. Refused: a link to the ticket
+    /// itself, or one it already stores. What needs the other tickets (does the target exist,
+    /// would the edge close a cycle) is the caller's to check before applying.
+    Link {
+        kind: RelationKind,
+        target: TicketId,
+        author: String,
+    },
+    /// Remove the stored edge `kind` to `target` and append an `unlink` event. An edge that is
+    /// not stored is refused, never ignored.
+    Unlink {
+        kind: RelationKind,
+        target: TicketId,
+        author: String,
+    },
 }
 
 impl Change {
@@ -60,6 +77,8 @@ impl Change {
             Change::Review(_) => "review",
             Change::SetStatus(_) => "set_status",
             Change::Close(_) => "close",
+            Change::Link { .. } => "link",
+            Change::Unlink { .. } => "unlink",
         }
     }
 }
@@ -105,6 +124,24 @@ pub fn plan(ticket: &Ticket, change: Change, now: Timestamp) -> Result<Plan, Bac
             plan.summary.status = TicketStatus::Closed;
             plan.resolution = Some(text);
             plan.move_to = Some(TicketStatus::Closed);
+        }
+        Change::Link {
+            kind,
+            target,
+            author,
+        } => {
+            plan.events
+                .push(ops::link_event(true, kind, &target, author, now)?);
+            plan.summary.relations.add(&ticket.id, kind, target)?;
+        }
+        Change::Unlink {
+            kind,
+            target,
+            author,
+        } => {
+            plan.events
+                .push(ops::link_event(false, kind, &target, author, now)?);
+            plan.summary.relations.remove(&ticket.id, kind, &target)?;
         }
     }
     Ok(plan)
@@ -253,6 +290,63 @@ mod tests {
         ] {
             let name = change.name();
             assert!(plan(&t, change, now).is_err(), "{name} must be refused");
+        }
+    }
+
+    /// Link and unlink: the edge after the plan, the event recording kind and target, and the
+    /// refusals (to itself, twice, an edge not stored).
+    #[test]
+    fn plans_links_table() {
+        let now: Timestamp = "2026-01-02T04:00:00Z".parse().expect("valid");
+        let mut t = ticket(TicketStatus::Open);
+        let x = TicketId::new("x").expect("valid");
+        t.summary.relations.related = vec![x.clone()];
+        let me = t.id.clone();
+        let link = |kind, target: &TicketId| Change::Link {
+            kind,
+            target: target.clone(),
+            author: "me".into(),
+        };
+        let unlink = |kind, target: &TicketId| Change::Unlink {
+            kind,
+            target: target.clone(),
+            author: "me".into(),
+        };
+        // (change, Ok((related after, depends_on after, event kind)) or Err(words))
+        type Want = Result<(usize, usize, EventKind), &'static str>;
+        let cases: Vec<(Change, Want)> = vec![
+            (
+                link(RelationKind::DependsOn, &x),
+                Ok((1, 1, EventKind::Link)),
+            ),
+            (
+                unlink(RelationKind::Related, &x),
+                Ok((0, 0, EventKind::Unlink)),
+            ),
+            (
+                link(RelationKind::Related, &x),
+                Err("already has a related link to x"),
+            ),
+            (link(RelationKind::Parent, &me), Err("link to itself")),
+            (
+                unlink(RelationKind::DependsOn, &x),
+                Err("has no depends_on link to x"),
+            ),
+        ];
+        for (change, want) in cases {
+            let name = format!("{change:?}");
+            match (plan(&t, change, now), want) {
+                (Ok(p), Ok((related, depends, kind))) => {
+                    assert_eq!(p.summary.relations.related.len(), related, "{name}");
+                    assert_eq!(p.summary.relations.depends_on.len(), depends, "{name}");
+                    let e = &p.events[0];
+                    assert_eq!(e.kind, kind, "{name}");
+                    assert_eq!(e.refs[0].value, "x", "{name}");
+                    assert!(e.body.as_str().ends_with(": x\n"), "{name}");
+                }
+                (Err(e), Err(words)) => assert!(e.to_string().contains(words), "{name}: {e}"),
+                (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
+            }
         }
     }
 

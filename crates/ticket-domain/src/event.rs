@@ -17,6 +17,8 @@ open_vocabulary! {
         ImplementationReport = "implementation_report",
         Review = "review",
         Close = "close",
+        Link = "link",
+        Unlink = "unlink",
     }
 }
 
@@ -30,6 +32,8 @@ impl EventKind {
             Self::Decision => "Decision".into(),
             Self::ImplementationReport => "Implementation report".into(),
             Self::Close => "Closed".into(),
+            Self::Link => "Link".into(),
+            Self::Unlink => "Unlink".into(),
             Self::Review => match verdict {
                 ReviewVerdict::Approve => "Review: approve".into(),
                 ReviewVerdict::RequestChanges => "Review: request changes".into(),
@@ -78,6 +82,7 @@ open_vocabulary! {
         Pod = "pod",
         Artifact = "artifact",
         Url = "url",
+        Ticket = "ticket",
     }
 }
 

@@ -107,6 +107,13 @@ macro_rules! name_type {
                 &self.0
             }
         }
+
+        // Hash and Eq are the inner string's, so maps keyed by names can be asked with a `&str`.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
     };
 }
 

@@ -10,12 +10,14 @@
 pub mod action;
 pub mod change;
 pub mod event;
+pub mod graph;
 pub mod ids;
 pub mod memory;
 pub mod meta;
 pub mod ops;
 pub mod port;
 pub mod progress;
+pub mod relation;
 pub mod status;
 pub mod ticket;
 pub mod timestamp;
@@ -25,6 +27,7 @@ mod vocab;
 pub use action::{ActionRequired, derive_action_required};
 pub use change::{Change, Plan, Version};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
+pub use graph::{Graph, GraphNode, Inverses, ReadyReport, Reason};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
 pub use memory::InMemoryBackend;
 pub use meta::{Readiness, RefList, Refs, WorkMeta};
@@ -33,6 +36,7 @@ pub use port::{
     Resolution, Severity, TicketBackend, TicketBackendExt, new_ticket_id,
 };
 pub use progress::Progress;
+pub use relation::{RelationKind, Relations};
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};
 pub use timestamp::Timestamp;

@@ -40,14 +40,28 @@ impl InMemoryBackend {
     }
 }
 
+/// The ticket named exactly by id or slug; else the one whose id or slug starts with the query.
 fn find(tickets: &[Ticket], query: &TicketIdOrSlug) -> Result<usize, BackendError> {
     let q = query.as_str();
-    let matches: Vec<usize> = tickets
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.id.as_str() == q || t.slug.as_str() == q)
-        .map(|(i, _)| i)
-        .collect();
+    let named = |exact: bool| -> Vec<usize> {
+        tickets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                let (id, slug) = (t.id.as_str(), t.slug.as_str());
+                if exact {
+                    id == q || slug == q
+                } else {
+                    id.starts_with(q) || slug.starts_with(q)
+                }
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let mut matches = named(true);
+    if matches.is_empty() {
+        matches = named(false);
+    }
     match matches.as_slice() {
         [] => Err(BackendError::NotFound { query: q.into() }),
         [one] => Ok(*one),

@@ -33,6 +33,19 @@ pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
             });
         }
     }
+    for kind in crate::relation::RelationKind::ALL {
+        let targets = new.relations.get(kind);
+        if let Some((_, t)) = targets
+            .iter()
+            .enumerate()
+            .find(|(i, t)| targets[..*i].contains(t))
+        {
+            return Err(BackendError::Invalid {
+                what: "relation".into(),
+                reason: format!("{kind} names {t} twice"),
+            });
+        }
+    }
     let raw = new.slug.as_deref().unwrap_or(&new.title);
     Ok(Slug::new(slugify(raw))?)
 }
@@ -52,6 +65,7 @@ pub fn new_summary(id: TicketId, slug: Slug, new: NewTicket, now: Timestamp) -> 
         assignee: None,
         legacy_ticket: None,
         meta: new.meta,
+        relations: new.relations,
         extra: Vec::new(),
     }
 }
@@ -152,6 +166,35 @@ pub fn review_event(review: NewReview, at: Timestamp) -> Result<TicketEvent, Bac
         at,
         body: review.body,
         refs: Vec::new(),
+    })
+}
+
+/// The event a `link` (or, with `linked` false, an `unlink`) appends: the kind in the header's
+/// `status:`, the target as a `ticket` reference, and `<kind>: <target>` as its body.
+pub fn link_event(
+    linked: bool,
+    kind: crate::relation::RelationKind,
+    target: &TicketId,
+    author: String,
+    at: Timestamp,
+) -> Result<TicketEvent, BackendError> {
+    check_author(&author)?;
+    let event_kind = if linked {
+        EventKind::Link
+    } else {
+        EventKind::Unlink
+    };
+    Ok(TicketEvent {
+        heading: Some(event_kind.heading(&ReviewVerdict::None)),
+        kind: event_kind,
+        author,
+        at,
+        status: Some(kind.as_str().to_owned()),
+        body: MarkdownText::new(format!("{kind}: {target}\n")),
+        refs: vec![crate::event::EventRef {
+            kind: crate::event::RefKind::Ticket,
+            value: target.to_string(),
+        }],
     })
 }
 

@@ -13,6 +13,7 @@ use crate::change::{Change, Version};
 use crate::event::{NewEvent, ReviewVerdict, TicketEvent};
 use crate::ids::{IdError, TicketId, TicketIdOrSlug};
 use crate::meta::WorkMeta;
+use crate::relation::Relations;
 use crate::status::TicketStatus;
 use crate::ticket::{Label, MarkdownText, Ticket, TicketSummary};
 use crate::timestamp::Timestamp;
@@ -219,6 +220,9 @@ pub struct NewTicket {
     pub priority: String,
     pub labels: Vec<Label>,
     pub meta: WorkMeta,
+    /// Edges the new ticket stores from the start (checked against the other tickets by the
+    /// caller: the port only refuses what one ticket can tell, such as a repeated edge).
+    pub relations: Relations,
 }
 
 impl NewTicket {
@@ -230,6 +234,7 @@ impl NewTicket {
             priority: "P2".into(),
             labels: Vec::new(),
             meta: WorkMeta::default(),
+            relations: Relations::default(),
         }
     }
 }

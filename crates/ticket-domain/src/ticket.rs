@@ -7,6 +7,7 @@ use crate::event::TicketEvent;
 use crate::ids::{Slug, TicketId};
 use crate::meta::WorkMeta;
 use crate::port::BackendError;
+use crate::relation::Relations;
 use crate::status::TicketStatus;
 use crate::timestamp::Timestamp;
 
@@ -85,6 +86,8 @@ pub struct TicketSummary {
     pub legacy_ticket: Option<String>,
     #[serde(flatten)]
     pub meta: WorkMeta,
+    /// The edges this ticket stores (its inverses are derived: [`crate::graph`]).
+    pub relations: Relations,
     /// Frontmatter keys this version does not know, with their raw values, in file order.
     #[serde(skip)]
     pub extra: Vec<(String, String)>,

@@ -2,8 +2,8 @@
 //! new ticket, events from thread.md and back.
 
 use ticket_domain::{
-    ActionRequired, EventKind, EventRef, Label, MarkdownText, Readiness, RefKind, Slug,
-    TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
+    ActionRequired, EventKind, EventRef, GraphNode, Label, MarkdownText, Readiness, RefKind,
+    Relations, Slug, TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
 };
 
 use crate::frontmatter::{Entry, Frontmatter};
@@ -87,6 +87,7 @@ pub fn summary(fm: &Frontmatter) -> Result<TicketSummary, FieldError> {
         assignee: optional(fm, keys::ASSIGNEE)?,
         legacy_ticket: optional(fm, keys::LEGACY_TICKET)?,
         meta: meta(fm)?,
+        relations: relations(fm)?,
         extra: fm
             .entries
             .iter()
@@ -127,8 +128,44 @@ fn meta(fm: &Frontmatter) -> Result<WorkMeta, FieldError> {
     Ok(meta)
 }
 
+/// What the relation graph needs of a ticket (id, status, readiness, relations), decoding
+/// nothing else: the cheap read of the tickets `ready` only has to know about.
+pub fn graph_node(fm: &Frontmatter) -> Result<GraphNode, FieldError> {
+    let id_entry = required(fm, keys::ID)?;
+    let id = parsed(id_entry, TicketId::new(id_entry.text()))?;
+    let status = TicketStatus::parse(&required(fm, keys::STATUS)?.text());
+    let readiness = optional(fm, keys::READINESS)?
+        .map(|r| Readiness::parse(&r))
+        .unwrap_or_default();
+    Ok(GraphNode {
+        id,
+        status,
+        readiness_blocked: readiness == Readiness::Blocked,
+        relations: relations(fm)?,
+    })
+}
+
+/// The relation lists, each a flow list of ticket ids (docs/format.md, "Relations").
+pub fn relations(fm: &Frontmatter) -> Result<Relations, FieldError> {
+    let mut out = Relations::default();
+    for (key, kind) in keys::RELATIONS {
+        let line = fm.entry(key).map_or(fm.closing_line, |e| e.line);
+        *out.get_mut(kind) = list(fm, key)?
+            .into_iter()
+            .map(|id| {
+                TicketId::new(id).map_err(|e| FieldError {
+                    line,
+                    message: format!("{key}: {e}"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(out)
+}
+
 /// The frontmatter lines of a summary, in the format's order, then the typed keys that differ
-/// from their defaults, then unknown keys as they were.
+/// from their defaults, then the relation lists that are not empty, then unknown keys as they
+/// were.
 pub fn frontmatter_lines(s: &TicketSummary) -> Vec<(String, String)> {
     let mut lines = vec![
         (keys::ID.into(), s.id.to_string()),
@@ -172,6 +209,12 @@ pub fn frontmatter_lines(s: &TicketSummary) -> Vec<(String, String)> {
         let values = m.refs.get(which);
         if !values.is_empty() {
             lines.push((key.into(), encode_flow_list(values)));
+        }
+    }
+    for (key, kind) in keys::RELATIONS {
+        let ids = s.relations.get(kind);
+        if !ids.is_empty() {
+            lines.push((key.into(), encode_flow_list(ids)));
         }
     }
     lines.extend(s.extra.iter().cloned());

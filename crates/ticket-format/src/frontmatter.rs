@@ -210,6 +210,20 @@ pub fn set_field(text: &str, fm: &Frontmatter, key: &str, value: &str) -> String
     }
 }
 
+/// `text` without the entry for `key` (its line and any continuation lines), or unchanged when
+/// there is none. No other byte changes.
+pub fn remove_field(text: &str, fm: &Frontmatter, key: &str) -> String {
+    match fm.entry(key) {
+        Some(entry) => {
+            let mut out = String::with_capacity(text.len());
+            out.push_str(&text[..entry.span.start]);
+            out.push_str(&text[entry.span.end..]);
+            out
+        }
+        None => text.to_owned(),
+    }
+}
+
 /// `text` with each `(key, value)` set in turn as [`set_field`] sets it, the frontmatter read
 /// again after each; `Err` when `text` has no frontmatter. No other byte changes.
 pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Result<String, SplitError> {
@@ -274,6 +288,20 @@ mod tests {
             set_field(crlf, &fm, "status", "closed"),
             crlf.replace("open", "closed")
         );
+    }
+
+    #[test]
+    fn removes_exactly_one_field() {
+        let fm = parse(ITEM).expect("valid");
+        assert_eq!(
+            remove_field(ITEM, &fm, "labels"),
+            ITEM.replace("labels:\n  - a\n  - \"b, c\"\n", "")
+        );
+        assert_eq!(
+            remove_field(ITEM, &fm, "extra"),
+            ITEM.replace("extra: 'kept'\n", "")
+        );
+        assert_eq!(remove_field(ITEM, &fm, "nope"), ITEM);
     }
 
     #[test]

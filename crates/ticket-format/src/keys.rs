@@ -1,7 +1,7 @@
 //! Every frontmatter key name of the format, and which field each typed key holds. The rest of
 //! the workspace names keys through these constants, never by spelling them.
 
-use ticket_domain::RefList;
+use ticket_domain::{RefList, RelationKind};
 
 pub const ID: &str = "id";
 pub const SLUG: &str = "slug";
@@ -67,10 +67,52 @@ pub const TYPED_KEYS: [&str; 10] = [
     REFS_URLS,
 ];
 
-/// Whether the format gives `key` a meaning (a required or a typed key). Other keys are kept, with
-/// their bytes and position, on every rewrite.
+// The relation keys of docs/format.md, "Relations": each a flow list of ticket ids, stored on
+// the edge's source ticket.
+pub const DEPENDS_ON: &str = "depends_on";
+pub const PARENT: &str = "parent";
+pub const RELATED: &str = "related";
+pub const DUPLICATE_OF: &str = "duplicate_of";
+pub const SUPERSEDES: &str = "supersedes";
+
+/// The key of each relation kind, in the order writers emit them (after the typed keys); writers
+/// never emit an empty one.
+pub const RELATIONS: [(&str, RelationKind); 5] = [
+    (DEPENDS_ON, RelationKind::DependsOn),
+    (PARENT, RelationKind::Parent),
+    (RELATED, RelationKind::Related),
+    (DUPLICATE_OF, RelationKind::DuplicateOf),
+    (SUPERSEDES, RelationKind::Supersedes),
+];
+
+/// The key of a relation kind.
+pub fn relation(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::DependsOn => DEPENDS_ON,
+        RelationKind::Parent => PARENT,
+        RelationKind::Related => RELATED,
+        RelationKind::DuplicateOf => DUPLICATE_OF,
+        RelationKind::Supersedes => SUPERSEDES,
+    }
+}
+
+/// Names of the derived inverse kinds (`blocks`, `children`, ...), with the kind each inverts.
+/// They are never stored: a file holding one is kept as it is (an unknown key) and reported by
+/// the doctor, since readers derive them and ignore what a file says.
+pub const INVERSE_KEYS: [(&str, RelationKind); 5] = [
+    ("blocks", RelationKind::DependsOn),
+    ("children", RelationKind::Parent),
+    ("related_by", RelationKind::Related),
+    ("duplicated_by", RelationKind::DuplicateOf),
+    ("superseded_by", RelationKind::Supersedes),
+];
+
+/// Whether the format gives `key` a meaning (a required, typed or relation key). Other keys are
+/// kept, with their bytes and position, on every rewrite.
 pub fn is_known(key: &str) -> bool {
-    REQUIRED_KEYS.contains(&key) || TYPED_KEYS.contains(&key)
+    REQUIRED_KEYS.contains(&key)
+        || TYPED_KEYS.contains(&key)
+        || RELATIONS.iter().any(|&(k, _)| k == key)
 }
 
 #[cfg(test)]
@@ -83,5 +125,20 @@ mod tests {
         assert_eq!(lists, RefList::ALL);
         let keys: Vec<&str> = REFS.iter().map(|&(key, _)| key).collect();
         assert_eq!(keys, TYPED_KEYS[4..]);
+    }
+
+    #[test]
+    fn every_relation_kind_has_one_key_and_one_inverse() {
+        let kinds: Vec<RelationKind> = RELATIONS.iter().map(|&(_, k)| k).collect();
+        assert_eq!(kinds, RelationKind::ALL);
+        for (key, kind) in RELATIONS {
+            assert_eq!(key, kind.as_str());
+            assert_eq!(relation(kind), key);
+            assert!(is_known(key));
+        }
+        for (key, kind) in INVERSE_KEYS {
+            assert_eq!(key, kind.inverse_name());
+            assert!(!is_known(key), "{key} is derived, never stored");
+        }
     }
 }

@@ -15,6 +15,7 @@ use ticket_domain::{
 };
 use ticket_format::codec;
 use ticket_format::frontmatter::{self, Frontmatter};
+use ticket_format::keys;
 
 use crate::fsio::{self, storage};
 use crate::index;
@@ -115,8 +116,8 @@ impl LocalTicketBackend {
         plan: Plan,
     ) -> Result<PathBuf, BackendError> {
         let item_path = layout::item(&found.dir);
-        let fields = changed_fields(&before.ticket.summary, &plan.summary)?;
-        let item = item_with(&item_path, &before.item, &fields)?;
+        let (fields, removed) = changed_fields(&before.ticket.summary, &plan.summary)?;
+        let item = item_with(&item_path, &before.item, &fields, &removed)?;
         let thread = (!plan.events.is_empty()).then(|| {
             plan.events
                 .iter()
@@ -190,34 +191,63 @@ impl LocalTicketBackend {
     }
 }
 
+/// Frontmatter lines to set (key, encoded value), and keys to remove.
+type FieldChanges = (Vec<(String, String)>, Vec<String>);
+
 /// The frontmatter lines (key, encoded value) of `after` that differ from `before`'s, in the
-/// format's key order: what a change rewrites, and nothing else.
-fn changed_fields(
+/// format's key order, and the keys `after` no longer writes (a relation list emptied by an
+/// unlink): what a change rewrites and removes, and nothing else.
+pub(crate) fn changed_fields(
     before: &TicketSummary,
     after: &TicketSummary,
-) -> Result<Vec<(String, String)>, BackendError> {
+) -> Result<FieldChanges, BackendError> {
     let old = codec::frontmatter_lines(before);
     let new = codec::frontmatter_lines(after);
-    if let Some((key, _)) = old.iter().find(|(k, _)| !new.iter().any(|(n, _)| n == k)) {
-        // No change removes a key yet; refuse rather than leave it silently.
+    let removed: Vec<String> = old
+        .iter()
+        .filter(|(k, _)| !new.iter().any(|(n, _)| n == k))
+        .map(|(k, _)| k.clone())
+        .collect();
+    if let Some(key) = removed
+        .iter()
+        .find(|k| !keys::is_known(k) || is_required(k))
+    {
+        // Only keys written at their default may go (empty relation lists); refuse the rest
+        // rather than lose them silently.
         return Err(BackendError::Invalid {
             what: "change".into(),
             reason: format!("it would remove the frontmatter key `{key}`, which is not supported"),
         });
     }
-    Ok(new
+    let changed = new
         .into_iter()
         .filter(|(key, value)| !old.iter().any(|(k, v)| k == key && v == value))
-        .collect())
+        .collect();
+    Ok((changed, removed))
 }
 
-/// `item` (read from `path`) with only the named frontmatter lines changed.
-fn item_with(path: &Path, item: &str, fields: &[(String, String)]) -> Result<String, BackendError> {
+fn is_required(key: &str) -> bool {
+    keys::REQUIRED_KEYS.contains(&key)
+}
+
+/// `item` (read from `path`) with only the named frontmatter lines changed, and the `removed`
+/// keys' lines gone.
+pub(crate) fn item_with(
+    path: &Path,
+    item: &str,
+    fields: &[(String, String)],
+    removed: &[String],
+) -> Result<String, BackendError> {
     let fields: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    frontmatter::set_fields(item, &fields).map_err(|e| split_error(path, e))
+    let mut out = frontmatter::set_fields(item, &fields).map_err(|e| split_error(path, e))?;
+    for key in removed {
+        let fm = frontmatter::parse(&out).map_err(|e| split_error(path, e))?;
+        out = frontmatter::remove_field(&out, &fm, key);
+    }
+    Ok(out)
 }
 
 impl TicketBackend for LocalTicketBackend {

@@ -1,7 +1,7 @@
 //! Finding tickets on disk: lookups by id or slug, and listing, reading frontmatter only.
 
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
@@ -18,7 +18,9 @@ use crate::read::{corrupt, diagnostic, events, split};
 
 impl LocalTicketBackend {
     /// Finds the one ticket `query` names (docs/format.md, "Lookup"): by path for an id; by
-    /// directory name, then by every ticket's frontmatter, for a slug.
+    /// directory name, then by every ticket's frontmatter, for a slug; when nothing is named
+    /// exactly so, the one ticket whose id or slug starts with the query (as git takes a unique
+    /// prefix of a hash). Several such tickets are ambiguous, and named.
     pub fn locate(&self, query: &TicketIdOrSlug) -> Result<Located, BackendError> {
         let q = query.as_str();
         let by_path: Vec<Located> = STATUS_DIRS
@@ -48,9 +50,13 @@ impl LocalTicketBackend {
         }
         let (suffix, infix) = (format!("-{q}"), format!("-{q}-"));
         let named_like = |name: &str| name == q || name.ends_with(&suffix) || name.contains(&infix);
-        let mut found = self.verified(q, &names, named_like);
+        let found = self.verified(q, &names, named_like).0;
+        if !found.is_empty() {
+            return one_of(q, found);
+        }
+        let (found, prefixed) = self.verified(q, &names, |_| true);
         if found.is_empty() {
-            found = self.verified(q, &names, |_| true);
+            return one_of(q, prefixed);
         }
         one_of(q, found)
     }
@@ -146,25 +152,30 @@ impl LocalTicketBackend {
         Ok(names)
     }
 
-    /// Tickets whose directory name passes `name_filter` and whose id or slug is `q`.
+    /// Tickets whose directory name passes `name_filter` and whose id or slug is `q`; and
+    /// those whose id or slug starts with `q` instead.
     fn verified(
         &self,
         q: &str,
         names: &[(&'static str, Vec<String>)],
         name_filter: impl Fn(&str) -> bool,
-    ) -> Vec<Located> {
-        let mut found = Vec::new();
+    ) -> (Vec<Located>, Vec<Located>) {
+        let (mut found, mut prefixed) = (Vec::new(), Vec::new());
         for (status_dir, list) in names {
             for name in list.iter().filter(|n| name_filter(n)) {
                 let dir = layout::ticket_dir(self.root(), status_dir, name);
-                if let Ok(fm) = read_head(&layout::item(&dir))
-                    && (fm.value(keys::ID) == q || fm.value(keys::SLUG) == q)
-                {
+                let Ok(fm) = read_head(&layout::item(&dir)) else {
+                    continue;
+                };
+                let (id, slug) = (fm.value(keys::ID), fm.value(keys::SLUG));
+                if id == q || slug == q {
                     found.push(Located { dir, status_dir });
+                } else if id.starts_with(q) || slug.starts_with(q) {
+                    prefixed.push(Located { dir, status_dir });
                 }
             }
         }
-        found
+        (found, prefixed)
     }
 
     /// Ticket directories under one status directory, in byte order of their names. Entry
@@ -210,6 +221,18 @@ impl LocalTicketBackend {
     pub fn list_each(
         &self,
         filter: &ListFilter,
+        each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
+    ) -> Result<(), BackendError> {
+        self.list_each_with(filter, false, each)
+    }
+
+    /// [`list_each`](Self::list_each); with `derive_action`, each summary's `action_required`
+    /// is set to the value it has or derives (docs/format.md), reading a thread only for a
+    /// pending ticket without the key, on the same threads as the frontmatter.
+    pub fn list_each_with(
+        &self,
+        filter: &ListFilter,
+        derive_action: bool,
         mut each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
     ) -> Result<(), BackendError> {
         /// Tickets read per batch: enough to keep the threads busy, small enough to stay light.
@@ -236,10 +259,13 @@ impl LocalTicketBackend {
                         }
                     };
                     match summary {
-                        Ok(s)
+                        Ok(mut s)
                             if rest.matches(&s)
                                 && rest.wants_action(&s, || thread_events(&dir)) =>
                         {
+                            if derive_action {
+                                derive_action_required(&mut s, &dir);
+                            }
                             Some(Ok((Located { dir, status_dir }, s)))
                         }
                         Ok(_) => None,
@@ -253,6 +279,25 @@ impl LocalTicketBackend {
     }
 }
 
+/// Sets `action_required` to what the ticket says or its thread derives; a thread that does not
+/// read derives nothing (the key stays unset).
+fn derive_action_required(s: &mut TicketSummary, dir: &Path) {
+    if s.meta.action_required.is_some() {
+        return;
+    }
+    let events = if s.status == ticket_domain::TicketStatus::Pending {
+        match thread_events(dir) {
+            Some(events) => events,
+            None => return,
+        }
+    } else {
+        Vec::new()
+    };
+    s.meta.action_required = Some(ticket_domain::derive_action_required(
+        &s.status, &events, None,
+    ));
+}
+
 /// The events of a ticket's thread, for the filters that need them; `None` when it does not read.
 fn thread_events(dir: &Path) -> Option<Vec<ticket_domain::TicketEvent>> {
     let path = layout::thread(dir);
@@ -263,27 +308,66 @@ fn thread_events(dir: &Path) -> Option<Vec<ticket_domain::TicketEvent>> {
     }
 }
 
-/// Reads item.md up to its closing `---` only: what `list` and lookups need.
+/// Reads item.md up to its closing `---` only: what `list` and lookups need. The head is read
+/// in a small first chunk (most frontmatters are a few hundred bytes), growing only when the
+/// closing line is not in it, so a ticket's body is mostly never copied out of the page cache.
 pub(crate) fn read_head(path: &Path) -> Result<Frontmatter, BackendError> {
-    let file = fs::File::open(path).map_err(|e| storage(path, e))?;
-    let mut reader = BufReader::new(file);
-    let mut head = String::new();
-    let mut line = String::new();
-    let mut count = 0;
+    let mut file = fs::File::open(path).map_err(|e| storage(path, e))?;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = 1024;
     loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(|e| storage(path, e))?;
-        if n == 0 {
+        let start = buf.len();
+        buf.resize(start + chunk, 0);
+        let mut filled = start;
+        while filled < buf.len() {
+            match file.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(storage(path, e)),
+            }
+        }
+        let eof = filled < buf.len();
+        buf.truncate(filled);
+        if let Some(end) = head_end(&buf) {
+            buf.truncate(end);
             break;
         }
-        head.push_str(&line);
-        count += 1;
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if bare == "---" && count > 1 || (count == 1 && bare != "---") {
+        if eof {
             break;
         }
+        chunk *= 2;
     }
+    let head = String::from_utf8(buf).map_err(|e| {
+        storage(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+        )
+    })?;
     split(path, &head)
+}
+
+/// Where the head of an item.md ends in `bytes`: after its first line when that is not `---`,
+/// else after the next line that is `---` (a `\r` before the `\n` allowed); `None` when that
+/// line is not (yet) in `bytes`.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    let is_delimiter = |line: &[u8]| line == b"---" || line == b"---\r";
+    let mut start = 0;
+    let mut first = true;
+    while let Some(n) = bytes[start..].iter().position(|&b| b == b'\n') {
+        let line = &bytes[start..start + n];
+        let end = start + n + 1;
+        if first {
+            if !is_delimiter(line) {
+                return Some(end);
+            }
+            first = false;
+        } else if is_delimiter(line) {
+            return Some(end);
+        }
+        start = end;
+    }
+    None
 }
 
 /// The one ticket found, or why there is not exactly one.

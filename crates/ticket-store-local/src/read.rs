@@ -87,6 +87,13 @@ impl LocalTicketBackend {
         })
     }
 
+    /// The frontmatter of a located ticket, as a summary (its thread is not read).
+    pub fn summary_at(&self, found: &Located) -> Result<TicketSummary, BackendError> {
+        let item = layout::item(&found.dir);
+        let fm = crate::lookup::read_head(&item)?;
+        codec::summary(&fm).map_err(|e| corrupt(&item, e))
+    }
+
     /// Where a ticket lives: `<root>/<status>/<id>`.
     pub fn path_of(&self, ticket: &TicketSummary) -> PathBuf {
         layout::ticket_dir(self.root(), ticket.status.as_str(), ticket.id.as_str())

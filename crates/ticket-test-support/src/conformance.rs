@@ -10,8 +10,8 @@ use std::sync::Arc;
 use ticket_domain::ops;
 use ticket_domain::{
     ActionRequired, BackendError, Change, EventKind, EventRef, FixedClock, Label, ListFilter,
-    MarkdownText, NewEvent, NewReview, NewTicket, RefKind, Resolution, ReviewVerdict, Ticket,
-    TicketBackend, TicketBackendExt, TicketIdOrSlug, TicketStatus, Timestamp,
+    MarkdownText, NewEvent, NewReview, NewTicket, RefKind, RelationKind, Resolution, ReviewVerdict,
+    Ticket, TicketBackend, TicketBackendExt, TicketId, TicketIdOrSlug, TicketStatus, Timestamp,
 };
 
 /// Makes a fresh, empty backend that takes its time from `clock`.
@@ -45,6 +45,9 @@ pub const CHECKS: &[Check] = &[
     ("change_review_versioned", change_review_versioned),
     ("change_set_status_versioned", change_set_status_versioned),
     ("change_close_versioned", change_close_versioned),
+    ("change_link_versioned", change_link_versioned),
+    ("change_unlink_versioned", change_unlink_versioned),
+    ("relations_round_trip", relations_round_trip),
 ];
 
 /// Runs every check, each on a fresh backend; panics at the end naming every check that failed
@@ -167,6 +170,19 @@ fn lookup_by_slug_not_found_ambiguous(b: &dyn TicketBackend, clock: &FixedClock)
         b.show(&q(one.id.as_str())).expect("id stays exact").id,
         one.id
     );
+    // No exact match: a unique prefix of an id or a slug names its ticket; a shared one is
+    // ambiguous and names every candidate.
+    clock.advance(1);
+    let beta = create(b, "Beta particle");
+    assert_eq!(b.show(&q("beta-p")).expect("slug prefix").id, beta.id);
+    assert_eq!(
+        b.show(&q("20260102-030407")).expect("id prefix").id,
+        beta.id
+    );
+    match b.show(&q("20260102-03040")) {
+        Err(BackendError::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 3),
+        other => panic!("a shared prefix: expected Ambiguous, got {other:?}"),
+    }
 }
 
 fn events_append_in_order(b: &dyn TicketBackend, clock: &FixedClock) {
@@ -442,8 +458,19 @@ fn versions_name_states(b: &dyn TicketBackend, clock: &FixedClock) {
 /// new version; applied again at the old version, it is refused with a version conflict and
 /// changes nothing; applied with no expected version, it succeeds.
 fn versioned(b: &dyn TicketBackend, clock: &FixedClock, change: impl Fn() -> Change) {
+    versioned_after(b, clock, |_| {}, change);
+}
+
+/// [`versioned`], on a ticket `prepare` has changed first.
+fn versioned_after(
+    b: &dyn TicketBackend,
+    clock: &FixedClock,
+    prepare: impl Fn(&TicketIdOrSlug),
+    change: impl Fn() -> Change,
+) {
     let t = create(b, "Compare and swap");
     let id = q(t.id.as_str());
+    prepare(&id);
     let read = b.show(&id).expect("show");
     clock.advance(1);
     let name = change().name();
@@ -495,6 +522,136 @@ fn change_close_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
     });
 }
 
+fn tid(s: &str) -> TicketId {
+    TicketId::new(s).expect("test ids are valid")
+}
+
+/// Link changes, each to a new target (a link is refused when already stored).
+fn change_link_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    let n = std::cell::Cell::new(0);
+    versioned(b, clock, || {
+        n.set(n.get() + 1);
+        Change::Link {
+            kind: RelationKind::DependsOn,
+            target: tid(&format!("20260101-000000-target-{}", n.get())),
+            author: "me".into(),
+        }
+    });
+}
+
+/// Unlink changes, each of the next stored edge (the helper asks for four changes).
+fn change_unlink_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    let target = |n: usize| tid(&format!("20260101-000000-related-{n}"));
+    let n = std::cell::Cell::new(0);
+    versioned_after(
+        b,
+        clock,
+        |id| {
+            for k in 1..=4 {
+                let link = Change::Link {
+                    kind: RelationKind::Related,
+                    target: target(k),
+                    author: "me".into(),
+                };
+                b.apply(id, None, link).expect("link");
+            }
+        },
+        || {
+            n.set(n.get() + 1);
+            Change::Unlink {
+                kind: RelationKind::Related,
+                target: target(n.get()),
+                author: "me".into(),
+            }
+        },
+    );
+}
+
+/// Relations given at create, added and removed later, read back with their events; what one
+/// ticket can tell is wrong (a link to itself, twice, or the removal of an edge it does not
+/// store) is refused and changes nothing.
+fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
+    let mut new = NewTicket::new("Has relations");
+    new.relations.parent = vec![tid("20260101-000000-epic")];
+    new.relations.depends_on = vec![tid("20260101-000000-a"), tid("20260101-000000-b")];
+    let t = b.create(new).expect("create with relations");
+    let id = q(t.id.as_str());
+    let read = b.show(&id).expect("show");
+    assert_eq!(
+        read.relations, t.relations,
+        "relations read back as created"
+    );
+    clock.advance(1);
+    let link = |kind, target: &str| Change::Link {
+        kind,
+        target: tid(target),
+        author: "linker".into(),
+    };
+    let unlink = |kind, target: &str| Change::Unlink {
+        kind,
+        target: tid(target),
+        author: "linker".into(),
+    };
+    let after = b
+        .apply(
+            &id,
+            None,
+            link(RelationKind::Supersedes, "20260101-000000-old"),
+        )
+        .expect("link");
+    assert_eq!(after.relations.supersedes, [tid("20260101-000000-old")]);
+    let event = after.events.last().expect("an event");
+    assert_eq!(event.kind, EventKind::Link);
+    assert_eq!(event.status.as_deref(), Some("supersedes"));
+    assert_eq!(event.author, "linker");
+    assert_eq!(
+        event.refs,
+        [EventRef {
+            kind: RefKind::Ticket,
+            value: "20260101-000000-old".into()
+        }]
+    );
+    let after = b
+        .apply(
+            &id,
+            None,
+            unlink(RelationKind::DependsOn, "20260101-000000-a"),
+        )
+        .expect("unlink");
+    assert_eq!(after.relations.depends_on, [tid("20260101-000000-b")]);
+    assert_eq!(
+        after.events.last().map(|e| e.kind.clone()),
+        Some(EventKind::Unlink)
+    );
+    let after = b
+        .apply(
+            &id,
+            None,
+            unlink(RelationKind::DependsOn, "20260101-000000-b"),
+        )
+        .expect("unlink the last one");
+    assert!(after.relations.depends_on.is_empty());
+    let settled = b.show(&id).expect("show");
+    assert_eq!(settled.relations, after.relations);
+    for refused in [
+        link(RelationKind::Related, t.id.as_str()),
+        link(RelationKind::Parent, "20260101-000000-epic"),
+        unlink(RelationKind::DependsOn, "20260101-000000-a"),
+        unlink(RelationKind::Related, "20260101-000000-epic"),
+    ] {
+        let name = format!("{refused:?}");
+        match b.apply(&id, None, refused) {
+            Err(BackendError::Invalid { .. }) => {}
+            other => panic!("{name}: expected Invalid, got {other:?}"),
+        }
+        assert_eq!(
+            b.show(&id).expect("show"),
+            settled,
+            "{name} changed nothing"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,12 +691,14 @@ mod tests {
         });
         let panic = outcome.expect_err("a backend that ignores versions must fail");
         let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
-        assert!(msg.starts_with("4 of "), "{msg}");
+        assert!(msg.starts_with("6 of "), "{msg}");
         for name in [
             "change_append_event_versioned",
             "change_review_versioned",
             "change_set_status_versioned",
             "change_close_versioned",
+            "change_link_versioned",
+            "change_unlink_versioned",
         ] {
             assert!(msg.contains(name), "{name} missing from: {msg}");
         }

@@ -2,8 +2,10 @@
 //!
 //! Sizes are drawn from deciles measured on the real 112-ticket corpus (item.md frontmatter
 //! about 320 bytes, bodies 70 B to 10 KB, events 74 B to 25 KB); the text is ours. Each thread
-//! holds 2 to 8 events (about 5); 60% of tickets are closed, 30% open, 10% pending. Ticket `i`
-//! is a pure function of `i`, so [`restore`] can put back any ticket a timed mutation touched.
+//! holds 2 to 8 events (about 5); 60% of tickets are closed, 30% open, 10% pending. One ticket in
+//! five depends on one or two earlier tickets (of any status) and one in fifty has a parent, so
+//! the ready queue has real work (the edges point backwards: no cycles). Ticket `i` is a pure
+//! function of `i`, so [`restore`] can put back any ticket a timed mutation touched.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::rng::Rng;
 
 /// Bumped whenever the generated shape changes, so stale caches are not reused.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// Deciles (0%, 10%, ..., 100%) of the real corpus, in bytes.
 const BODY_DECILES: [usize; 11] = [
@@ -162,6 +164,7 @@ fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
         i % 4,
         WORDS[i % 12],
     );
+    item.insert_str(item.len() - "---\n\n".len(), &relations_of(i));
     let body_size = size(&mut rng, &BODY_DECILES);
     item.push_str(&markdown(&mut rng, body_size));
     fs::write(d.join("item.md"), item).map_err(|e| io(&d, e))?;
@@ -194,6 +197,23 @@ fn write_ticket(root: &Path, i: usize) -> Result<(), String> {
         fs::write(d.join("resolution.md"), text).map_err(|e| io(&d, e))?;
     }
     Ok(())
+}
+
+/// The relation lines of ticket `i` (none for most): a pure function of `i`, drawn without the
+/// ticket's random stream, so bodies stay what they were before relations were generated.
+fn relations_of(i: usize) -> String {
+    let mut out = String::new();
+    if i % 5 == 2 && i >= 60 {
+        let mut deps = vec![describe(i - 1 - (i * 7) % 53).id];
+        if i.is_multiple_of(3) {
+            deps.push(describe(i - 2 - (i * 11) % 37).id);
+        }
+        out.push_str(&format!("depends_on: [{}]\n", deps.join(", ")));
+    }
+    if i % 50 == 13 {
+        out.push_str(&format!("parent: [{}]\n", describe(i - 13).id));
+    }
+    out
 }
 
 /// Markdown of about `size` bytes: headings, paragraphs and lists of our own words.

@@ -183,6 +183,27 @@ fn size(
             Box::new(|_, _| args(&["--json", "list", "--status", "all"])),
         ),
         (
+            "ready",
+            FloorKind::List,
+            whole,
+            false,
+            Box::new(|_, _| args(&["ready"])),
+        ),
+        (
+            "ready --explain --json",
+            FloorKind::List,
+            whole,
+            false,
+            Box::new(|_, _| args(&["--json", "ready", "--explain"])),
+        ),
+        (
+            "blocked",
+            FloorKind::List,
+            whole,
+            false,
+            Box::new(|_, _| args(&["blocked"])),
+        ),
+        (
             "show <id>",
             FloorKind::Process,
             few,

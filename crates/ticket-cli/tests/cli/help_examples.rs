@@ -60,6 +60,22 @@ fn fixture(dir: &Path) {
         "2026-05-27T00:00:05Z",
         &["comment", "waiting", "--role", "implementation_report"],
     );
+    run("2026-01-01T00:00:00Z", &["create", "--title", "Old"]);
+    for (title, slug) in [
+        ("Other", "other-slug"),
+        ("Epic", "epic"),
+        ("Child", "child"),
+        ("New one", "new-one"),
+    ] {
+        run(
+            "2026-05-27T00:00:06Z",
+            &["create", "--title", title, "--slug", slug],
+        );
+    }
+    run(
+        "2026-05-27T00:00:07Z",
+        &["link", "waiting", "--depends-on", "other-slug"],
+    );
     for file in ["plan.md", "notes.md", "review.md", "resolution.md"] {
         fs::write(dir.join(file), format!("Text of {file}.\n")).expect("write");
     }

@@ -62,6 +62,7 @@ fn shapes_follow_docs_cli_md() {
     assert_eq!(
         keys(item),
         [
+            "action_required",
             "assignee",
             "created_at",
             "id",
@@ -69,12 +70,25 @@ fn shapes_follow_docs_cli_md() {
             "labels",
             "path",
             "priority",
+            "readiness",
+            "relations",
             "slug",
             "status",
             "title",
             "updated_at"
         ]
     );
+    assert_eq!(
+        keys(&item["relations"]),
+        [
+            "depends_on",
+            "duplicate_of",
+            "parent",
+            "related",
+            "supersedes"
+        ]
+    );
+    assert_eq!(item["action_required"], "none");
     assert_eq!(item["labels"], serde_json::json!(["x"]));
     let show = json(d, &["--json", "comment", "json", "--file", "-"]);
     for key in [
@@ -88,6 +102,7 @@ fn shapes_follow_docs_cli_md() {
         "events",
         "resolution",
         "artifacts",
+        "relations",
     ] {
         assert!(show.get(key).is_some(), "show lacks {key}");
     }

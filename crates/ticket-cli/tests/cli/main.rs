@@ -8,5 +8,6 @@ mod hostile;
 mod json;
 mod parity;
 mod progress;
+mod relations;
 mod snapshots;
 mod support;

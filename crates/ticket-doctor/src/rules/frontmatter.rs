@@ -14,11 +14,13 @@ use ticket_format::keys::{self, REQUIRED_KEYS};
 use crate::code::Code;
 use crate::report::Sink;
 
-/// The two timestamps of a ticket, with their lines, when they parse.
+/// The two timestamps of a ticket, with their lines, when they parse; and its edges, for the
+/// rules between tickets.
 #[derive(Debug, Default)]
 pub(super) struct Times {
     created: Option<(Timestamp, usize)>,
     updated: Option<(Timestamp, usize)>,
+    pub edges: Option<super::relations::Edges>,
 }
 
 fn at(path: &Path, line: usize) -> String {
@@ -156,6 +158,7 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Times {
             format!("{}: {}", fe.message, at(path, fe.line)),
         );
     }
+    times.edges = super::relations::check(&fm, path, sink);
     times
 }
 

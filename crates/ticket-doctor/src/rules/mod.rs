@@ -8,6 +8,7 @@
 mod conflict;
 mod frontmatter;
 mod layout;
+mod relations;
 mod shell;
 mod thread;
 
@@ -23,6 +24,8 @@ pub(crate) struct TicketFindings {
     /// The id and slug the shell would collect, for its duplicate checks.
     id: Option<(Vec<u8>, PathBuf)>,
     slug: Option<(Vec<u8>, PathBuf)>,
+    /// The id and edges, for the relation rules between tickets.
+    edges: Option<relations::Edges>,
 }
 
 /// Runs every per-ticket rule on one ticket.
@@ -32,9 +35,10 @@ pub(crate) fn ticket(t: &TicketDir) -> TicketFindings {
     let mut ours = Sink::buffer();
     layout::ticket(t, &mut ours);
     let item = text(&t.item, &t.item_path(), &mut ours);
-    let fields = item
+    let mut fields = item
         .map(|text| frontmatter::check(text, &t.item_path(), &mut ours))
         .unwrap_or_default();
+    let edges = fields.edges.take();
     let newest = text(&t.thread, &t.thread_path(), &mut ours)
         .and_then(|text| thread::check(text, &t.thread_path(), &mut ours));
     text(&t.resolution, &t.resolution_path(), &mut ours);
@@ -44,6 +48,7 @@ pub(crate) fn ticket(t: &TicketDir) -> TicketFindings {
         ours,
         id,
         slug,
+        edges,
     }
 }
 
@@ -54,10 +59,12 @@ pub(crate) fn check(tree: &Tree, tickets: Vec<TicketFindings>, max_per_code: usi
     shell::missing_directories(tree, &mut shell_sink);
     let (mut ids, mut slugs) = (Vec::new(), Vec::new());
     let mut per_ticket = Vec::with_capacity(tickets.len());
+    let mut edges = Vec::with_capacity(tickets.len());
     for found in tickets {
         shell_sink.append(found.shell);
         ids.extend(found.id);
         slugs.extend(found.slug);
+        edges.extend(found.edges);
         per_ticket.push(found.ours);
     }
     shell::duplicates(ids, crate::code::Code::DuplicateId, "id", &mut shell_sink);
@@ -74,6 +81,7 @@ pub(crate) fn check(tree: &Tree, tickets: Vec<TicketFindings>, max_per_code: usi
         ours.append(found);
     }
     layout::across(tree, &mut ours);
+    relations::across(&edges, &mut ours);
     [shell_sink, ours]
 }
 

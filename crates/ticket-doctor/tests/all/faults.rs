@@ -63,6 +63,17 @@ impl Ctx {
     fn append(&self, rel: &str, extra: &str) {
         self.edit(rel, |text| text + extra);
     }
+
+    /// Adds `line` as the frontmatter's last line (before its closing `---`).
+    fn add_key(&self, rel: &str, line: &str) {
+        let line = self
+            .expand(line)
+            .replace("{closed_name}", self.closed.trim_start_matches("closed/"));
+        self.edit(rel, |text| {
+            let close = text[4..].find("\n---").map_or(text.len(), |i| i + 5);
+            format!("{}{line}\n{}", &text[..close], &text[close..])
+        });
+    }
 }
 
 /// Replaces a file by a new one: the trees share files by hard links, so never write in place.
@@ -500,6 +511,45 @@ const FAULTS: &[Fault] = &[
         },
         expect: &[("unreadable", "{open}/thread.md")],
         severity: E,
+    },
+    // Relations.
+    Fault {
+        name: "a relation names no ticket",
+        inject: |c| c.add_key("{open}/item.md", "depends_on: [20990101-000000-nowhere]"),
+        expect: &[("relation-dangling", "{open}/item.md")],
+        severity: W,
+    },
+    Fault {
+        name: "a relation names the ticket itself",
+        inject: |c| c.add_key("{open}/item.md", "related: [{name}]"),
+        expect: &[("relation-self", "{open}/item.md")],
+        severity: E,
+    },
+    Fault {
+        name: "a cycle through depends_on and parent",
+        inject: |c| {
+            c.add_key("{open}/item.md", "depends_on: [{closed_name}]");
+            c.add_key("{closed}/item.md", "parent: [{name}]");
+        },
+        expect: &[("relation-cycle", "/item.md")],
+        severity: E,
+    },
+    Fault {
+        name: "an inverse kind stored",
+        inject: |c| c.add_key("{open}/item.md", "blocks: [{closed_name}]"),
+        expect: &[("relation-inverse-stored", "{open}/item.md")],
+        severity: W,
+    },
+    Fault {
+        name: "an edge listed twice",
+        inject: |c| {
+            c.add_key(
+                "{open}/item.md",
+                "supersedes: [{closed_name}, {closed_name}]",
+            )
+        },
+        expect: &[("relation-duplicate", "{open}/item.md")],
+        severity: W,
     },
 ];
 

@@ -7,6 +7,7 @@ mod diffs;
 mod fuzz_names;
 mod hostile;
 mod locking;
+mod relations;
 mod roundtrip;
 mod safety;
 mod slug_index;

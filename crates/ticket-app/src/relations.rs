@@ -1,0 +1,290 @@
+//! Relations and the ready queue: `link`, `unlink`, `ready` (with why the others are not) and
+//! what `show` derives (inverse kinds, readiness).
+//!
+//! The checks that need the whole graph (does the target exist, would the edge close a cycle)
+//! run here, before the change is applied, without the writers' lock: a `link` racing another
+//! `link` can still close a cycle, and a target can be removed after the check. Reads detect
+//! both (every readiness read finds cycles and dangling ids; the doctor reports them), so such
+//! a race costs readiness, never a hang or a lost ticket.
+
+use std::cmp::Ordering;
+
+use ticket_domain::{
+    Change, Graph, Inverses, Reason, RelationKind, Relations, TicketBackend, TicketId,
+    TicketIdOrSlug, TicketStatus, TicketSummary, Version, derive_action_required,
+};
+use ticket_store_local::LocalTicketBackend;
+
+use crate::error::{AppError, CycleSnafu, MissingTargetSnafu, SelfLinkSnafu};
+use crate::read::{ListEntry, priority_key};
+use crate::{App, Changed, display, query};
+
+/// A link to add: the edge `kind` from the ticket `query` names to the ticket `target` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRequest {
+    pub query: String,
+    pub kind: RelationKind,
+    /// An id, a slug or a unique prefix of either; stored as the id it names.
+    pub target: String,
+    /// Store the edge even when no ticket is named `target` (which must then be a valid id).
+    pub allow_missing: bool,
+    pub author: Option<String>,
+    pub if_version: Option<Version>,
+}
+
+/// A link to remove.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnlinkRequest {
+    pub query: String,
+    pub kind: RelationKind,
+    /// The stored id, or anything naming the ticket it names.
+    pub target: String,
+    pub author: Option<String>,
+    pub if_version: Option<Version>,
+}
+
+/// An open ticket that is not ready, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotReady {
+    pub entry: ListEntry,
+    pub reasons: Vec<Reason>,
+}
+
+/// The ready queue: what can be started now, best first, and why each other open ticket cannot.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadyQueue {
+    /// Open tickets that are ready: priority (`P0` first), then oldest, then id.
+    pub ready: Vec<ListEntry>,
+    /// Open tickets that are not, in the same order, each with its reasons.
+    pub not_ready: Vec<NotReady>,
+    /// Every cycle through `depends_on` and `parent` among the tickets read (the open ones and
+    /// every ticket they reach), each sorted by id.
+    pub cycles: Vec<Vec<TicketId>>,
+    /// Tickets skipped because they do not read.
+    pub skipped: Vec<ticket_domain::Diagnostic>,
+}
+
+/// What `show` derives about a ticket from the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Derived {
+    /// Who points at the ticket, by kind.
+    pub inverses: Inverses,
+    /// Why it is not ready; empty when it is.
+    pub reasons: Vec<Reason>,
+}
+
+impl App {
+    /// Adds an edge, after checking what needs the other tickets: the target exists (unless
+    /// `allow_missing`), it is not the ticket itself, and a `depends_on` or `parent` edge
+    /// closes no cycle.
+    pub fn link(&self, request: LinkRequest) -> Result<Changed, AppError> {
+        let reader = self.reader();
+        let source_id = resolve(&reader, &request.query)?;
+        let kind = request.kind;
+        let target = match resolve(&reader, &request.target) {
+            Ok(id) => id,
+            Err(AppError::Backend {
+                source: ticket_domain::BackendError::NotFound { .. },
+            }) if request.allow_missing => TicketId::new(request.target.clone())
+                .map_err(|source| ticket_domain::BackendError::BadName { source })?,
+            Err(AppError::Backend {
+                source: ticket_domain::BackendError::NotFound { .. },
+            }) => {
+                return MissingTargetSnafu {
+                    source_id: Some(source_id),
+                    kind,
+                    target: request.target,
+                }
+                .fail();
+            }
+            Err(e) => return Err(e),
+        };
+        if target == source_id {
+            return SelfLinkSnafu { source_id, kind }.fail();
+        }
+        if kind.is_structural() {
+            let read = reader.relation_graph(&[], &[], std::slice::from_ref(&target))?;
+            if let Some(path) = read.graph.path(target.as_str(), source_id.as_str()) {
+                let mut cycle = vec![source_id.clone()];
+                cycle.extend(path);
+                return CycleSnafu {
+                    source_id,
+                    kind,
+                    target,
+                    cycle,
+                }
+                .fail();
+            }
+        }
+        let author = self.settings.author(request.author);
+        self.relation_change(
+            &source_id,
+            request.if_version,
+            Change::Link {
+                kind,
+                target,
+                author,
+            },
+        )
+    }
+
+    /// Removes a stored edge; one that is not stored is refused (the message names both tickets).
+    pub fn unlink(&self, request: UnlinkRequest) -> Result<Changed, AppError> {
+        let reader = self.reader();
+        let source = reader.locate(&query(&request.query)?)?;
+        let stored = reader.read_ticket(&source.dir)?.summary;
+        let source_id = stored.id;
+        let stored = stored.relations;
+        // A stored id as typed first: it may dangle, so it need not name a ticket.
+        let target = match stored
+            .get(request.kind)
+            .iter()
+            .find(|t| t.as_str() == request.target)
+        {
+            Some(t) => t.clone(),
+            None => match resolve(&reader, &request.target) {
+                Ok(id) => id,
+                Err(_) => TicketId::new(request.target.clone())
+                    .map_err(|source| ticket_domain::BackendError::BadName { source })?,
+            },
+        };
+        let author = self.settings.author(request.author);
+        self.relation_change(
+            &source_id,
+            request.if_version,
+            Change::Unlink {
+                kind: request.kind,
+                target,
+                author,
+            },
+        )
+    }
+
+    fn relation_change(
+        &self,
+        source: &TicketId,
+        if_version: Option<Version>,
+        change: Change,
+    ) -> Result<Changed, AppError> {
+        let backend = self.writer()?;
+        let q = TicketIdOrSlug::new(source.as_str())
+            .map_err(|source| ticket_domain::BackendError::BadName { source })?;
+        let ticket = backend.apply(&q, if_version.as_ref(), change)?;
+        let path = display(&backend.path_of(&ticket));
+        Ok(Changed { ticket, path })
+    }
+
+    /// The ready queue (docs/format.md, "Relations and readiness"). It reads the frontmatter of
+    /// the open tickets and of the tickets their edges reach, never a thread.
+    pub fn ready(&self) -> Result<ReadyQueue, AppError> {
+        let read = self
+            .reader()
+            .relation_graph(&[TicketStatus::Open], &[], &[])?;
+        let report = read.graph.readiness();
+        let mut queue = ReadyQueue {
+            skipped: read.diagnostics,
+            ..ReadyQueue::default()
+        };
+        let mut open: Vec<ListEntry> = read
+            .tickets
+            .into_iter()
+            .filter(|(_, s)| s.status == TicketStatus::Open)
+            .map(|(at, mut summary)| {
+                with_action(&mut summary);
+                ListEntry {
+                    summary,
+                    path: display(&at.dir),
+                }
+            })
+            .collect();
+        open.sort_by(|a, b| best_first(&a.summary, &b.summary));
+        for entry in open {
+            match report.reasons(entry.summary.id.as_str()) {
+                Some(reasons) if !reasons.is_empty() => queue.not_ready.push(NotReady {
+                    reasons: reasons.to_vec(),
+                    entry,
+                }),
+                _ => queue.ready.push(entry),
+            }
+        }
+        queue.cycles = report.cycles;
+        Ok(queue)
+    }
+
+    /// What the other tickets say about the ticket `id`: who points at it, and why it is not
+    /// ready. Reads every ticket's frontmatter (the inverses can be anywhere).
+    pub fn derived(&self, id: &TicketId) -> Result<Derived, AppError> {
+        let read =
+            self.reader()
+                .relation_graph(&[], &TicketStatus::KNOWN, std::slice::from_ref(id))?;
+        Ok(derived_from(&read.graph, id))
+    }
+}
+
+fn derived_from(graph: &Graph, id: &TicketId) -> Derived {
+    let report = graph.readiness();
+    Derived {
+        inverses: graph.inverses(id.as_str()),
+        reasons: report
+            .reasons(id.as_str())
+            .map(<[Reason]>::to_vec)
+            .unwrap_or_default(),
+    }
+}
+
+/// Sets `action_required` to the value an open ticket has or derives (no thread needed: only
+/// pending tickets derive from theirs).
+fn with_action(s: &mut TicketSummary) {
+    if s.meta.action_required.is_none() && s.status != TicketStatus::Pending {
+        s.meta.action_required = Some(derive_action_required(&s.status, &[], None));
+    }
+}
+
+/// The ready queue's order: priority (`P<n>` by number first), then oldest, then id.
+fn best_first(a: &TicketSummary, b: &TicketSummary) -> Ordering {
+    priority_key(&a.priority)
+        .cmp(&priority_key(&b.priority))
+        .then_with(|| a.created_at.cmp(&b.created_at))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// The id of the ticket `q` names (an id, a slug or a unique prefix), from its frontmatter.
+fn resolve(reader: &LocalTicketBackend, q: &str) -> Result<TicketId, AppError> {
+    let found = reader.locate(&query(q)?)?;
+    Ok(reader.summary_at(&found)?.id)
+}
+
+/// Relation targets given at create, each resolved to the id it names (unless missing ones are
+/// allowed and it names none).
+pub(crate) fn resolve_targets(
+    app: &App,
+    targets: &[(RelationKind, String)],
+    allow_missing: bool,
+) -> Result<Relations, AppError> {
+    let reader = app.reader();
+    let mut out = Relations::default();
+    for (kind, target) in targets {
+        let id = match resolve(&reader, target) {
+            Ok(id) => id,
+            Err(AppError::Backend {
+                source: ticket_domain::BackendError::NotFound { .. },
+            }) if allow_missing => TicketId::new(target.clone())
+                .map_err(|source| ticket_domain::BackendError::BadName { source })?,
+            Err(AppError::Backend {
+                source: ticket_domain::BackendError::NotFound { .. },
+            }) => {
+                return MissingTargetSnafu {
+                    source_id: None,
+                    kind: *kind,
+                    target: target.clone(),
+                }
+                .fail();
+            }
+            Err(e) => return Err(e),
+        };
+        if !out.has(*kind, &id) {
+            out.get_mut(*kind).push(id);
+        }
+    }
+    Ok(out)
+}
