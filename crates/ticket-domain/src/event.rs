@@ -17,6 +17,10 @@ open_vocabulary! {
         ImplementationReport = "implementation_report",
         Review = "review",
         Close = "close",
+        /// A move between statuses: from, to and why (`crate::record::StatusRecord`).
+        Status = "status",
+        /// Fields or the body changed: each one's old and new value (`crate::record::EditRecord`).
+        Edit = "edit",
     }
 }
 
@@ -30,6 +34,8 @@ impl EventKind {
             Self::Decision => "Decision".into(),
             Self::ImplementationReport => "Implementation report".into(),
             Self::Close => "Closed".into(),
+            Self::Status => "Status".into(),
+            Self::Edit => "Edited".into(),
             Self::Review => match verdict {
                 ReviewVerdict::Approve => "Review: approve".into(),
                 ReviewVerdict::RequestChanges => "Review: request changes".into(),

@@ -9,20 +9,24 @@
 
 pub mod action;
 pub mod change;
+pub mod edit;
 pub mod event;
 pub mod ids;
 pub mod memory;
 pub mod meta;
 pub mod ops;
 pub mod port;
+pub mod record;
 pub mod status;
 pub mod ticket;
 pub mod timestamp;
 pub mod transition;
 mod vocab;
+pub mod vocabulary;
 
 pub use action::{ActionRequired, derive_action_required};
-pub use change::{Change, Plan, Version};
+pub use change::{Change, Plan, Reopen, StatusMove, Version};
+pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
 pub use memory::InMemoryBackend;
@@ -31,6 +35,8 @@ pub use port::{
     BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,
     Resolution, Severity, TicketBackend, TicketBackendExt, new_ticket_id,
 };
+pub use record::{EditRecord, FieldSpelling, PlainSpelling, StatusRecord};
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};
 pub use timestamp::Timestamp;
+pub use vocabulary::Vocabulary;

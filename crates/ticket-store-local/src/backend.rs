@@ -115,8 +115,9 @@ impl LocalTicketBackend {
         plan: Plan,
     ) -> Result<PathBuf, BackendError> {
         let item_path = layout::item(&found.dir);
-        let fields = changed_fields(&before.ticket.summary, &plan.summary)?;
-        let item = item_with(&item_path, &before.item, &fields)?;
+        let fields = changed_fields(&before.ticket.summary, &plan.summary);
+        let body = plan.body.as_ref().map(|b| b.as_str());
+        let item = item_with(&item_path, &before.item, &fields, body)?;
         let thread = (!plan.events.is_empty()).then(|| {
             plan.events
                 .iter()
@@ -190,34 +191,50 @@ impl LocalTicketBackend {
     }
 }
 
-/// The frontmatter lines (key, encoded value) of `after` that differ from `before`'s, in the
-/// format's key order: what a change rewrites, and nothing else.
-fn changed_fields(
-    before: &TicketSummary,
-    after: &TicketSummary,
-) -> Result<Vec<(String, String)>, BackendError> {
-    let old = codec::frontmatter_lines(before);
-    let new = codec::frontmatter_lines(after);
-    if let Some((key, _)) = old.iter().find(|(k, _)| !new.iter().any(|(n, _)| n == k)) {
-        // No change removes a key yet; refuse rather than leave it silently.
-        return Err(BackendError::Invalid {
-            what: "change".into(),
-            reason: format!("it would remove the frontmatter key `{key}`, which is not supported"),
-        });
-    }
-    Ok(new
-        .into_iter()
-        .filter(|(key, value)| !old.iter().any(|(k, v)| k == key && v == value))
-        .collect())
+/// What a change rewrites in the frontmatter: the lines (key, encoded value) of `after` that
+/// differ from `before`'s, in the format's key order, and the keys `before` has and `after` no
+/// longer has (a typed field back at its default, an unknown key unset). Nothing else.
+struct FieldChanges {
+    set: Vec<(String, String)>,
+    removed: Vec<String>,
 }
 
-/// `item` (read from `path`) with only the named frontmatter lines changed.
-fn item_with(path: &Path, item: &str, fields: &[(String, String)]) -> Result<String, BackendError> {
-    let fields: Vec<(&str, &str)> = fields
+fn changed_fields(before: &TicketSummary, after: &TicketSummary) -> FieldChanges {
+    let old = codec::frontmatter_lines(before);
+    let new = codec::frontmatter_lines(after);
+    let removed = old
+        .iter()
+        .filter(|(k, _)| !new.iter().any(|(n, _)| n == k))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let set = new
+        .into_iter()
+        .filter(|(key, value)| !old.iter().any(|(k, v)| k == key && v == value))
+        .collect();
+    FieldChanges { set, removed }
+}
+
+/// `item` (read from `path`) with only the named frontmatter lines changed and removed, and its
+/// body replaced when `body` is given.
+fn item_with(
+    path: &Path,
+    item: &str,
+    fields: &FieldChanges,
+    body: Option<&str>,
+) -> Result<String, BackendError> {
+    let removed: Vec<&str> = fields.removed.iter().map(String::as_str).collect();
+    let set: Vec<(&str, &str)> = fields
+        .set
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    frontmatter::set_fields(item, &fields).map_err(|e| split_error(path, e))
+    let text = frontmatter::remove_fields(item, &removed)
+        .and_then(|text| frontmatter::set_fields(&text, &set))
+        .and_then(|text| match body {
+            Some(body) => frontmatter::with_body(&text, body),
+            None => Ok(text),
+        });
+    text.map_err(|e| split_error(path, e))
 }
 
 impl TicketBackend for LocalTicketBackend {
@@ -251,7 +268,7 @@ impl TicketBackend for LocalTicketBackend {
             let id = new_ticket_id(now, slug.as_str(), taken, &self.clock.collision_suffix())?;
             let target = layout::ticket_dir(&self.root, layout::OPEN, id.as_str());
             fsio::refuse_symlink(&self.root, &target)?;
-            let mut ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
+            let mut ticket = ops::new_ticket(id, slug, new, now);
             let scratch = fsio::scratch_dir(&self.root)?;
             let dir = scratch.path();
             fs::create_dir_all(layout::artifacts(dir)).map_err(|e| storage(dir, e))?;
@@ -279,7 +296,7 @@ impl TicketBackend for LocalTicketBackend {
         self.mutate(query, |found, before, now| {
             let t = &before.ticket;
             change::check_version(t.id.as_str(), expected, &t.version)?;
-            let plan = change::plan(t, change, now)?;
+            let plan = change::plan_spelled(t, change, now, &codec::FrontmatterSpelling)?;
             self.carry_out(found, before, plan)
         })
     }
