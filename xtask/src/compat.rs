@@ -349,6 +349,8 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 kind: Some((*kind).to_owned()),
                 priority: Some((*priority).to_owned()),
                 labels: vec![(*labels).to_owned()],
+                allow_new: true,
+                ..CreateRequest::default()
             })
             .map(drop),
         Op::Event {
@@ -363,6 +365,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 author: Some((*author).to_owned()),
                 body: Some((*body).to_owned()),
                 if_version: None,
+                allow_new: true,
             })
             .map(drop),
         Op::Review {
@@ -384,11 +387,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
             })
             .map(drop),
         Op::Status { q, to } => app
-            .set_status(StatusRequest {
-                query: (*q).to_owned(),
-                to: TicketStatus::parse(to),
-                if_version: None,
-            })
+            .set_status(StatusRequest::new(*q, TicketStatus::parse(to)))
             .map(drop),
         Op::CloseText { q, text } => app
             .close(CloseRequest {
@@ -624,6 +623,7 @@ fn racing(env: &Env) -> Result<(), String> {
                 author: Some("lib".into()),
                 body: Some(format!("library comment {n}")),
                 if_version: None,
+                allow_new: false,
             })
             .map_err(|e| e.to_string())?;
         }

@@ -26,6 +26,41 @@ pub enum AppError {
     /// The current directory cannot be read, so no root can be looked for.
     #[snafu(display("cannot read the current directory: {source}"))]
     CurrentDir { source: std::io::Error },
+    /// An edit of a key by name that the format gives a meaning it cannot take that way.
+    #[snafu(display("cannot {} `{key}`: {}", if *unset { "remove" } else { "set" }, rule.reason(key)))]
+    ReservedKey {
+        key: String,
+        rule: KeyRule,
+        unset: bool,
+    },
+}
+
+/// Why a key cannot be set (or removed) by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRule {
+    /// `id`, `slug`: they name the ticket for good.
+    Never,
+    /// `status`: it changes by a status move, which moves the ticket and records it.
+    Status,
+    /// `created_at`, `updated_at`: the writers keep them.
+    Writers,
+    /// A typed field: it has its own edit, which checks its value.
+    Typed,
+}
+
+impl KeyRule {
+    fn reason(self, key: &str) -> String {
+        match self {
+            KeyRule::Never => format!("`{key}` names the ticket for good and never changes"),
+            KeyRule::Status => {
+                "the status changes by a status move, which moves the ticket and records it".into()
+            }
+            KeyRule::Writers => format!("`{key}` is kept by the writers"),
+            KeyRule::Typed => {
+                format!("`{key}` is a typed field with its own edit, which checks its value")
+            }
+        }
+    }
 }
 
 /// The stable name of a failure, as `--json` errors carry it.
@@ -72,7 +107,10 @@ impl AppError {
                 BackendError::Conflict { .. } | BackendError::VersionConflict { .. } => {
                     ErrorCode::Conflict
                 }
-                BackendError::Invalid { .. } | BackendError::BadName { .. } => ErrorCode::Invalid,
+                BackendError::Invalid { .. }
+                | BackendError::BadName { .. }
+                | BackendError::UnknownValue { .. }
+                | BackendError::BodyMatch { .. } => ErrorCode::Invalid,
                 BackendError::Transition { .. } => ErrorCode::Transition,
                 BackendError::Corrupt { .. } => ErrorCode::Corrupt,
                 BackendError::Storage { .. } => ErrorCode::Storage,
@@ -80,6 +118,7 @@ impl AppError {
             AppError::NoRoot { .. } => ErrorCode::NoRoot,
             AppError::Env { .. } => ErrorCode::Env,
             AppError::CurrentDir { .. } => ErrorCode::Io,
+            AppError::ReservedKey { .. } => ErrorCode::Invalid,
         }
     }
 

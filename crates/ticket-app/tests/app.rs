@@ -22,6 +22,8 @@ fn create(app: &App, title: &str, priority: &str) -> String {
     app.create(CreateRequest {
         title: title.into(),
         priority: Some(priority.into()),
+        // P10 is outside the documented priorities: it tests the order by number.
+        allow_new: true,
         ..CreateRequest::default()
     })
     .expect("create")
@@ -55,9 +57,8 @@ fn a_stale_version_is_refused_and_nothing_is_written() {
         Box::new(|| a.comment(comment(&id, Some(read.clone())))) as Box<dyn Fn() -> _>,
         Box::new(|| {
             a.set_status(StatusRequest {
-                query: id.clone(),
-                to: TicketStatus::Pending,
                 if_version: Some(read.clone()),
+                ..StatusRequest::new(id.clone(), TicketStatus::Pending)
             })
         }),
         Box::new(|| {
@@ -116,12 +117,8 @@ fn defaults_are_decided_here() {
             .ticket;
         assert_eq!(closed.resolution.as_ref().map(|r| r.as_str()), Some(want));
         assert_eq!(closed.status, TicketStatus::Closed);
-        a.set_status(StatusRequest {
-            query: id.clone(),
-            to: TicketStatus::Open,
-            if_version: None,
-        })
-        .expect("reopen");
+        a.set_status(StatusRequest::new(id.clone(), TicketStatus::Open))
+            .expect("reopen");
     }
 }
 
@@ -144,12 +141,8 @@ fn list_orders_and_action_filter() {
     create(&a, "b low", "P10");
     create(&a, "a high", "P1");
     let waiting = create(&a, "c waiting", "P2");
-    a.set_status(StatusRequest {
-        query: waiting.clone(),
-        to: TicketStatus::Pending,
-        if_version: None,
-    })
-    .expect("pending");
+    a.set_status(StatusRequest::new(waiting.clone(), TicketStatus::Pending))
+        .expect("pending");
     a.comment(CommentRequest {
         role: "implementation_report".into(),
         ..comment(&waiting, None)
