@@ -242,6 +242,16 @@ pub fn apply(
             }
         }
     }
+    // Keys the ticket had keep their places, wherever an unset and a set in between put them
+    // (a writer rewrites such a line in place); new keys follow, in the order given.
+    let place = |key: &str| {
+        summary
+            .extra
+            .iter()
+            .position(|(k, _)| k == key)
+            .unwrap_or(usize::MAX)
+    };
+    s.extra.sort_by_key(|(k, _)| place(k));
     let new_body = match &edit.body {
         None => None,
         Some(BodyEdit::Whole(text)) => Some(text.clone()),

@@ -64,20 +64,27 @@ impl Vocabulary {
 }
 
 /// The known value closest to `value`, when one is close enough to be what was meant: the same
-/// word in another case, or one whose Jaro-Winkler similarity is at least 0.8 (what catches
-/// `plna` for `plan`, `featrue` for `feature`, `p1` for `P1`).
+/// word in another case, one edit away (two for words of five letters or more; a swap of two
+/// neighbours is one edit: `plna` for `plan`, `bgu` for `bug`), or one whose Jaro-Winkler
+/// similarity is at least 0.85 (`implementation-report`).
 pub fn suggest(vocabulary: Vocabulary, value: &str) -> Option<&'static str> {
     let lower = value.to_lowercase();
     let values = vocabulary.values();
     if let Some(same) = values.iter().find(|v| v.to_lowercase() == lower) {
         return Some(same);
     }
+    let allowed = if lower.chars().count() >= 5 { 2 } else { 1 };
     values
         .iter()
-        .map(|v| (v, strsim::jaro_winkler(&lower, &v.to_lowercase())))
-        .filter(|(_, score)| *score >= 0.8)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(v, _)| *v)
+        .map(|v| {
+            let v_lower = v.to_lowercase();
+            let edits = strsim::damerau_levenshtein(&lower, &v_lower);
+            let similar = strsim::jaro_winkler(&lower, &v_lower);
+            (v, edits, similar)
+        })
+        .filter(|(_, edits, similar)| *edits <= allowed || *similar >= 0.85)
+        .min_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)))
+        .map(|(v, _, _)| *v)
 }
 
 /// Refuses `value` unless it is in `vocabulary` or `allow_new` says a new word is meant; the
@@ -108,6 +115,7 @@ mod tests {
                 Some("implementation_report"),
             ),
             (Vocabulary::Kind, "featrue", Some("feature")),
+            (Vocabulary::Kind, "bgu", Some("bug")),
             (Vocabulary::Kind, "Bug", Some("bug")),
             (Vocabulary::Priority, "p1", Some("P1")),
             (Vocabulary::Readiness, "blokced", Some("blocked")),
