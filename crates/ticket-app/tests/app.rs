@@ -224,3 +224,91 @@ fn errors_have_stable_codes() {
     let e = App::discover(None, Settings::default(), elsewhere.path(), false).expect_err("no root");
     assert_eq!(e.code(), ErrorCode::NoRoot);
 }
+
+/// Edits by name: what `set` and `unset` may reach, and the vocabularies, each refused with a
+/// stable code before anything is written.
+#[test]
+fn edit_requests_table() {
+    use ticket_app::{EditRequest, KeyRule, ReopenRequest};
+    let dir = tempfile::tempdir().expect("scratch");
+    let a = app(dir.path(), "2026-01-02T03:04:05Z");
+    let id = create(&a, "Edit", "P2");
+    let set = |k: &str| EditRequest {
+        query: id.clone(),
+        set: vec![(k.to_owned(), "x".to_owned())],
+        ..EditRequest::default()
+    };
+    let unset = |k: &str| EditRequest {
+        query: id.clone(),
+        unset: vec![k.to_owned()],
+        ..EditRequest::default()
+    };
+    let before = snapshot_without_scratch(&dir.path().join("work-items"));
+    let refused = [
+        (set("id"), Some(KeyRule::Never)),
+        (set("slug"), Some(KeyRule::Never)),
+        (set("status"), Some(KeyRule::Status)),
+        (set("created_at"), Some(KeyRule::Writers)),
+        (set("updated_at"), Some(KeyRule::Writers)),
+        (set("kind"), Some(KeyRule::Typed)),
+        (set("readiness"), Some(KeyRule::Typed)),
+        (set("refs_urls"), Some(KeyRule::Typed)),
+        (unset("title"), Some(KeyRule::Typed)),
+        (unset("status"), Some(KeyRule::Status)),
+        (
+            EditRequest {
+                query: id.clone(),
+                kind: Some("bgu".into()),
+                ..EditRequest::default()
+            },
+            None,
+        ),
+        (
+            EditRequest {
+                query: id.clone(),
+                ..EditRequest::default()
+            },
+            None,
+        ),
+    ];
+    for (request, rule) in refused {
+        let e = a.edit(request.clone()).expect_err("refused");
+        assert_eq!(e.code(), ErrorCode::Invalid, "{request:?}: {e}");
+        match (&e, rule) {
+            (ticket_app::AppError::ReservedKey { rule: got, .. }, Some(want)) => {
+                assert_eq!(*got, want, "{request:?}")
+            }
+            (_, None) => {}
+            (other, Some(want)) => panic!("{request:?}: expected {want:?}, got {other}"),
+        }
+    }
+    assert_eq!(
+        snapshot_without_scratch(&dir.path().join("work-items")),
+        before,
+        "refused edits write nothing"
+    );
+    let edited = a
+        .edit(EditRequest {
+            kind: Some("epic".into()),
+            allow_new: true,
+            set: vec![
+                ("owner_team".into(), "platform".into()),
+                ("legacy_note".into(), "T-1: moved".into()),
+            ],
+            ..EditRequest {
+                query: id.clone(),
+                ..EditRequest::default()
+            }
+        })
+        .expect("a new kind, meant")
+        .ticket;
+    assert_eq!(edited.kind, "epic");
+    assert_eq!(edited.extra.len(), 2);
+    let e = a
+        .reopen(ReopenRequest {
+            query: id.clone(),
+            ..ReopenRequest::default()
+        })
+        .expect_err("open tickets do not reopen");
+    assert_eq!(e.code(), ErrorCode::Transition);
+}

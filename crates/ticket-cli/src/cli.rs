@@ -96,8 +96,10 @@ pub struct EditArgs {
     /// A new title (the id and slug stay).
     #[arg(long, allow_hyphen_values = true)]
     pub title: Option<String>,
+    /// task, feature, bug, audit.
     #[arg(long)]
     pub kind: Option<String>,
+    /// P0 (most urgent) to P4.
     #[arg(long)]
     pub priority: Option<String>,
     /// Labels to add, comma-separated (repeatable).
@@ -106,6 +108,7 @@ pub struct EditArgs {
     /// Labels to remove, comma-separated (repeatable).
     #[arg(long, value_name = "A,B")]
     pub label_rm: Vec<String>,
+    /// Assign it to NAME.
     #[arg(long, value_name = "NAME", conflicts_with = "unassign")]
     pub assignee: Option<String>,
     /// Assign nobody (`assignee: null`).
@@ -114,6 +117,7 @@ pub struct EditArgs {
     /// implementation_ready, requirements_sync_needed, spike_needed, blocked, unspecified.
     #[arg(long)]
     pub readiness: Option<String>,
+    /// Whether a preflight is needed (`false` removes the key).
     #[arg(long, value_name = "true|false")]
     pub needs_preflight: Option<bool>,
     /// Risk flags to add, comma-separated (repeatable).
@@ -126,6 +130,7 @@ pub struct EditArgs {
     /// derives it from the thread again).
     #[arg(long, value_name = "WHO")]
     pub action_required: Option<String>,
+    /// The ticket's id in a tracker it came from (`legacy_ticket`).
     #[arg(long, value_name = "ID")]
     pub legacy_ticket: Option<String>,
     /// A reference to add: LIST=VALUE, LIST one of files, branches, commits, pods, artifacts,
@@ -258,7 +263,8 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket create --title \"Fix the
         /// Body file (`-` for standard input). An empty body gives the template.
         #[arg(long)]
         file: Option<PathBuf>,
-        #[arg(long)]
+        /// Assign it to NAME.
+        #[arg(long, value_name = "NAME")]
         assignee: Option<String>,
         /// Who creates it (the create event's author). Default: $USER.
         #[arg(long)]

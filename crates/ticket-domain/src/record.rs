@@ -264,22 +264,15 @@ impl EditRecord {
                 .split_once(": ")
                 .or_else(|| field.strip_suffix(':').map(|n| (n, "")))
                 .ok_or_else(|| format!("line {}: {line:?} has no `name: value`", n + 1))?;
-            let known = record.fields.iter_mut().rev().find(|f| f.name == name);
-            match (sign, known) {
-                ('+', Some(f)) if f.new.is_none() => f.new = Some(value.to_owned()),
-                ('-', _) | ('+', _) => {
-                    let (old, new) = if sign == '-' {
-                        (Some(value.to_owned()), None)
-                    } else {
-                        (None, Some(value.to_owned()))
-                    };
-                    record.fields.push(FieldChange {
-                        name: name.to_owned(),
-                        old,
-                        new,
-                    });
-                }
-                _ => unreachable!("sign is - or +"),
+            let value = Some(value.to_owned());
+            match record.fields.iter_mut().rev().find(|f| f.name == name) {
+                // The `+` line of a field whose `-` line came just before.
+                Some(f) if sign == '+' && f.new.is_none() => f.new = value,
+                _ => record.fields.push(FieldChange {
+                    name: name.to_owned(),
+                    old: if sign == '-' { value.clone() } else { None },
+                    new: if sign == '+' { value } else { None },
+                }),
             }
         }
         Ok(record)
