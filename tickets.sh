@@ -19,11 +19,16 @@ Usage:
   ./tickets.sh list [--status open|pending|closed|all]
   ./tickets.sh show <id-or-slug>
   ./tickets.sh create --title <title> [--slug <slug>] [--kind <kind>] [--priority P2] [--label a,b]
+                      [--assignee <name>] [--author <name>] [--body <text>|--file <path>]
   ./tickets.sh comment <id-or-slug> [--role comment|plan|decision|implementation_report] [--author <name>] [--file <path>]
   ./tickets.sh review <id-or-slug> --approve|--request-changes [--author <name>] [--file <path>]
-  ./tickets.sh status <id-or-slug> open|pending|closed
+  ./tickets.sh status <id-or-slug> open|pending|closed [--reason <text>] [--author <name>]
   ./tickets.sh close <id-or-slug> [--resolution <text>|--file <path>]
+  ./tickets.sh reopen <id-or-slug> [--reason <text>] [--author <name>]
   ./tickets.sh doctor
+
+A body (create, comment, review) comes from --file, else standard input when it is not a
+terminal. create and comment accept --allow-new and check no vocabulary (ticket does).
 
 Backend:
   work-items/{open,pending,closed}/<id>/item.md
@@ -348,6 +353,30 @@ read_body() {
     fi
 }
 
+# A new ticket's body, in $body (a private file under <root>/.tmp/, as read_body): --body
+# <text> plus a line break, else --file, else stdin when it is not a terminal; empty when none
+# (the template is written then, as for an empty text).
+read_new_body() {
+    if [ -n "$have_body" ] && [ -z "$file" ]; then
+        read_body /dev/null
+        if [ -n "$text" ]; then printf '%s\n' "$text" >"$body"; fi
+    elif [ -n "$file" ] || [ ! -t 0 ]; then
+        read_body "$file"
+    else
+        read_body /dev/null
+    fi
+}
+
+# Appends the status event of a move of $dir from status $1 (as read) to $2, by $3, for the
+# reason $4 (none when empty): its body is `from: <from as written>`, `to: <to>`, then a blank
+# line and the reason (docs/format.md, "Status and edit records").
+append_status_event() {
+    se_body=$tmpd/status.$$
+    printf 'from: %s\nto: %s\n' "$(encode_scalar "$1")" "$2" >"$se_body"
+    if [ -n "$4" ]; then printf '\n%s\n' "$4" >>"$se_body"; fi
+    append_event "$dir" status "$3" Status "$2" "$se_body"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Lookup.
 
@@ -489,8 +518,8 @@ cmd_show() {
 }
 
 cmd_create() {
-    title= slug= kind=task priority=P2 labels=
-    have_title=
+    title= slug= kind=task priority=P2 labels= author=${USER:-unknown} file=
+    have_title= have_body= text= have_assignee= assignee=
     while [ $# -gt 0 ]; do
         case $1 in
             --title) need_value --title $#; title=$2; have_title=1; shift 2 ;;
@@ -498,12 +527,30 @@ cmd_create() {
             --kind) need_value --kind $#; kind=$2; shift 2 ;;
             --priority) need_value --priority $#; priority=$2; shift 2 ;;
             --label) need_value --label $#; labels=$2; shift 2 ;;
+            --assignee) need_value --assignee $#; assignee=$2; have_assignee=1; shift 2 ;;
+            --author) need_value --author $#; author=$2; shift 2 ;;
+            --body) need_value --body $#; text=$2; have_body=1; shift 2 ;;
+            --file) need_value --file $#; file=$2; shift 2 ;;
+            --allow-new) shift ;;
             *) die "unknown create argument: $1" ;;
         esac
     done
     [ -n "$have_title" ] && [ -n "$title" ] || die "create requires --title"
     [ -n "$kind" ] || die "--kind must not be empty"
     [ -n "$priority" ] || die "--priority must not be empty"
+    check_author "$author"
+    e_assignee=null
+    if [ -n "$have_assignee" ]; then
+        [ -n "$assignee" ] || die "invalid assignee: an empty assignee means nothing"
+        if has_ctl "$assignee"; then
+            die "invalid assignee: it holds a line break or another control character"
+        fi
+        case $assignee in
+            null | '~') e_assignee="\"$assignee\"" ;;
+            *) e_assignee=$(encode_scalar "$assignee") ;;
+        esac
+    fi
+    if [ -n "$file" ]; then need_file "$file"; fi
     slug=$(slugify "${slug:-$title}")
     e_title=$(encode_scalar "$title")
     e_kind=$(encode_scalar "$kind")
@@ -514,6 +561,7 @@ cmd_create() {
 
     check_now
     mkdir -p -- "$root"
+    read_new_body
     lock_root
     init_now
     id=$stamp-$slug
@@ -527,10 +575,17 @@ cmd_create() {
     rm -rf -- "$new"
     mkdir -- "$new" "$new/artifacts"
     : >"$new/artifacts/.gitkeep"
-    printf '%s\nid: %s\nslug: %s\ntitle: %s\nstatus: open\nkind: %s\npriority: %s\nlabels: %s\ncreated_at: %s\nupdated_at: %s\nassignee: null\nlegacy_ticket: null\n---\n\n## Background\n\nCreated by tickets.sh.\n\n## Acceptance criteria\n\n- TBD\n' \
-        '---' "$id" "$slug" "$e_title" "$e_kind" "$e_priority" "$e_labels" "$now" "$now" >"$new/item.md"
-    printf '<!-- event: create author: tickets.sh at: %s -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n' \
-        "$now" >"$new/thread.md"
+    {
+        printf '%s\nid: %s\nslug: %s\ntitle: %s\nstatus: open\nkind: %s\npriority: %s\nlabels: %s\ncreated_at: %s\nupdated_at: %s\nassignee: %s\nlegacy_ticket: null\n---\n' \
+            '---' "$id" "$slug" "$e_title" "$e_kind" "$e_priority" "$e_labels" "$now" "$now" "$e_assignee"
+        if [ -s "$body" ]; then
+            cat -- "$body"
+        else
+            printf '\n## Background\n\nCreated by tickets.sh.\n\n## Acceptance criteria\n\n- TBD\n'
+        fi
+    } >"$new/item.md"
+    printf '<!-- event: create author: %s at: %s -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n' \
+        "$author" "$now" >"$new/thread.md"
     sync -- "$new/item.md" "$new/thread.md" "$new/artifacts/.gitkeep" 2>/dev/null || :
     mv -- "$new" "$root/open/$id"
     printf '%s\n' "$id"
@@ -546,6 +601,7 @@ cmd_comment() {
             --role) need_value --role $#; role=$2; shift 2 ;;
             --author) need_value --author $#; author=$2; shift 2 ;;
             --file) need_value --file $#; file=$2; shift 2 ;;
+            --allow-new) shift ;;
             *) die "unknown comment argument: $1" ;;
         esac
     done
@@ -597,15 +653,54 @@ cmd_review() {
     set_fields "$dir/item.md" updated_at "$now"
 }
 
+# Options of status and reopen: --reason, --author.
+move_options() {
+    reason= author=${USER:-unknown}
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --reason) need_value --reason $#; reason=$2; shift 2 ;;
+            --author) need_value --author $#; author=$2; shift 2 ;;
+            *) die "unknown $cmd argument: $1" ;;
+        esac
+    done
+    check_author "$author"
+}
+
 cmd_status() {
-    [ $# -eq 2 ] || die "status requires <id-or-slug> <open|pending|closed>"
-    check_status "$2"
-    [ -d "$root" ] || die "work item not found: $1"
+    [ $# -ge 2 ] || die "status requires <id-or-slug> <open|pending|closed>"
+    case ${3:-} in "" | --*) ;; *) die "status requires <id-or-slug> <open|pending|closed>" ;; esac
+    q=$1 to=$2
+    shift 2
+    check_status "$to"
+    move_options "$@"
+    [ -d "$root" ] || die "work item not found: $q"
     lock_root
-    locate "$1"
+    locate "$q"
     refuse_links
+    from=$(fm_get "$dir/item.md" status)
+    if [ "$from" = closed ] && [ "$to" = closed ]; then
+        die "$(fm_get "$dir/item.md" id) is already closed; reopen it first to close it again"
+    fi
     init_now
-    move_to "$2"
+    move_to "$to"
+    append_status_event "$from" "$to" "$author" "$reason"
+}
+
+cmd_reopen() {
+    [ $# -ge 1 ] || die "reopen requires <id-or-slug>"
+    q=$1
+    shift
+    move_options "$@"
+    [ -d "$root" ] || die "work item not found: $q"
+    lock_root
+    locate "$q"
+    refuse_links
+    from=$(fm_get "$dir/item.md" status)
+    [ "$from" = closed ] ||
+        die "$(fm_get "$dir/item.md" id) is $from, not closed; only a closed ticket can be reopened"
+    init_now
+    move_to open
+    append_status_event "$from" open "$author" "$reason"
 }
 
 cmd_close() {
@@ -627,6 +722,9 @@ cmd_close() {
     lock_root
     locate "$q"
     refuse_links
+    if [ "$(fm_get "$dir/item.md" status)" = closed ]; then
+        die "$(fm_get "$dir/item.md" id) is already closed; reopen it first to close it again"
+    fi
     init_now
     body=$tmpd/body.$$
     if [ -n "$file" ]; then
@@ -722,6 +820,7 @@ case $cmd in
     review) cmd_review "$@" ;;
     status) cmd_status "$@" ;;
     close) cmd_close "$@" ;;
+    reopen) cmd_reopen "$@" ;;
     doctor) cmd_doctor "$@" ;;
     *)
         usage >&2

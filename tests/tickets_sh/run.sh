@@ -18,6 +18,9 @@ pass=0
 failed=0
 unset WORK_ITEMS_DIR TICKETS_LOCK_TIMEOUT
 export USER=tester TICKETS_NOW=2026-01-02T03:04:05Z
+# Writers read a body from standard input when it is not a terminal: the tests give them an
+# empty one unless they pipe one in, whatever this script's own standard input is.
+exec </dev/null
 
 # ------------------------------------------------------------------------------------------------
 # Helpers. Tests run with `set -e`: a failing helper ends the test.
@@ -281,11 +284,195 @@ test_close_default_resolution() {
     printf 'from file\n' >r.md
     ok close file-wins --resolution "text" --file r.md
     expect_file r.md "work-items/closed/$id/resolution.md"
-    # Closing again (already closed): no move, the resolution is replaced.
-    TICKETS_NOW=2026-01-02T03:04:09Z ok close file-wins --resolution again
+    # Closing again (already closed) is refused: the resolution stays, nothing is written.
+    snapshot >.snap
+    fails "$id is already closed; reopen it first to close it again" close file-wins --resolution again
+    fails "$id is already closed; reopen it first to close it again" status file-wins closed
+    snapshot >.snap2
+    expect_eq "tree unchanged" "$(cat .snap)" "$(cat .snap2)"
+    expect_file r.md "work-items/closed/$id/resolution.md"
+    # Reopened, it closes again (the new resolution replaces the old one).
+    TICKETS_NOW=2026-01-02T03:04:09Z ok reopen file-wins
+    TICKETS_NOW=2026-01-02T03:04:10Z ok close file-wins --resolution again
     printf 'again\n' >again
     expect_file again "work-items/closed/$id/resolution.md"
-    grep -q '^updated_at: 2026-01-02T03:04:09Z$' "work-items/closed/$id/item.md"
+    grep -q '^updated_at: 2026-01-02T03:04:10Z$' "work-items/closed/$id/item.md"
+}
+
+# The bytes of a status event: from (as written), to, author, at [reason]
+status_event_bytes() {
+    printf '\n<!-- event: status author: %s at: %s status: %s -->\n\n## Status\n\nfrom: %s\nto: %s\n' "$3" "$4" "$2" "$1" "$2"
+    if [ -n "${5:-}" ]; then printf '\n%s\n' "$5"; fi
+    printf '\n\n---\n'
+}
+
+test_status_events() {
+    new_ticket "Moves"
+    th=work-items/open/$id/thread.md
+    before=$(size "$th")
+    TICKETS_NOW=2026-01-02T03:04:06Z ok status moves pending
+    th=work-items/pending/$id/thread.md
+    status_event_bytes open pending tester 2026-01-02T03:04:06Z >want
+    tail_from "$th" "$before" >got
+    expect_file want got
+    before=$(size "$th")
+    TICKETS_NOW=2026-01-02T03:04:07Z ok status moves pending --author "yoi ticket" --reason "Still waiting."
+    status_event_bytes pending pending "yoi ticket" 2026-01-02T03:04:07Z "Still waiting." >want
+    tail_from "$th" "$before" >got
+    expect_file want got
+    before=$(size "$th")
+    TICKETS_NOW=2026-01-02T03:04:08Z ok status moves closed --reason "$(printf 'Two\n<!-- event: lines')"
+    th=work-items/closed/$id/thread.md
+    status_event_bytes pending closed tester 2026-01-02T03:04:08Z "$(printf 'Two\n\\<!-- event: lines')" >want
+    tail_from "$th" "$before" >got
+    expect_file want got
+    before=$(size "$th")
+    TICKETS_NOW=2026-01-02T03:04:09Z ok reopen moves --reason "It came back."
+    th=work-items/open/$id/thread.md
+    status_event_bytes closed open tester 2026-01-02T03:04:09Z "It came back." >want
+    tail_from "$th" "$before" >got
+    expect_file want got
+    [ ! -e "work-items/closed/$id" ]
+    grep -q '^status: open$' "work-items/open/$id/item.md"
+    # A hand-edited status is recorded as written (quoted when it must be).
+    sed 's/^status: open$/status: " odd"/' "work-items/open/$id/item.md" >x && mv x "work-items/open/$id/item.md"
+    before=$(size "$th")
+    TICKETS_NOW=2026-01-02T03:04:10Z ok status moves open
+    status_event_bytes '" odd"' open tester 2026-01-02T03:04:10Z >want
+    tail_from "$th" "$before" >got
+    expect_file want got
+    snapshot >.snap
+    fails "$id is open, not closed; only a closed ticket can be reopened" reopen moves
+    fails "unknown reopen argument: --frob" reopen moves --frob
+    fails "unknown status argument: --frob" status moves open --frob
+    fails "--reason requires a value" status moves open --reason
+    fails "invalid author: it contains a control character (newline, tab, ...); pass a one-line --author" status moves open --author "$(printf 'a\nb')"
+    fails "reopen requires <id-or-slug>" reopen
+    fails "work item not found: nope" reopen nope
+    snapshot >.snap2
+    expect_eq "tree unchanged" "$(cat .snap)" "$(cat .snap2)"
+    ok doctor
+}
+
+test_create_body_and_assignee() {
+    template=$(printf '\n## Background\n\nCreated by tickets.sh.\n\n## Acceptance criteria\n\n- TBD')
+    new_ticket "Given" --body "One line."
+    expect_eq "--body" "One line." "$(sed -n '14,$p' "work-items/open/$id/item.md")"
+    expect_eq "--body ends with a line break" "0a" "$(tail -c 1 "work-items/open/$id/item.md" | od -An -tx1 | tr -d ' ')"
+    printf 'From a file\n---\nwith a rule' >b.md
+    new_ticket "Filed" --file b.md
+    tail -n +14 "work-items/open/$id/item.md" >got
+    expect_file b.md got
+    printf 'From stdin\n' | t create --title "Piped" >/dev/null
+    expect_eq "stdin" "From stdin" "$(sed -n '14,$p' work-items/open/20260102-030405-piped/item.md)"
+    new_ticket "Empty stdin" </dev/null
+    expect_eq "template" "$template" "$(sed -n '14,$p' "work-items/open/$id/item.md")"
+    : >empty.md
+    new_ticket "Empty file" --file empty.md
+    expect_eq "template for an empty file" "$template" "$(sed -n '14,$p' "work-items/open/$id/item.md")"
+    new_ticket "Empty body" --body ""
+    expect_eq "template for an empty body" "$template" "$(sed -n '14,$p' "work-items/open/$id/item.md")"
+    new_ticket "Assigned" --assignee "Ada Lovelace" --author "yoi ticket" --allow-new --kind chore
+    grep -q '^assignee: Ada Lovelace$' "work-items/open/$id/item.md"
+    grep -q '^kind: chore$' "work-items/open/$id/item.md"
+    expect_eq "create author" "<!-- event: create author: yoi ticket at: $TICKETS_NOW -->" "$(sed -n 1p "work-items/open/$id/thread.md")"
+    new_ticket "Null" --assignee null
+    grep -q '^assignee: "null"$' "work-items/open/$id/item.md"
+    snapshot >.snap
+    fails "invalid assignee: an empty assignee means nothing" create --title x --assignee ""
+    fails "invalid assignee: it holds a line break or another control character" create --title x --assignee "$(printf 'a\nb')"
+    fails "file not found: nope.md" create --title x --file nope.md
+    fails "invalid author 'a --> b': it may not contain '-->'; pass another --author" create --title x --author "a --> b"
+    snapshot >.snap2
+    expect_eq "tree unchanged" "$(cat .snap)" "$(cat .snap2)"
+    ok doctor
+}
+
+# A ticket `ticket edit` wrote: typed keys, an unknown key, edit and status events. tickets.sh
+# keeps every byte of them across its own writes, and its doctor accepts them.
+test_keeps_new_keys_and_events() {
+    d=work-items/open/20260101-000000-edited
+    mkdir -p "$d/artifacts" work-items/pending work-items/closed
+    : >"$d/artifacts/.gitkeep"
+    cat >"$d/item.md" <<'EOF'
+---
+id: 20260101-000000-edited
+slug: edited
+title: "Edited: by ticket"
+status: open
+kind: bug
+priority: P1
+labels: [a, c]
+created_at: 2026-01-01T00:00:00Z
+updated_at: 2026-01-01T00:00:02Z
+assignee: ada
+legacy_ticket: null
+readiness: blocked
+needs_preflight: true
+risk_flags: [data-loss]
+refs_urls: ["https://x/a,b"]
+owner_team: platform
+---
+New body.
+EOF
+    cat >"$d/thread.md" <<'EOF'
+<!-- event: create author: ada at: 2026-01-01T00:00:00Z -->
+
+## Created
+
+Created by tickets.sh create.
+
+---
+
+<!-- event: edit author: ada at: 2026-01-01T00:00:01Z -->
+
+## Edited
+
+- title: Edit me
++ title: "Edited: by ticket"
+- labels: [a, b]
++ labels: [a, c]
++ readiness: blocked
++ owner_team: platform
+--- body
++++ body
+@@ -1,1 +1,1 @@
+-Old body.
++New body.
+
+
+---
+
+<!-- event: status author: ada at: 2026-01-01T00:00:02Z status: open -->
+
+## Status
+
+from: pending
+to: open
+
+Back to work.
+
+
+---
+EOF
+    cp "$d/item.md" item.orig
+    cp "$d/thread.md" thread.orig
+    ok doctor
+    ok list
+    expect_eq list "open	20260101-000000-edited	edited	Edited: by ticket	bug	P1	2026-01-01T00:00:02Z" "$(printf '%s\n' "$out" | sed -n 2p)"
+    : >empty.md
+    TICKETS_NOW=2026-02-03T04:05:06Z ok comment edited --file empty.md
+    TICKETS_NOW=2026-02-03T04:05:07Z ok status edited pending
+    TICKETS_NOW=2026-02-03T04:05:08Z ok close edited
+    TICKETS_NOW=2026-02-03T04:05:09Z ok reopen edited
+    d=work-items/open/20260101-000000-edited
+    sed -e '10s/.*/updated_at: 2026-02-03T04:05:09Z/' item.orig >want
+    expect_file want "$d/item.md"
+    head -c "$(size thread.orig)" "$d/thread.md" >got
+    expect_file thread.orig got
+    expect_eq "events" 7 "$(grep -c '^<!-- event:' "$d/thread.md")"
+    ok show edited
+    ok doctor
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -396,6 +583,7 @@ test_argument_errors() {
     fails "status requires <id-or-slug> <open|pending|closed>" status err open extra
     fails "invalid status: done" status err done
     fails "invalid status: all" status err all
+    fails "status requires <id-or-slug> <open|pending|closed>" status err --reason x
     fails "close requires <id-or-slug>" close
     fails "--resolution requires a value" close err --resolution
     fails "--file requires a value" close err --file
@@ -522,7 +710,8 @@ test_minimal_rewrites() {
     sed -e '5s/.*/status: closed/' -e '12d' -e '17s/^---$/updated_at: 2026-02-03T04:05:08Z\n---/' orig.md >want
     expect_file want "$d/item.md"
     # an item.md that ends at its closing --- without a newline keeps that last byte as it was
-    printf -- '---\nid: 20260101-000000-handmade\nslug: handmade\nstatus: closed\nupdated_at: x\n---' >"$d/item.md"
+    # (here a move cut short: under closed/, still saying pending; the move completes it)
+    printf -- '---\nid: 20260101-000000-handmade\nslug: handmade\nstatus: pending\nupdated_at: x\n---' >"$d/item.md"
     TICKETS_NOW=2026-02-03T04:05:09Z ok status handmade closed
     expect_eq "no newline added" "$(printf -- '---\nid: 20260101-000000-handmade\nslug: handmade\nstatus: closed\nupdated_at: 2026-02-03T04:05:09Z\n---')" "$(cat "$d/item.md")"
     expect_eq "last byte" "-" "$(tail -c 1 "$d/item.md")"
@@ -796,7 +985,8 @@ test_concurrency() {
     expect_eq "ticket directories" "work-items/open/$rid" "$(ls -d work-items/*/"$rid")"
     th=work-items/open/$rid/thread.md
     expect_eq "comment headers" 60 "$(grep -c '^<!-- event: comment ' "$th")"
-    expect_eq "all headers" 61 "$(grep -c '^<!-- event:' "$th")"
+    expect_eq "status headers" 20 "$(grep -c '^<!-- event: status ' "$th")"
+    expect_eq "all headers" 81 "$(grep -c '^<!-- event:' "$th")"
     # Rebuild the thread from the order the bodies appear in: it must equal the file exactly.
     grep '^body w' "$th" >order
     expect_eq "distinct bodies" 60 "$(sort -u order | wc -l | tr -d ' ')"
@@ -809,13 +999,23 @@ test_concurrency() {
         done
         w=$((w + 1))
     done
+    # The mover's k-th move is the k-th status event: to pending when k is odd, else to open.
+    grep '^<!-- event: \(comment\|status\) ' "$th" | cut -d' ' -f3 >kinds
     {
-        printf '<!-- event: create author: tickets.sh at: %s -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n' "$TICKETS_NOW"
-        while IFS= read -r b; do
+        printf '<!-- event: create author: tester at: %s -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n' "$TICKETS_NOW"
+        k=0
+        while IFS= read -r kind; do
+            if [ "$kind" = status ]; then
+                k=$((k + 1))
+                if [ $((k % 2)) -eq 1 ]; then from=open to=pending; else from=pending to=open; fi
+                printf '\n<!-- event: status author: tester at: %s status: %s -->\n\n## Status\n\nfrom: %s\nto: %s\n\n\n---\n' "$TICKETS_NOW" "$to" "$from" "$to"
+                continue
+            fi
+            IFS= read -r b <&3
             a=${b#body w}
             a=${a%%-*}
             printf '\n<!-- event: comment author: w%s at: %s -->\n\n## Comment\n\n%s\n\n\n---\n' "$a" "$TICKETS_NOW" "$b"
-        done <order
+        done <kinds 3<order
     } >want
     expect_file want "$th"
     ok doctor
@@ -865,7 +1065,10 @@ run_test "golden session byte for byte" test_golden
 run_test "bodies: ---, CRLF, no final newline, empty, stdin vs --file" test_bodies
 run_test "bodies: <!-- event: lines are backslash-quoted" test_event_quoting
 run_test "bodies: no body on a terminal" test_no_body_provided
-run_test "close: default, empty and file resolutions" test_close_default_resolution
+run_test "close: default, empty and file resolutions; a closed ticket is not closed again" test_close_default_resolution
+run_test "status and reopen: status events, byte for byte" test_status_events
+run_test "create: a body from --body, --file or stdin; assignee and author" test_create_body_and_assignee
+run_test "tickets.sh keeps the keys and events ticket edit writes" test_keeps_new_keys_and_events
 run_test "create: slugs, collisions, labels, quoted values" test_create_details
 run_test "TICKETS_NOW" test_time
 run_test "argument errors" test_argument_errors

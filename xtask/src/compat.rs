@@ -2,7 +2,10 @@
 //! the library, proving on every commit that they speak one format.
 //!
 //! Cases:
-//! 1. Same script, three writers, `TICKETS_NOW` fixed: byte-identical trees.
+//! 1. Same script, three writers, `TICKETS_NOW` fixed: byte-identical trees. It holds every
+//!    operation tickets.sh has (create with a body and an assignee, status moves with reasons,
+//!    reopen, refusals of a second close), and edits, which the shell's run makes with `ticket`
+//!    (tickets.sh has no edit) so that its own later writes prove they keep what an edit wrote.
 //! 2. Every operation by every writer, read, checked and mutated further by every other one.
 //! 3. Shell and Rust writers racing on one ticket lose nothing.
 //! 4. The same on a copy of the real corpus, when `../shared/corpus` is present.
@@ -14,8 +17,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use ticket_app::{
-    App, CloseRequest, CloseText, CommentRequest, CreateRequest, LinkRequest, RelationKind,
-    ReviewRequest, ReviewVerdict, Settings, StatusRequest, TicketStatus, UnlinkRequest,
+    App, Assign, BodyText, CloseRequest, CloseText, CommentRequest, CreateRequest, EditRequest,
+    LinkRequest, RelationKind, ReopenRequest, Replacement, ReviewRequest, ReviewVerdict, Settings,
+    StatusRequest, TicketStatus, UnlinkRequest,
 };
 use ticket_domain::Timestamp;
 use ticket_test_support::snapshot_without_scratch;
@@ -39,12 +43,24 @@ pub enum Op {
         kind: &'static str,
         priority: &'static str,
         labels: &'static str,
+        /// `--body TEXT`.
+        body: Option<&'static str>,
+        assignee: Option<&'static str>,
+        /// `--allow-new`: a kind or priority outside the documented ones is meant.
+        allow_new: bool,
+    },
+    /// `create --file F`.
+    CreateFile {
+        title: &'static str,
+        body: &'static str,
     },
     Event {
         q: &'static str,
         role: &'static str,
         author: &'static str,
         body: &'static str,
+        /// `--allow-new`: a role outside the documented ones is meant.
+        allow_new: bool,
     },
     Review {
         q: &'static str,
@@ -55,6 +71,11 @@ pub enum Op {
     Status {
         q: &'static str,
         to: &'static str,
+        reason: Option<&'static str>,
+    },
+    Reopen {
+        q: &'static str,
+        reason: Option<&'static str>,
     },
     CloseText {
         q: &'static str,
@@ -64,91 +85,128 @@ pub enum Op {
         q: &'static str,
         body: &'static str,
     },
+    /// `ticket edit`: tickets.sh has none, so the shell's run makes it with `ticket`, and the
+    /// shell's later writes prove they keep what it wrote.
+    Edit {
+        q: &'static str,
+        edit: EditSpec,
+    },
+    /// An operation every writer must refuse, writing nothing.
+    Refused(Box<Op>),
+}
+
+/// The flags of one `ticket edit`.
+#[derive(Clone, Debug, Default)]
+pub struct EditSpec {
+    pub title: Option<&'static str>,
+    pub priority: Option<&'static str>,
+    pub labels_add: Option<&'static str>,
+    pub labels_rm: Option<&'static str>,
+    pub assignee: Option<&'static str>,
+    pub readiness: Option<&'static str>,
+    pub set: Option<(&'static str, &'static str)>,
+    pub unset: Option<&'static str>,
+    pub replace: Option<(&'static str, &'static str)>,
+    /// `--body-file F`.
+    pub body: Option<&'static str>,
 }
 
 const HOSTILE: &str = "Body: with \"quotes\"\n---\n<!-- event: comment author: x at: 2026-01-01T00:00:00Z -->\n\\<!-- event: quoted\nunicode 永続化\r\nno newline at the end";
 
+fn create(
+    title: &'static str,
+    slug: Option<&'static str>,
+    kind: &'static str,
+    priority: &'static str,
+    labels: &'static str,
+) -> Op {
+    Op::Create {
+        title,
+        slug,
+        kind,
+        priority,
+        labels,
+        body: None,
+        assignee: None,
+        allow_new: false,
+    }
+}
+
+fn event(q: &'static str, role: &'static str, author: &'static str, body: &'static str) -> Op {
+    Op::Event {
+        q,
+        role,
+        author,
+        body,
+        allow_new: false,
+    }
+}
+
+fn status(q: &'static str, to: &'static str) -> Op {
+    Op::Status {
+        q,
+        to,
+        reason: None,
+    }
+}
+
+const ONE: &str = "compat-one-format-three-writers";
+
 /// The script every writer performs in case 1, and whose steps case 2 crosses.
 pub fn script() -> Vec<Op> {
     vec![
-        Op::Create {
-            title: "Compat: one format, three writers",
-            slug: None,
-            kind: "feature",
-            priority: "P1",
-            labels: "compat, shell ,rust",
-        },
-        Op::Create {
-            title: "Second ticket",
-            slug: Some("second"),
-            kind: "task",
-            priority: "P2",
-            labels: "",
-        },
-        Op::Event {
-            q: "compat-one-format-three-writers",
-            role: "comment",
-            author: "yoi ticket",
-            body: "A comment.\n",
-        },
-        Op::Event {
-            q: "compat-one-format-three-writers",
-            role: "plan",
-            author: "planner",
-            body: HOSTILE,
-        },
-        Op::Event {
-            q: "compat-one-format-three-writers",
-            role: "decision",
-            author: "hare",
-            body: "",
-        },
-        Op::Event {
-            q: "compat-one-format-three-writers",
-            role: "implementation_report",
-            author: "dev",
-            body: "Done.\n\n---\n",
-        },
-        Op::Event {
-            q: "second",
-            role: "migration",
-            author: "tickets.sh-migration",
-            body: "Custom role.\n",
-        },
+        create(
+            "Compat: one format, three writers",
+            None,
+            "feature",
+            "P1",
+            "compat, shell ,rust",
+        ),
+        create("Second ticket", Some("second"), "task", "P2", ""),
+        event(ONE, "comment", "yoi ticket", "A comment.\n"),
+        event(ONE, "plan", "planner", HOSTILE),
+        event(ONE, "decision", "hare", ""),
+        event(ONE, "implementation_report", "dev", "Done.\n\n---\n"),
+        event(
+            "second",
+            "migration",
+            "tickets.sh-migration",
+            "Custom role.\n",
+        ),
         Op::Review {
-            q: "compat-one-format-three-writers",
+            q: ONE,
             approve: false,
             author: "reviewer",
             body: "Needs work.\n",
         },
         Op::Review {
-            q: "compat-one-format-three-writers",
+            q: ONE,
             approve: true,
             author: "reviewer",
             body: "LGTM",
         },
-        Op::Status {
-            q: "compat-one-format-three-writers",
-            to: "pending",
-        },
+        status(ONE, "pending"),
         Op::Status {
             q: "second",
             to: "closed",
+            reason: Some("Not needed after all."),
         },
-        Op::Status {
+        Op::Reopen {
             q: "second",
-            to: "open",
+            reason: Some("It is needed: <!-- event: x -->\nsecond line"),
         },
         Op::CloseText {
-            q: "compat-one-format-three-writers",
+            q: ONE,
             text: "Shipped.",
         },
-        Op::Status {
-            q: "compat-one-format-three-writers",
-            to: "open",
-        },
+        Op::Refused(Box::new(Op::CloseText {
+            q: ONE,
+            text: "Closed twice.",
+        })),
+        Op::Refused(Box::new(status(ONE, "closed"))),
+        status(ONE, "open"),
         Op::CloseFile {
-            q: "compat-one-format-three-writers",
+            q: ONE,
             body: "Resolution from a file.\n---\nwith a rule\n",
         },
         Op::CloseText {
@@ -161,18 +219,100 @@ pub fn script() -> Vec<Op> {
             kind: "bug fix",
             priority: "P0",
             labels: "a-b, c.d",
+            body: None,
+            assignee: None,
+            allow_new: true,
         },
         Op::Event {
             q: "odd",
             role: "review",
             author: "a reviewer at: noon",
             body: "A review with no verdict, as one real thread has.\n",
+            allow_new: true,
         },
         Op::Event {
             q: "odd",
             role: "close",
             author: "x",
             body: "A comment whose role is `close`.\n",
+            allow_new: true,
+        },
+        Op::Create {
+            title: "Third: created with a body",
+            slug: Some("third"),
+            kind: "bug",
+            priority: "P3",
+            labels: "",
+            body: Some("Steps:\n1. run"),
+            assignee: Some("ada"),
+            allow_new: false,
+        },
+        Op::CreateFile {
+            title: "Fourth: created from a file",
+            body: HOSTILE,
+        },
+        Op::Status {
+            q: "third",
+            to: "pending",
+            reason: Some("Waiting on review."),
+        },
+        Op::Edit {
+            q: "third",
+            edit: EditSpec {
+                title: Some("Third: edited"),
+                priority: Some("P1"),
+                labels_add: Some("x, y"),
+                assignee: Some("bob"),
+                readiness: Some("blocked"),
+                set: Some(("owner_team", "platform")),
+                replace: Some(("1. run", "1. run it\n2. see it fail")),
+                ..EditSpec::default()
+            },
+        },
+        Op::Edit {
+            q: "odd",
+            edit: EditSpec {
+                labels_rm: Some("c.d"),
+                set: Some(("note", " spaced: \"quoted\"")),
+                body: Some(HOSTILE),
+                ..EditSpec::default()
+            },
+        },
+        Op::Edit {
+            q: ONE,
+            edit: EditSpec {
+                title: Some("Compat: edited after the close"),
+                ..EditSpec::default()
+            },
+        },
+        event("third", "comment", "next", "After the edit.\n"),
+        Op::Refused(Box::new(Op::Edit {
+            q: "third",
+            edit: EditSpec {
+                priority: Some("P1"),
+                ..EditSpec::default()
+            },
+        })),
+        Op::Edit {
+            q: "third",
+            edit: EditSpec {
+                readiness: Some("unspecified"),
+                unset: Some("owner_team"),
+                ..EditSpec::default()
+            },
+        },
+        Op::Status {
+            q: "third",
+            to: "closed",
+            reason: Some("Done by hand."),
+        },
+        Op::Reopen {
+            q: "third",
+            reason: None,
+        },
+        Op::CloseText {
+            q: "third",
+            text: "Done.",
         },
     ]
 }
@@ -206,26 +346,38 @@ impl Env {
         cmd
     }
 
-    /// Performs `op` on the root `<dir>/work-items` as `writer`, at `now`.
+    /// Performs `op` on the root `<dir>/work-items` as `writer`, at `now`. An edit the shell
+    /// makes is made with `ticket` (tickets.sh has no edit); a refused operation succeeds when
+    /// the writer refuses it.
     pub fn apply(&self, writer: Writer, dir: &Path, op: &Op, now: &str) -> Result<(), String> {
-        match writer {
+        if let Op::Refused(inner) = op {
+            return match self.apply(writer, dir, inner, now) {
+                Err(_) => Ok(()),
+                Ok(()) => Err(format!("{writer:?} did not refuse {inner:?}")),
+            };
+        }
+        let tool = match (writer, op) {
+            (Writer::Shell, Op::Edit { .. }) => Writer::Cli,
+            _ => writer,
+        };
+        match tool {
             Writer::Library => library(dir, op, now),
             Writer::Shell | Writer::Cli => {
                 let body_file = dir.join("body.tmp");
                 let args = args_of(op, &body_file)?;
                 let out = self
-                    .command(writer, dir)
+                    .command(tool, dir)
                     .args(&args)
                     .env("TICKETS_NOW", now)
                     .env("USER", "compat")
                     .output()
-                    .map_err(|e| format!("cannot run {writer:?}: {e}"))?;
+                    .map_err(|e| format!("cannot run {tool:?}: {e}"))?;
                 let _ = fs::remove_file(&body_file);
                 if out.status.success() {
                     Ok(())
                 } else {
                     Err(format!(
-                        "{writer:?} {args:?} failed: {}",
+                        "{tool:?} {args:?} failed: {}",
                         String::from_utf8_lossy(&out.stderr)
                     ))
                 }
@@ -269,6 +421,11 @@ fn args_of(op: &Op, body_file: &Path) -> Result<Vec<String>, String> {
         Ok(body_file.display().to_string())
     };
     let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    let opt = |a: &mut Vec<String>, flag: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            a.extend(s(&[flag, v]));
+        }
+    };
     Ok(match op {
         Op::Create {
             title,
@@ -276,6 +433,9 @@ fn args_of(op: &Op, body_file: &Path) -> Result<Vec<String>, String> {
             kind,
             priority,
             labels,
+            body,
+            assignee,
+            allow_new,
         } => {
             let mut a = s(&[
                 "create",
@@ -286,24 +446,34 @@ fn args_of(op: &Op, body_file: &Path) -> Result<Vec<String>, String> {
                 "--priority",
                 priority,
             ]);
-            if let Some(slug) = slug {
-                a.extend(s(&["--slug", slug]));
-            }
-            if !labels.is_empty() {
-                a.extend(s(&["--label", labels]));
+            opt(&mut a, "--slug", *slug);
+            opt(&mut a, "--label", Some(*labels).filter(|l| !l.is_empty()));
+            opt(&mut a, "--body", *body);
+            opt(&mut a, "--assignee", *assignee);
+            if *allow_new {
+                a.push("--allow-new".into());
             }
             a
+        }
+        Op::CreateFile { title, body } => {
+            let f = file(body)?;
+            s(&["create", "--title", title, "--file", &f])
         }
         Op::Event {
             q,
             role,
             author,
             body,
+            allow_new,
         } => {
             let f = file(body)?;
-            s(&[
+            let mut a = s(&[
                 "comment", q, "--role", role, "--author", author, "--file", &f,
-            ])
+            ]);
+            if *allow_new {
+                a.push("--allow-new".into());
+            }
+            a
         }
         Op::Review {
             q,
@@ -319,12 +489,43 @@ fn args_of(op: &Op, body_file: &Path) -> Result<Vec<String>, String> {
             };
             s(&["review", q, verdict, "--author", author, "--file", &f])
         }
-        Op::Status { q, to } => s(&["status", q, to]),
+        Op::Status { q, to, reason } => {
+            let mut a = s(&["status", q, to]);
+            opt(&mut a, "--reason", *reason);
+            a
+        }
+        Op::Reopen { q, reason } => {
+            let mut a = s(&["reopen", q]);
+            opt(&mut a, "--reason", *reason);
+            a
+        }
         Op::CloseText { q, text } => s(&["close", q, "--resolution", text]),
         Op::CloseFile { q, body } => {
             let f = file(body)?;
             s(&["close", q, "--file", &f])
         }
+        Op::Edit { q, edit: e } => {
+            let mut a = s(&["edit", q]);
+            opt(&mut a, "--title", e.title);
+            opt(&mut a, "--priority", e.priority);
+            opt(&mut a, "--label-add", e.labels_add);
+            opt(&mut a, "--label-rm", e.labels_rm);
+            opt(&mut a, "--assignee", e.assignee);
+            opt(&mut a, "--readiness", e.readiness);
+            if let Some((k, v)) = e.set {
+                a.extend(s(&["--set", &format!("{k}={v}")]));
+            }
+            opt(&mut a, "--unset", e.unset);
+            if let Some((old, new)) = e.replace {
+                a.extend(s(&["--replace", old, "--with", new]));
+            }
+            if let Some(body) = e.body {
+                let f = file(body)?;
+                a.extend(s(&["--body-file", &f]));
+            }
+            a
+        }
+        Op::Refused(inner) => args_of(inner, body_file)?,
     })
 }
 
@@ -337,6 +538,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
         ..Settings::default()
     };
     let app = App::new(dir.join("work-items"), settings);
+    let owned = |v: Option<&str>| v.map(str::to_owned);
     let result = match op {
         Op::Create {
             title,
@@ -344,13 +546,27 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
             kind,
             priority,
             labels,
+            body,
+            assignee,
+            allow_new,
         } => app
             .create(CreateRequest {
                 title: (*title).to_owned(),
-                slug: slug.map(str::to_owned),
+                slug: owned(*slug),
                 kind: Some((*kind).to_owned()),
                 priority: Some((*priority).to_owned()),
                 labels: vec![(*labels).to_owned()],
+                body: body.map(|b| BodyText::Line(b.to_owned())),
+                author: None,
+                assignee: owned(*assignee),
+                allow_new: *allow_new,
+                ..CreateRequest::default()
+            })
+            .map(drop),
+        Op::CreateFile { title, body } => app
+            .create(CreateRequest {
+                title: (*title).to_owned(),
+                body: Some(BodyText::Verbatim((*body).to_owned())),
                 ..CreateRequest::default()
             })
             .map(drop),
@@ -359,6 +575,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
             role,
             author,
             body,
+            allow_new,
         } => app
             .comment(CommentRequest {
                 query: (*q).to_owned(),
@@ -366,6 +583,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 author: Some((*author).to_owned()),
                 body: Some((*body).to_owned()),
                 if_version: None,
+                allow_new: *allow_new,
             })
             .map(drop),
         Op::Review {
@@ -386,11 +604,17 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 if_version: None,
             })
             .map(drop),
-        Op::Status { q, to } => app
+        Op::Status { q, to, reason } => app
             .set_status(StatusRequest {
+                reason: owned(*reason),
+                ..StatusRequest::new(*q, TicketStatus::parse(to))
+            })
+            .map(drop),
+        Op::Reopen { q, reason } => app
+            .reopen(ReopenRequest {
                 query: (*q).to_owned(),
-                to: TicketStatus::parse(to),
-                if_version: None,
+                reason: owned(*reason),
+                ..ReopenRequest::default()
             })
             .map(drop),
         Op::CloseText { q, text } => app
@@ -407,6 +631,31 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 ..CloseRequest::default()
             })
             .map(drop),
+        Op::Edit { q, edit: e } => app
+            .edit(EditRequest {
+                query: (*q).to_owned(),
+                title: owned(e.title),
+                priority: owned(e.priority),
+                labels_add: owned(e.labels_add).into_iter().collect(),
+                labels_remove: owned(e.labels_rm).into_iter().collect(),
+                assignee: e.assignee.map(|a| Assign::To(a.to_owned())),
+                readiness: owned(e.readiness),
+                set: e
+                    .set
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .into_iter()
+                    .collect(),
+                unset: owned(e.unset).into_iter().collect(),
+                replace: e.replace.map(|(old, new)| Replacement {
+                    old: old.to_owned(),
+                    new: new.to_owned(),
+                    all: false,
+                }),
+                body: e.body.map(|b| BodyText::Verbatim(b.to_owned())),
+                ..EditRequest::default()
+            })
+            .map(drop),
+        Op::Refused(inner) => return library(dir, inner, now),
     };
     result.map_err(|e| format!("Library {op:?} failed: {e}"))
 }
@@ -581,12 +830,7 @@ fn crossed(env: &Env, n: usize, writer: Writer, reader: Writer) -> Result<(), St
             ));
         }
     }
-    let further = Op::Event {
-        q: "compat-one-format-three-writers",
-        role: "comment",
-        author: "next writer",
-        body: "And more.\n",
-    };
+    let further = event(ONE, "comment", "next writer", "And more.\n");
     env.apply(reader, d, &further, &now_at(n + 1))?;
     env.doctors_ok(d)?;
     let t = read_back(d, "compat-one-format-three-writers")?;
@@ -631,6 +875,7 @@ fn racing(env: &Env) -> Result<(), String> {
                 author: Some("lib".into()),
                 body: Some(format!("library comment {n}")),
                 if_version: None,
+                allow_new: false,
             })
             .map_err(|e| e.to_string())?;
         }
@@ -662,9 +907,15 @@ fn racing(env: &Env) -> Result<(), String> {
             missing.push(body);
         }
     }
-    if !missing.is_empty() || t.events.len() != 51 {
+    // The create, 50 comments and the mover's 10 status events.
+    let moves = t
+        .events
+        .iter()
+        .filter(|e| e.kind.as_str() == "status")
+        .count();
+    if !missing.is_empty() || t.events.len() != 61 || moves != 10 {
         return Err(format!(
-            "{} events, expected 51; lost or doubled: {missing:?}",
+            "{} events ({moves} status), expected 61 (10 status); lost or doubled: {missing:?}",
             t.events.len()
         ));
     }
@@ -787,14 +1038,17 @@ fn relations(env: &Env) -> Result<(), String> {
             role: "comment",
             author: "shell",
             body: "From the shell.\n",
+            allow_new: false,
         },
         Op::Status {
             q: "top",
             to: "pending",
+            reason: None,
         },
         Op::Status {
             q: "top",
             to: "open",
+            reason: None,
         },
         Op::CloseText {
             q: "top",
@@ -878,47 +1132,47 @@ fn corpus_reads(env: &Env, src: &Path) -> Result<(), String> {
 fn corpus_writes(env: &Env, src: &Path, writer: Writer) -> Result<(), String> {
     let dir = copy_corpus(src)?;
     let d = dir.path();
+    const Q: &str = "yoi-local-ticket-backend-migration";
     let ops = [
-        Op::Event {
-            q: "yoi-local-ticket-backend-migration",
-            role: "comment",
-            author: "yoi ticket",
-            body: HOSTILE,
-        },
+        event(Q, "comment", "yoi ticket", HOSTILE),
         Op::Review {
-            q: "yoi-local-ticket-backend-migration",
+            q: Q,
             approve: false,
             author: "reviewer",
             body: "More.\n",
         },
-        Op::Status {
-            q: "yoi-local-ticket-backend-migration",
-            to: "pending",
-        },
+        status(Q, "pending"),
         Op::CloseText {
-            q: "yoi-local-ticket-backend-migration",
+            q: Q,
             text: "Closed by compat.",
         },
-        Op::Status {
-            q: "yoi-local-ticket-backend-migration",
-            to: "open",
+        Op::Refused(Box::new(Op::CloseText {
+            q: Q,
+            text: "Closed twice.",
+        })),
+        Op::Reopen {
+            q: Q,
+            reason: Some("Reopened by compat."),
         },
+        Op::Edit {
+            q: Q,
+            edit: EditSpec {
+                priority: Some("P0"),
+                labels_add: Some("compat"),
+                readiness: Some("implementation_ready"),
+                set: Some(("owner_team", "compat")),
+                ..EditSpec::default()
+            },
+        },
+        status(Q, "pending"),
     ];
     for (n, op) in ops.iter().enumerate() {
         env.apply(writer, d, op, &now_at(n))?;
         env.doctors_ok(d)
             .map_err(|e| format!("after {op:?}: {e}"))?;
     }
-    let (_, a) = env.output(
-        Writer::Shell,
-        d,
-        &["show", "yoi-local-ticket-backend-migration"],
-    )?;
-    let (_, b) = env.output(
-        Writer::Cli,
-        d,
-        &["show", "yoi-local-ticket-backend-migration"],
-    )?;
+    let (_, a) = env.output(Writer::Shell, d, &["show", Q])?;
+    let (_, b) = env.output(Writer::Cli, d, &["show", Q])?;
     if a != b {
         return Err(format!(
             "show differs:\n{}",

@@ -1,9 +1,11 @@
-//! The changes to an existing ticket: an event (comment, plan, ...), a review, a status move and
-//! a close. Each goes through the port's one mutation path, with an optional expected version.
+//! The changes to an existing ticket: an event (comment, plan, ...), a review, a status move, a
+//! close and a reopen (edits are in `edit`). Each goes through the port's one mutation path,
+//! with an optional expected version.
 
+use ticket_domain::vocabulary::{self, Vocabulary};
 use ticket_domain::{
-    Change, EventKind, NewEvent, NewReview, Resolution, ReviewVerdict, Ticket, TicketBackend,
-    TicketStatus, Version,
+    Change, EventKind, NewEvent, NewReview, Reopen, Resolution, ReviewVerdict, StatusMove, Ticket,
+    TicketBackend, TicketStatus, Version,
 };
 
 use crate::error::AppError;
@@ -26,6 +28,8 @@ pub struct CommentRequest {
     pub body: Option<String>,
     /// Refuse the change unless the ticket is still at this version.
     pub if_version: Option<Version>,
+    /// Accept a role outside the documented ones (`vocabulary::ROLES`): a new role is meant.
+    pub allow_new: bool,
 }
 
 /// A review to append.
@@ -43,6 +47,32 @@ pub struct ReviewRequest {
 pub struct StatusRequest {
     pub query: String,
     pub to: TicketStatus,
+    pub if_version: Option<Version>,
+    /// Who moves it, for its `status` event; the settings' user when unset.
+    pub author: Option<String>,
+    /// Why, recorded in its `status` event; none when unset or empty.
+    pub reason: Option<String>,
+}
+
+impl StatusRequest {
+    /// A move of `query` to `to`, with no author, reason or expected version given.
+    pub fn new(query: impl Into<String>, to: TicketStatus) -> Self {
+        Self {
+            query: query.into(),
+            to,
+            if_version: None,
+            author: None,
+            reason: None,
+        }
+    }
+}
+
+/// Moving a closed ticket back to open.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReopenRequest {
+    pub query: String,
+    pub author: Option<String>,
+    pub reason: Option<String>,
     pub if_version: Option<Version>,
 }
 
@@ -75,10 +105,13 @@ pub struct Changed {
 }
 
 impl App {
-    /// Appends an event of any kind.
+    /// Appends an event of any kind; a role outside the documented ones only when `allow_new`.
     pub fn comment(&self, request: CommentRequest) -> Result<Changed, AppError> {
+        let kind = EventKind::parse(&request.role);
+        kind.validate()?;
+        vocabulary::check(Vocabulary::Role, &request.role, request.allow_new)?;
         let event = NewEvent::new(
-            EventKind::parse(&request.role),
+            kind,
             self.settings.author(request.author),
             request.body.unwrap_or_else(|| NO_BODY.into()),
         );
@@ -99,13 +132,23 @@ impl App {
         self.change(&request.query, request.if_version, Change::Review(review))
     }
 
-    /// Moves a ticket to another status directory.
+    /// Moves a ticket to another status directory, recorded as a `status` event.
     pub fn set_status(&self, request: StatusRequest) -> Result<Changed, AppError> {
-        self.change(
-            &request.query,
-            request.if_version,
-            Change::SetStatus(request.to),
-        )
+        let to = StatusMove {
+            to: request.to,
+            author: self.settings.author(request.author),
+            reason: request.reason,
+        };
+        self.change(&request.query, request.if_version, Change::SetStatus(to))
+    }
+
+    /// Moves a closed ticket back to open (its resolution stays, as the record of the close).
+    pub fn reopen(&self, request: ReopenRequest) -> Result<Changed, AppError> {
+        let reopen = Reopen {
+            author: self.settings.author(request.author),
+            reason: request.reason,
+        };
+        self.change(&request.query, request.if_version, Change::Reopen(reopen))
     }
 
     /// Closes a ticket with a resolution.
@@ -126,7 +169,7 @@ impl App {
         )
     }
 
-    fn change(
+    pub(crate) fn change(
         &self,
         q: &str,
         if_version: Option<Version>,

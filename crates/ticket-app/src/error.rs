@@ -71,6 +71,41 @@ pub enum AppError {
         /// From the source, through the new edge, back to the source.
         cycle: Vec<TicketId>,
     },
+    /// An edit of a key by name that the format gives a meaning it cannot take that way.
+    #[snafu(display("cannot {} `{key}`: {}", if *unset { "remove" } else { "set" }, rule.reason(key)))]
+    ReservedKey {
+        key: String,
+        rule: KeyRule,
+        unset: bool,
+    },
+}
+
+/// Why a key cannot be set (or removed) by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRule {
+    /// `id`, `slug`: they name the ticket for good.
+    Never,
+    /// `status`: it changes by a status move, which moves the ticket and records it.
+    Status,
+    /// `created_at`, `updated_at`: the writers keep them.
+    Writers,
+    /// A typed field: it has its own edit, which checks its value.
+    Typed,
+}
+
+impl KeyRule {
+    fn reason(self, key: &str) -> String {
+        match self {
+            KeyRule::Never => format!("`{key}` names the ticket for good and never changes"),
+            KeyRule::Status => {
+                "the status changes by a status move, which moves the ticket and records it".into()
+            }
+            KeyRule::Writers => format!("`{key}` is kept by the writers"),
+            KeyRule::Typed => {
+                format!("`{key}` is a typed field with its own edit, which checks its value")
+            }
+        }
+    }
 }
 
 /// `a -> b -> c -> a`, at most a dozen ids (then the count of those left out).
@@ -131,7 +166,10 @@ impl AppError {
                 BackendError::Conflict { .. } | BackendError::VersionConflict { .. } => {
                     ErrorCode::Conflict
                 }
-                BackendError::Invalid { .. } | BackendError::BadName { .. } => ErrorCode::Invalid,
+                BackendError::Invalid { .. }
+                | BackendError::BadName { .. }
+                | BackendError::UnknownValue { .. }
+                | BackendError::BodyMatch { .. } => ErrorCode::Invalid,
                 BackendError::Transition { .. } => ErrorCode::Transition,
                 BackendError::Corrupt { .. } => ErrorCode::Corrupt,
                 BackendError::Storage { .. } => ErrorCode::Storage,
@@ -142,6 +180,7 @@ impl AppError {
             AppError::CurrentDir { .. } => ErrorCode::Io,
             AppError::MissingTarget { .. } => ErrorCode::NotFound,
             AppError::SelfLink { .. } | AppError::Cycle { .. } => ErrorCode::Invalid,
+            AppError::ReservedKey { .. } => ErrorCode::Invalid,
         }
     }
 

@@ -1,5 +1,5 @@
 //! The use cases of the ticket toolkit: create, show, list, comment (any event), review, status,
-//! close and doctor, taking typed requests and returning typed responses or an [`AppError`] with
+//! close, reopen, edit and doctor, taking typed requests and returning typed responses or an [`AppError`] with
 //! a stable [`ErrorCode`].
 //!
 //! Every client drives this crate: the `ticket` CLI (argument parsing and rendering only),
@@ -15,6 +15,7 @@
 mod change;
 mod create;
 mod doctor;
+mod edit;
 mod error;
 mod read;
 mod relations;
@@ -28,10 +29,13 @@ use ticket_domain::ids::shorten;
 use ticket_domain::{BackendError, TicketIdOrSlug};
 use ticket_store_local::{LocalTicketBackend, SystemClock};
 
-pub use change::{Changed, CloseRequest, CloseText, CommentRequest, ReviewRequest, StatusRequest};
-pub use create::{CreateRequest, Created};
+pub use change::{
+    Changed, CloseRequest, CloseText, CommentRequest, ReopenRequest, ReviewRequest, StatusRequest,
+};
+pub use create::{BodyText, CreateRequest, Created};
 pub use doctor::DoctorRequest;
-pub use error::{AppError, ErrorCode};
+pub use edit::{Assign, EditRequest, Replacement};
+pub use error::{AppError, ErrorCode, KeyRule};
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
@@ -40,9 +44,10 @@ pub use relations::{Derived, LinkRequest, NotReady, ReadyQueue, UnlinkRequest};
 pub use root::{DEFAULT_DIR, RootSource};
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
+pub use ticket_domain::vocabulary::{self, Vocabulary};
 pub use ticket_domain::{
-    ActionRequired, Diagnostic, Inverses, Progress, Reason, RelationKind, Relations, ReviewVerdict,
-    Severity, Ticket, TicketId, TicketStatus, TicketSummary, Version,
+    ActionRequired, Diagnostic, Inverses, Progress, Reason, RefList, RelationKind, Relations,
+    ReviewVerdict, Severity, Ticket, TicketId, TicketStatus, TicketSummary, Version,
 };
 
 /// The use cases over one ticket root.

@@ -22,6 +22,8 @@ fn create(app: &App, title: &str, priority: &str) -> String {
     app.create(CreateRequest {
         title: title.into(),
         priority: Some(priority.into()),
+        // P10 is outside the documented priorities: it tests the order by number.
+        allow_new: true,
         ..CreateRequest::default()
     })
     .expect("create")
@@ -55,9 +57,8 @@ fn a_stale_version_is_refused_and_nothing_is_written() {
         Box::new(|| a.comment(comment(&id, Some(read.clone())))) as Box<dyn Fn() -> _>,
         Box::new(|| {
             a.set_status(StatusRequest {
-                query: id.clone(),
-                to: TicketStatus::Pending,
                 if_version: Some(read.clone()),
+                ..StatusRequest::new(id.clone(), TicketStatus::Pending)
             })
         }),
         Box::new(|| {
@@ -116,12 +117,8 @@ fn defaults_are_decided_here() {
             .ticket;
         assert_eq!(closed.resolution.as_ref().map(|r| r.as_str()), Some(want));
         assert_eq!(closed.status, TicketStatus::Closed);
-        a.set_status(StatusRequest {
-            query: id.clone(),
-            to: TicketStatus::Open,
-            if_version: None,
-        })
-        .expect("reopen");
+        a.set_status(StatusRequest::new(id.clone(), TicketStatus::Open))
+            .expect("reopen");
     }
 }
 
@@ -144,12 +141,8 @@ fn list_orders_and_action_filter() {
     create(&a, "b low", "P10");
     create(&a, "a high", "P1");
     let waiting = create(&a, "c waiting", "P2");
-    a.set_status(StatusRequest {
-        query: waiting.clone(),
-        to: TicketStatus::Pending,
-        if_version: None,
-    })
-    .expect("pending");
+    a.set_status(StatusRequest::new(waiting.clone(), TicketStatus::Pending))
+        .expect("pending");
     a.comment(CommentRequest {
         role: "implementation_report".into(),
         ..comment(&waiting, None)
@@ -429,4 +422,92 @@ fn ready_queue_and_relations_through_the_use_cases() {
         .expect_err("no such edge");
     assert_eq!(e.code(), ErrorCode::Invalid);
     assert!(e.to_string().contains("has no related link to"), "{e}");
+}
+
+/// Edits by name: what `set` and `unset` may reach, and the vocabularies, each refused with a
+/// stable code before anything is written.
+#[test]
+fn edit_requests_table() {
+    use ticket_app::{EditRequest, KeyRule, ReopenRequest};
+    let dir = tempfile::tempdir().expect("scratch");
+    let a = app(dir.path(), "2026-01-02T03:04:05Z");
+    let id = create(&a, "Edit", "P2");
+    let set = |k: &str| EditRequest {
+        query: id.clone(),
+        set: vec![(k.to_owned(), "x".to_owned())],
+        ..EditRequest::default()
+    };
+    let unset = |k: &str| EditRequest {
+        query: id.clone(),
+        unset: vec![k.to_owned()],
+        ..EditRequest::default()
+    };
+    let before = snapshot_without_scratch(&dir.path().join("work-items"));
+    let refused = [
+        (set("id"), Some(KeyRule::Never)),
+        (set("slug"), Some(KeyRule::Never)),
+        (set("status"), Some(KeyRule::Status)),
+        (set("created_at"), Some(KeyRule::Writers)),
+        (set("updated_at"), Some(KeyRule::Writers)),
+        (set("kind"), Some(KeyRule::Typed)),
+        (set("readiness"), Some(KeyRule::Typed)),
+        (set("refs_urls"), Some(KeyRule::Typed)),
+        (unset("title"), Some(KeyRule::Typed)),
+        (unset("status"), Some(KeyRule::Status)),
+        (
+            EditRequest {
+                query: id.clone(),
+                kind: Some("bgu".into()),
+                ..EditRequest::default()
+            },
+            None,
+        ),
+        (
+            EditRequest {
+                query: id.clone(),
+                ..EditRequest::default()
+            },
+            None,
+        ),
+    ];
+    for (request, rule) in refused {
+        let e = a.edit(request.clone()).expect_err("refused");
+        assert_eq!(e.code(), ErrorCode::Invalid, "{request:?}: {e}");
+        match (&e, rule) {
+            (ticket_app::AppError::ReservedKey { rule: got, .. }, Some(want)) => {
+                assert_eq!(*got, want, "{request:?}")
+            }
+            (_, None) => {}
+            (other, Some(want)) => panic!("{request:?}: expected {want:?}, got {other}"),
+        }
+    }
+    assert_eq!(
+        snapshot_without_scratch(&dir.path().join("work-items")),
+        before,
+        "refused edits write nothing"
+    );
+    let edited = a
+        .edit(EditRequest {
+            kind: Some("epic".into()),
+            allow_new: true,
+            set: vec![
+                ("owner_team".into(), "platform".into()),
+                ("legacy_note".into(), "T-1: moved".into()),
+            ],
+            ..EditRequest {
+                query: id.clone(),
+                ..EditRequest::default()
+            }
+        })
+        .expect("a new kind, meant")
+        .ticket;
+    assert_eq!(edited.kind, "epic");
+    assert_eq!(edited.extra.len(), 2);
+    let e = a
+        .reopen(ReopenRequest {
+            query: id.clone(),
+            ..ReopenRequest::default()
+        })
+        .expect_err("open tickets do not reopen");
+    assert_eq!(e.code(), ErrorCode::Transition);
 }

@@ -4,17 +4,20 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
+use ticket_app::RefList;
 
 const EXAMPLES: &str = "\
 Examples:
   ticket list --status all
   ticket --json show my-slug
-  ticket create --title \"Fix the parser\" --label parser,bug
+  ticket create --title \"Fix the parser\" --label parser,bug --body \"Steps: ...\"
   ticket comment my-slug --role plan --file plan.md
+  ticket edit my-slug --priority P1 --label-add urgent --replace \"- TBD\" --with \"- parses\"
   echo 'Looks good' | ticket review my-slug --approve
   ticket close my-slug --resolution \"Done in abc123\"
   ticket link my-slug --depends-on other-slug
   ticket ready --explain
+  ticket reopen done-one --reason \"It came back\"
   ticket doctor
 
 Root: --root DIR, else $WORK_ITEMS_DIR, else the nearest work-items/ walking up from the current
@@ -34,6 +37,151 @@ pub struct Cli {
     pub root: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--if-version`, on every command that changes a ticket.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Guard {
+    /// Change the ticket only if it is still at this version (from `ticket --json show`); else
+    /// fail with a conflict (exit 4) and write nothing.
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<String>,
+}
+
+const EDIT_HELP: &str = "\
+Only the lines that change are rewritten, plus updated_at. The id and slug never change.
+Kinds, priorities, readiness and --action-required values outside the documented ones are
+refused as likely typos unless --allow-new. --set/--unset reach keys the format gives no
+meaning; --unset on a typed key puts it back to its default.
+
+Examples:
+  ticket edit my-slug --title \"Parse CRLF files\" --priority P1
+  ticket edit my-slug --label-add parser,urgent --label-rm triage --assignee ada
+  ticket edit my-slug --readiness blocked --risk-flag-add data-loss --needs-preflight true
+  ticket edit my-slug --ref-add commits=abc123 --ref-add urls=https://example.com/issue/7
+  ticket edit my-slug --set owner_team=platform --unset legacy_note
+  ticket edit my-slug --replace \"- TBD\" --with \"- parses CRLF\"
+  ticket edit my-slug --body-file body.md --if-version \"$(ticket --json show my-slug | jq -r .version)\"";
+
+/// `LIST=VALUE` of `--ref-add` and `--ref-rm`.
+pub fn parse_ref(text: &str) -> Result<(RefList, String), String> {
+    let (list, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not LIST=VALUE (e.g. commits=abc123)"))?;
+    let list = match list {
+        "file" | "files" => RefList::Files,
+        "branch" | "branches" => RefList::Branches,
+        "commit" | "commits" => RefList::Commits,
+        "pod" | "pods" => RefList::Pods,
+        "artifact" | "artifacts" => RefList::Artifacts,
+        "url" | "urls" => RefList::Urls,
+        other => {
+            return Err(format!(
+                "`{other}` is not a reference list: use files, branches, commits, pods, artifacts or urls"
+            ));
+        }
+    };
+    Ok((list, value.to_owned()))
+}
+
+/// `KEY=VALUE` of `--set`.
+pub fn parse_set(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("`{text}` is not KEY=VALUE (e.g. owner_team=platform)"))
+}
+
+/// `ticket edit`'s arguments.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// A ticket id or slug.
+    pub query: String,
+    /// A new title (the id and slug stay).
+    #[arg(long, allow_hyphen_values = true)]
+    pub title: Option<String>,
+    /// task, feature, bug, audit.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// P0 (most urgent) to P4.
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Labels to add, comma-separated (repeatable).
+    #[arg(long, value_name = "A,B")]
+    pub label_add: Vec<String>,
+    /// Labels to remove, comma-separated (repeatable).
+    #[arg(long, value_name = "A,B")]
+    pub label_rm: Vec<String>,
+    /// Assign it to NAME.
+    #[arg(long, value_name = "NAME", conflicts_with = "unassign")]
+    pub assignee: Option<String>,
+    /// Assign nobody (`assignee: null`).
+    #[arg(long)]
+    pub unassign: bool,
+    /// implementation_ready, requirements_sync_needed, spike_needed, blocked, unspecified.
+    #[arg(long)]
+    pub readiness: Option<String>,
+    /// Whether a preflight is needed (`false` removes the key).
+    #[arg(long, value_name = "true|false")]
+    pub needs_preflight: Option<bool>,
+    /// Risk flags to add, comma-separated (repeatable).
+    #[arg(long, value_name = "A,B")]
+    pub risk_flag_add: Vec<String>,
+    /// Risk flags to remove, comma-separated (repeatable).
+    #[arg(long, value_name = "A,B")]
+    pub risk_flag_rm: Vec<String>,
+    /// Who must act next: none, implementer, reviewer, human (`--unset action_required`
+    /// derives it from the thread again).
+    #[arg(long, value_name = "WHO")]
+    pub action_required: Option<String>,
+    /// The ticket's id in a tracker it came from (`legacy_ticket`).
+    #[arg(long, value_name = "ID")]
+    pub legacy_ticket: Option<String>,
+    /// A reference to add: LIST=VALUE, LIST one of files, branches, commits, pods, artifacts,
+    /// urls (repeatable).
+    #[arg(long, value_name = "LIST=VALUE", value_parser = parse_ref)]
+    pub ref_add: Vec<(RefList, String)>,
+    /// A reference to remove: LIST=VALUE (repeatable).
+    #[arg(long, value_name = "LIST=VALUE", value_parser = parse_ref)]
+    pub ref_rm: Vec<(RefList, String)>,
+    /// Set a key the format gives no meaning (repeatable); unknown keys stay where they are.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_set, allow_hyphen_values = true)]
+    pub set: Vec<(String, String)>,
+    /// Remove a key (repeatable).
+    #[arg(long, value_name = "KEY")]
+    pub unset: Vec<String>,
+    /// The whole body, as one text (a line break is added).
+    #[arg(long, allow_hyphen_values = true, conflicts_with_all = ["body_file", "replace"])]
+    pub body: Option<String>,
+    /// The whole body from a file (`-` for standard input), byte for byte.
+    #[arg(long, value_name = "FILE", conflicts_with = "replace")]
+    pub body_file: Option<PathBuf>,
+    /// Text of the body to replace, exactly; it must occur once (or use --all).
+    #[arg(
+        long,
+        value_name = "OLD",
+        allow_hyphen_values = true,
+        requires = "with"
+    )]
+    pub replace: Option<String>,
+    /// What replaces it.
+    #[arg(
+        long,
+        value_name = "NEW",
+        allow_hyphen_values = true,
+        requires = "replace"
+    )]
+    pub with: Option<String>,
+    /// Replace every occurrence.
+    #[arg(long, requires = "replace")]
+    pub all: bool,
+    /// Who edits (the edit event's author). Default: $USER.
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Accept a kind, priority, readiness or action outside the documented ones.
+    #[arg(long)]
+    pub allow_new: bool,
+    #[command(flatten)]
+    pub guard: Guard,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,10 +255,11 @@ pub enum Command {
     },
     /// Create a ticket and print its id.
     #[command(
-        after_help = "Examples:\n  ticket create --title \"Fix the parser\"\n  ticket create --title \"Ship it\" --slug ship --kind feature --priority P1 --label a,b"
+        after_help = "Kinds: task, feature, bug, audit. Priorities: P0 (most urgent) to P4. Others are refused as \
+likely typos unless --allow-new.\n\nExamples:\n  ticket create --title \"Fix the parser\"\n  ticket create --title \"Ship it\" --slug ship --kind feature --priority P1 --label a,b\n  ticket create --title \"Crash on save\" --kind bug --assignee ada --body \"Steps to reproduce: ...\"\n  ticket create --title \"Spec\" --file spec.md\n  git log -1 --format=%B | ticket create --title \"Follow-up\""
     )]
     Create {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         title: String,
         #[arg(long)]
         slug: Option<String>,
@@ -123,10 +272,27 @@ pub enum Command {
         label: Option<String>,
         #[command(flatten)]
         relations: CreateRelations,
+        /// The body, as one text (a line break is added). Default: --file, else standard input
+        /// when it is not a terminal, else the template.
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "file")]
+        body: Option<String>,
+        /// Body file (`-` for standard input). An empty body gives the template.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Assign it to NAME.
+        #[arg(long, value_name = "NAME")]
+        assignee: Option<String>,
+        /// Who creates it (the create event's author). Default: $USER.
+        #[arg(long)]
+        author: Option<String>,
+        /// Accept a kind or priority outside the documented ones.
+        #[arg(long)]
+        allow_new: bool,
     },
     /// Append an event (comment, plan, decision, implementation_report, ...) to a ticket's thread.
     #[command(
-        after_help = "Examples:\n  ticket comment my-slug --file notes.md\n  echo 'Plan: ...' | ticket comment my-slug --role plan --author planner"
+        after_help = "Roles: comment, plan, decision, implementation_report, migration, fix. Others are refused as \
+likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file notes.md\n  echo 'Plan: ...' | ticket comment my-slug --role plan --author planner"
     )]
     Comment {
         /// A ticket id or slug.
@@ -140,6 +306,11 @@ pub enum Command {
         /// Body file (`-` for standard input). Default: standard input when it is not a terminal.
         #[arg(long)]
         file: Option<PathBuf>,
+        /// Accept a role outside the documented ones.
+        #[arg(long)]
+        allow_new: bool,
+        #[command(flatten)]
+        guard: Guard,
     },
     /// Append a review with a verdict.
     #[command(group(ArgGroup::new("verdict").required(true).args(["approve", "request_changes"])))]
@@ -158,10 +329,12 @@ pub enum Command {
         author: Option<String>,
         #[arg(long)]
         file: Option<PathBuf>,
+        #[command(flatten)]
+        guard: Guard,
     },
-    /// Move a ticket to open, pending or closed.
+    /// Move a ticket to open, pending or closed, recorded as a status event.
     #[command(
-        after_help = "Examples:\n  ticket status my-slug pending\n  ticket status my-slug open"
+        after_help = "A closed ticket is not moved to closed again: reopen it first.\n\nExamples:\n  ticket status my-slug pending\n  ticket status my-slug open --reason \"Waiting on review\""
     )]
     Status {
         /// A ticket id or slug.
@@ -169,8 +342,16 @@ pub enum Command {
         query: String,
         #[arg(value_enum)]
         status: TargetStatus,
+        /// Why, recorded in the status event.
+        #[arg(long, allow_hyphen_values = true)]
+        reason: Option<String>,
+        /// Who moves it. Default: $USER.
+        #[arg(long)]
+        author: Option<String>,
+        #[command(flatten)]
+        guard: Guard,
     },
-    /// Close a ticket: resolution.md plus a close event.
+    /// Close a ticket: resolution.md plus a close event. A closed ticket is refused: reopen it first.
     #[command(
         after_help = "Examples:\n  ticket close my-slug --resolution \"Done\"\n  ticket close my-slug --file resolution.md"
     )]
@@ -182,6 +363,8 @@ pub enum Command {
         resolution: Option<String>,
         #[arg(long)]
         file: Option<PathBuf>,
+        #[command(flatten)]
+        guard: Guard,
     },
     /// Add a relation from a ticket to another: exactly one of the relation flags.
     #[command(
@@ -218,6 +401,26 @@ pub enum Command {
     /// List the open tickets that are not ready, with what blocks each.
     #[command(after_help = "Examples:\n  ticket blocked\n  ticket --json blocked")]
     Blocked,
+    /// Move a closed ticket back to open, recorded as a status event (its resolution stays).
+    #[command(
+        after_help = "Examples:\n  ticket reopen done-one\n  ticket reopen done-one --reason \"The fix did not hold\""
+    )]
+    Reopen {
+        /// A ticket id or slug.
+        #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
+        query: String,
+        /// Why, recorded in the status event.
+        #[arg(long, allow_hyphen_values = true)]
+        reason: Option<String>,
+        /// Who reopens it. Default: $USER.
+        #[arg(long)]
+        author: Option<String>,
+        #[command(flatten)]
+        guard: Guard,
+    },
+    /// Edit a ticket's fields and body, recorded as one edit event (old and new values).
+    #[command(after_help = EDIT_HELP)]
+    Edit(Box<EditArgs>),
     /// Check the root for problems; `--fix` repairs only the unambiguous ones.
     #[command(
         after_help = "Examples:\n  ticket doctor\n  ticket --json doctor\n  ticket doctor --fix"

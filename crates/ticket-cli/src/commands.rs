@@ -1,13 +1,15 @@
 //! What each subcommand does: its arguments made into a use-case request, the answer rendered.
 
 use ticket_app::{
-    App, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest, LinkRequest, ListRequest,
-    Listed, RelationKind, ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus,
-    UnlinkRequest,
+    App, Assign, BodyText, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest,
+    EditRequest, LinkRequest, ListRequest, Listed, RelationKind, ReopenRequest, Replacement,
+    ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus, UnlinkRequest, Version,
 };
 
 use crate::body;
-use crate::cli::{Command, CreateRelations, OneRelation, SortKey, StatusFilter, TargetStatus};
+use crate::cli::{
+    Command, CreateRelations, EditArgs, Guard, OneRelation, SortKey, StatusFilter, TargetStatus,
+};
 use crate::error::CliError;
 use crate::human;
 use crate::json;
@@ -56,8 +58,17 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             priority,
             label,
             relations,
+            body,
+            file,
+            assignee,
+            author,
+            allow_new,
         } => {
             let allow_missing = relations.allow_missing;
+            let body = match body {
+                Some(line) => Some(BodyText::Line(line)),
+                None => body::read(file.as_deref())?.map(BodyText::Verbatim),
+            };
             let created = app.create(CreateRequest {
                 title,
                 slug,
@@ -66,6 +77,10 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 labels: label.into_iter().collect(),
                 relations: create_relations(relations),
                 allow_missing,
+                body,
+                author,
+                assignee,
+                allow_new,
             })?;
             let t = &created.ticket;
             if let Some((slug, by)) = &created.slug_taken {
@@ -89,6 +104,8 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             role,
             author,
             file,
+            allow_new,
+            guard,
         } => {
             let body = body::read(file.as_deref())?;
             let changed = app.comment(CommentRequest {
@@ -96,7 +113,8 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 role,
                 author,
                 body,
-                if_version: None,
+                if_version: version(guard),
+                allow_new,
             })?;
             mutated(out, &changed)
         }
@@ -105,6 +123,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             approve,
             author,
             file,
+            guard,
             ..
         } => {
             let body = body::read(file.as_deref())?;
@@ -118,11 +137,17 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 verdict,
                 author,
                 body,
-                if_version: None,
+                if_version: version(guard),
             })?;
             mutated(out, &changed)
         }
-        Command::Status { query, status } => {
+        Command::Status {
+            query,
+            status,
+            reason,
+            author,
+            guard,
+        } => {
             let to = match status {
                 TargetStatus::Open => TicketStatus::Open,
                 TargetStatus::Pending => TicketStatus::Pending,
@@ -131,14 +156,35 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             let changed = app.set_status(StatusRequest {
                 query,
                 to,
-                if_version: None,
+                if_version: version(guard),
+                author,
+                reason,
             })?;
+            mutated(out, &changed)
+        }
+        Command::Reopen {
+            query,
+            reason,
+            author,
+            guard,
+        } => {
+            let changed = app.reopen(ReopenRequest {
+                query,
+                author,
+                reason,
+                if_version: version(guard),
+            })?;
+            mutated(out, &changed)
+        }
+        Command::Edit(args) => {
+            let changed = app.edit(edit_request(*args)?)?;
             mutated(out, &changed)
         }
         Command::Close {
             query,
             resolution,
             file,
+            guard,
         } => {
             let text = match (&file, resolution) {
                 (Some(f), _) => CloseText::Verbatim(body::read_file(f)?),
@@ -149,7 +195,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 query,
                 text,
                 author: None,
-                if_version: None,
+                if_version: version(guard),
             })?;
             mutated(out, &changed)
         }
@@ -186,6 +232,53 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }
+}
+
+fn version(guard: Guard) -> Option<Version> {
+    guard.if_version.map(Version::new)
+}
+
+/// `ticket edit`'s arguments as the use case's request; the body files are read here.
+fn edit_request(a: EditArgs) -> Result<EditRequest, CliError> {
+    let body = match (a.body, a.body_file) {
+        (Some(line), _) => Some(BodyText::Line(line)),
+        (None, Some(file)) => Some(BodyText::Verbatim(body::read_file(&file)?)),
+        (None, None) => None,
+    };
+    let assignee = match (a.assignee, a.unassign) {
+        (Some(who), _) => Some(Assign::To(who)),
+        (None, true) => Some(Assign::Nobody),
+        (None, false) => None,
+    };
+    let replace = a.replace.map(|old| Replacement {
+        old,
+        new: a.with.unwrap_or_default(),
+        all: a.all,
+    });
+    Ok(EditRequest {
+        query: a.query,
+        author: a.author,
+        title: a.title,
+        kind: a.kind,
+        priority: a.priority,
+        labels_add: a.label_add,
+        labels_remove: a.label_rm,
+        assignee,
+        readiness: a.readiness,
+        needs_preflight: a.needs_preflight,
+        risk_flags_add: a.risk_flag_add,
+        risk_flags_remove: a.risk_flag_rm,
+        action_required: a.action_required,
+        legacy_ticket: a.legacy_ticket,
+        refs_add: a.ref_add,
+        refs_remove: a.ref_rm,
+        set: a.set,
+        unset: a.unset,
+        body,
+        replace,
+        allow_new: a.allow_new,
+        if_version: version(a.guard),
+    })
 }
 
 fn mutated(out: &mut Out, changed: &Changed) -> Result<(), CliError> {

@@ -8,9 +8,11 @@
 use std::io;
 use std::path::PathBuf;
 
-use ticket_app::{AppError, ErrorCode, RootSource};
+use ticket_app::{AppError, ErrorCode, KeyRule, RootSource};
 use ticket_domain::BackendError;
 use ticket_domain::ids::IdError;
+use ticket_domain::transition::TransitionError;
+use ticket_format::keys;
 
 #[derive(Debug)]
 pub enum CliError {
@@ -142,6 +144,26 @@ impl CliError {
     }
 }
 
+/// The `ticket edit` flag that sets a typed key, for the hint of a `--set` that names it.
+fn flag_of(key: &str) -> &'static str {
+    if keys::REFS.iter().any(|(k, _)| *k == key) {
+        return "--ref-add/--ref-rm LIST=VALUE";
+    }
+    match key {
+        keys::TITLE => "--title",
+        keys::KIND => "--kind",
+        keys::PRIORITY => "--priority",
+        keys::LABELS => "--label-add/--label-rm",
+        keys::ASSIGNEE => "--assignee/--unassign",
+        keys::LEGACY_TICKET => "--legacy-ticket",
+        keys::READINESS => "--readiness",
+        keys::NEEDS_PREFLIGHT => "--needs-preflight",
+        keys::RISK_FLAGS => "--risk-flag-add/--risk-flag-rm",
+        keys::ACTION_REQUIRED => "--action-required",
+        _ => "its own flag (ticket edit --help)",
+    }
+}
+
 fn app_message(e: &AppError) -> String {
     let Some(backend) = e.backend() else {
         return match e {
@@ -160,6 +182,15 @@ fn app_message(e: &AppError) -> String {
             AppError::MissingTarget { .. } => {
                 format!("{e} (pass --allow-missing to store it anyway)")
             }
+            AppError::ReservedKey {
+                key,
+                rule: KeyRule::Typed,
+                ..
+            } => format!("{e} (use {})", flag_of(key)),
+            AppError::ReservedKey {
+                rule: KeyRule::Status,
+                ..
+            } => format!("{e} (use ticket status, close or reopen)"),
             _ => e.to_string(),
         };
     };
@@ -176,6 +207,18 @@ fn app_message(e: &AppError) -> String {
         }
         BackendError::VersionConflict { .. } => {
             format!("{e} (its version is in `ticket --json show`)")
+        }
+        BackendError::UnknownValue { .. } => format!("{e} (pass --allow-new)"),
+        BackendError::BodyMatch { occurrences } if *occurrences > 1 => {
+            format!("{e} (pass --all)")
+        }
+        BackendError::Transition {
+            source: TransitionError::AlreadyClosed { id },
+        } => format!("{e} (ticket reopen {id})"),
+        BackendError::Invalid { what, reason } if what == "edit" && reason.contains("no field") => {
+            format!(
+                "{e} (ticket edit --help lists what it changes: --title, --kind, --priority, --label-add, --body, --replace, ...)"
+            )
         }
         _ => e.to_string(),
     }

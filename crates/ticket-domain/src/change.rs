@@ -7,15 +7,17 @@
 
 use serde::Serialize;
 
-use crate::event::{NewEvent, TicketEvent};
+use crate::edit::{self, Edit};
+use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author};
 use crate::ids::TicketId;
-use crate::ops;
+use crate::ops::{self, check_body_size};
 use crate::port::{BackendError, NewReview, Resolution};
+use crate::record::{EditRecord, FieldSpelling, PlainSpelling, StatusRecord};
 use crate::relation::RelationKind;
 use crate::status::TicketStatus;
 use crate::ticket::{MarkdownText, Ticket, TicketSummary};
 use crate::timestamp::Timestamp;
-use crate::transition::plan_set_status;
+use crate::transition::{plan_reopen, plan_set_status};
 
 /// An opaque token naming one state of a ticket. Two reads give the same version exactly when
 /// nothing the ticket holds changed in between; a backend derives it as it likes (the local one
@@ -40,16 +42,17 @@ impl std::fmt::Display for Version {
     }
 }
 
-/// A change to one existing ticket. Later kinds of change (edits, relations, claims) are added
-/// here, so every client and every backend gets them through the same path.
+/// A change to one existing ticket. Later kinds of change (relations, claims) are added here, so
+/// every client and every backend gets them through the same path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     /// Append an event (comment, plan, decision, implementation_report, or another kind).
     AppendEvent(NewEvent),
     /// Append a review with a verdict.
     Review(NewReview),
-    /// Move to open, pending or closed (closing this way writes no resolution).
-    SetStatus(TicketStatus),
+    /// Move to open, pending or closed (closing this way writes no resolution), recorded as a
+    /// `status` event.
+    SetStatus(StatusMove),
     /// Close with a resolution: the resolution, a `close` event, the move to closed.
     Close(Resolution),
     /// Store the edge `kind` to `target` and append a `link` event. Refused: a link to the ticket
@@ -67,10 +70,15 @@ pub enum Change {
         target: TicketId,
         author: String,
     },
+    /// Move a closed ticket back to open, recorded as a `status` event.
+    Reopen(Reopen),
+    /// Change fields and the body, recorded as one `edit` event.
+    Edit(Edit),
 }
 
 impl Change {
-    /// A short name for messages and tables: `append_event`, `review`, `set_status`, `close`.
+    /// A short name for messages and tables: `append_event`, `review`, `set_status`, `close`,
+    /// `reopen`, `edit`.
     pub fn name(&self) -> &'static str {
         match self {
             Change::AppendEvent(_) => "append_event",
@@ -79,18 +87,48 @@ impl Change {
             Change::Close(_) => "close",
             Change::Link { .. } => "link",
             Change::Unlink { .. } => "unlink",
+            Change::Reopen(_) => "reopen",
+            Change::Edit(_) => "edit",
         }
     }
 }
 
-/// What a change does to a ticket: its frontmatter after the change, the events to append, the
-/// resolution to write and the status directory to move to. Backends carry it out; they decide
-/// nothing.
+/// A status move: where to, who moves it and, if they say, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusMove {
+    pub to: TicketStatus,
+    pub author: String,
+    /// Recorded after the move in the `status` event; an empty reason is none.
+    pub reason: Option<String>,
+}
+
+impl StatusMove {
+    pub fn new(to: TicketStatus, author: impl Into<String>) -> Self {
+        Self {
+            to,
+            author: author.into(),
+            reason: None,
+        }
+    }
+}
+
+/// Reopening a closed ticket: who reopens it and, if they say, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reopen {
+    pub author: String,
+    pub reason: Option<String>,
+}
+
+/// What a change does to a ticket: its frontmatter and body after the change, the events to
+/// append, the resolution to write and the status directory to move to. Backends carry it out;
+/// they decide nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// The frontmatter after the change; a backend rewrites only the fields that differ from
-    /// the ticket's.
+    /// the ticket's (removing those the ticket had and the summary no longer has).
     pub summary: TicketSummary,
+    /// The body after the change, when it changes; `None` leaves it byte for byte.
+    pub body: Option<MarkdownText>,
     /// Appended to the thread, in order.
     pub events: Vec<TicketEvent>,
     /// Written as the ticket's resolution.
@@ -100,27 +138,49 @@ pub struct Plan {
     pub move_to: Option<TicketStatus>,
 }
 
-/// Plans `change` to `ticket` at `now`, checking the input and the transition rules.
+/// Plans `change` to `ticket` at `now`, checking the input and the transition rules; records
+/// are spelled as the in-memory backend spells fields ([`PlainSpelling`]).
 pub fn plan(ticket: &Ticket, change: Change, now: Timestamp) -> Result<Plan, BackendError> {
+    plan_spelled(ticket, change, now, &PlainSpelling)
+}
+
+/// [`plan`], with the records of `status` and `edit` events spelled by `spelling` (a backend's
+/// own: the local one passes the frontmatter's).
+pub fn plan_spelled(
+    ticket: &Ticket,
+    change: Change,
+    now: Timestamp,
+    spelling: &dyn FieldSpelling,
+) -> Result<Plan, BackendError> {
     let mut plan = Plan {
         summary: ticket.summary.clone(),
+        body: None,
         events: Vec::new(),
         resolution: None,
         move_to: None,
     };
     plan.summary.updated_at = now;
+    let id = ticket.id.as_str();
     match change {
         Change::AppendEvent(event) => plan.events.push(ops::event_to_append(event, now)?),
         Change::Review(review) => plan.events.push(ops::review_event(review, now)?),
         Change::SetStatus(to) => {
-            plan_set_status(&ticket.status, &to)?;
-            plan.summary.status = to.clone();
-            plan.move_to = Some(to);
+            plan_set_status(id, &ticket.status, &to.to)?;
+            move_with_event(&mut plan, ticket, to, now, spelling)?;
+        }
+        Change::Reopen(reopen) => {
+            let to = plan_reopen(id, &ticket.status)?.to;
+            let to = StatusMove {
+                to,
+                author: reopen.author,
+                reason: reopen.reason,
+            };
+            move_with_event(&mut plan, ticket, to, now, spelling)?;
         }
         Change::Close(resolution) => {
             let text = resolution.text.clone();
             plan.events
-                .push(ops::close_event(&ticket.status, resolution, now)?);
+                .push(ops::close_event(id, &ticket.status, resolution, now)?);
             plan.summary.status = TicketStatus::Closed;
             plan.resolution = Some(text);
             plan.move_to = Some(TicketStatus::Closed);
@@ -143,8 +203,62 @@ pub fn plan(ticket: &Ticket, change: Change, now: Timestamp) -> Result<Plan, Bac
                 .push(ops::link_event(false, kind, &target, author, now)?);
             plan.summary.relations.remove(&ticket.id, kind, &target)?;
         }
+        Change::Edit(edit) => {
+            let (summary, body) = edit::apply(&ticket.summary, &ticket.body, &edit, spelling)?;
+            let record = EditRecord::between(
+                spelling,
+                &ticket.summary,
+                &summary,
+                body.as_ref().map(|b| (ticket.body.as_str(), b.as_str())),
+            );
+            if record.is_empty() {
+                return Err(BackendError::Invalid {
+                    what: "edit".into(),
+                    reason: "it changes nothing: every value given is already the ticket's".into(),
+                });
+            }
+            plan.summary = TicketSummary {
+                updated_at: now,
+                ..summary
+            };
+            plan.body = body.filter(|b| *b != ticket.body);
+            plan.events.push(TicketEvent {
+                kind: EventKind::Edit,
+                heading: Some(EventKind::Edit.heading(&ReviewVerdict::None)),
+                author: edit.author,
+                at: now,
+                status: None,
+                body: MarkdownText::new(record.render()),
+                refs: Vec::new(),
+            });
+        }
     }
     Ok(plan)
+}
+
+/// The move of `ticket` to `to.to` in `plan`, with the `status` event that records it.
+fn move_with_event(
+    plan: &mut Plan,
+    ticket: &Ticket,
+    to: StatusMove,
+    now: Timestamp,
+    spelling: &dyn FieldSpelling,
+) -> Result<(), BackendError> {
+    check_author(&to.author)?;
+    let record = StatusRecord::new(spelling, &ticket.status, &to.to, to.reason.as_deref());
+    check_body_size(record.render().len())?;
+    plan.events.push(TicketEvent {
+        kind: EventKind::Status,
+        heading: Some(EventKind::Status.heading(&ReviewVerdict::None)),
+        author: to.author,
+        at: now,
+        status: Some(to.to.as_str().to_owned()),
+        body: MarkdownText::new(record.render()),
+        refs: Vec::new(),
+    });
+    plan.summary.status = to.to.clone();
+    plan.move_to = Some(to.to);
+    Ok(())
 }
 
 /// Refuses a change made against `expected` when the ticket is now at `actual`.
@@ -166,6 +280,9 @@ pub fn check_version(
 /// Applies a plan to a ticket held in memory (what a backend without files does).
 pub fn apply_in_memory(ticket: &mut Ticket, plan: Plan) {
     ticket.summary = plan.summary;
+    if let Some(body) = plan.body {
+        ticket.body = body;
+    }
     ticket.events.extend(plan.events);
     if let Some(resolution) = plan.resolution {
         ticket.resolution = Some(resolution);
@@ -175,23 +292,39 @@ pub fn apply_in_memory(ticket: &mut Ticket, plan: Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::{BodyEdit, FieldEdit};
     use crate::event::{EventKind, ReviewVerdict};
     use crate::ops;
-    use crate::{Slug, TicketId};
+    use crate::record::EditRecord;
+    use crate::{Label, Readiness, Slug, TicketId};
 
     fn ticket(status: TicketStatus) -> Ticket {
         let at: Timestamp = "2026-01-02T03:04:05Z".parse().expect("valid");
         let mut new = crate::NewTicket::new("Plan me");
         new.kind = "task".into();
-        let summary = ops::new_summary(
+        let mut t = ops::new_ticket(
             TicketId::new("20260102-030405-plan-me").expect("valid"),
             Slug::new("plan-me").expect("valid"),
             new,
             at,
         );
-        let mut t = ops::new_ticket(summary);
         t.summary.status = status;
         t
+    }
+
+    fn to(status: TicketStatus) -> Change {
+        Change::SetStatus(StatusMove::new(status, "mover"))
+    }
+
+    fn reopen() -> Change {
+        Change::Reopen(Reopen {
+            author: "me".into(),
+            reason: Some("It came back.".into()),
+        })
+    }
+
+    fn edit(op: FieldEdit) -> Change {
+        Change::Edit(Edit::new("editor").field(op))
     }
 
     /// Each change, from each status: what moves, what is appended, what is written.
@@ -209,87 +342,265 @@ mod tests {
             author: "me".into(),
         });
         let wip = TicketStatus::Other("wip".into());
-        // (from, change, status after, events appended, resolution written, moves to)
+        use TicketStatus::{Closed, Open, Pending};
+        // (from, change, status after, kinds appended, resolution written, moves to, body)
+        #[allow(clippy::type_complexity)]
         let cases: Vec<(
             TicketStatus,
             Change,
             TicketStatus,
-            usize,
+            &[EventKind],
             bool,
             Option<TicketStatus>,
+            bool,
         )> = vec![
             (
-                TicketStatus::Open,
+                Open,
                 comment.clone(),
-                TicketStatus::Open,
-                1,
+                Open,
+                &[EventKind::Comment],
                 false,
                 None,
+                false,
             ),
-            (wip.clone(), comment, wip.clone(), 1, false, None),
             (
-                TicketStatus::Pending,
+                wip.clone(),
+                comment,
+                wip.clone(),
+                &[EventKind::Comment],
+                false,
+                None,
+                false,
+            ),
+            (
+                Pending,
                 review,
-                TicketStatus::Pending,
-                1,
+                Pending,
+                &[EventKind::Review],
                 false,
                 None,
-            ),
-            (
-                TicketStatus::Open,
-                Change::SetStatus(TicketStatus::Pending),
-                TicketStatus::Pending,
-                0,
                 false,
-                Some(TicketStatus::Pending),
             ),
             (
-                TicketStatus::Open,
-                Change::SetStatus(TicketStatus::Open),
-                TicketStatus::Open,
-                0,
+                Open,
+                to(Pending),
+                Pending,
+                &[EventKind::Status],
                 false,
-                Some(TicketStatus::Open),
+                Some(Pending),
+                false,
             ),
             (
-                wip,
+                Open,
+                to(Open),
+                Open,
+                &[EventKind::Status],
+                false,
+                Some(Open),
+                false,
+            ),
+            (
+                Closed,
+                to(Open),
+                Open,
+                &[EventKind::Status],
+                false,
+                Some(Open),
+                false,
+            ),
+            (
+                Closed,
+                reopen(),
+                Open,
+                &[EventKind::Status],
+                false,
+                Some(Open),
+                false,
+            ),
+            (
+                wip.clone(),
                 close,
-                TicketStatus::Closed,
-                1,
+                Closed,
+                &[EventKind::Close],
                 true,
-                Some(TicketStatus::Closed),
+                Some(Closed),
+                false,
+            ),
+            (
+                Closed,
+                edit(FieldEdit::Title("New".into())),
+                Closed,
+                &[EventKind::Edit],
+                false,
+                None,
+                false,
+            ),
+            (
+                Open,
+                Change::Edit(Edit::new("e").body(BodyEdit::Whole("New body.\n".into()))),
+                Open,
+                &[EventKind::Edit],
+                false,
+                None,
+                true,
             ),
         ];
-        for (from, change, status, events, resolution, move_to) in cases {
+        for (from, change, status, kinds, resolution, move_to, body) in cases {
             let name = change.name();
             let p = plan(&ticket(from.clone()), change, now).expect("plans");
             assert_eq!(p.summary.status, status, "{name} from {from}");
             assert_eq!(p.summary.updated_at, now, "{name} from {from}");
-            assert_eq!(p.events.len(), events, "{name} from {from}");
+            let got: Vec<_> = p.events.iter().map(|e| e.kind.clone()).collect();
+            assert_eq!(got, kinds, "{name} from {from}");
             assert_eq!(p.resolution.is_some(), resolution, "{name} from {from}");
             assert_eq!(p.move_to, move_to, "{name} from {from}");
+            assert_eq!(p.body.is_some(), body, "{name} from {from}");
+            assert_eq!(p.summary.id, ticket(from).id, "the id never changes");
         }
     }
 
     #[test]
     fn refused_changes_plan_nothing() {
         let now: Timestamp = "2026-01-02T04:00:00Z".parse().expect("valid");
-        let t = ticket(TicketStatus::Open);
-        for change in [
-            Change::SetStatus(TicketStatus::Other("wip".into())),
-            Change::Close(Resolution {
-                text: " \n".into(),
-                author: "me".into(),
-            }),
-            Change::AppendEvent(NewEvent::new(EventKind::Comment, "a\nb", "x")),
-            Change::Review(NewReview {
-                verdict: ReviewVerdict::None,
-                author: "r".into(),
-                body: "x".into(),
-            }),
-        ] {
+        let open = ticket(TicketStatus::Open);
+        let closed = ticket(TicketStatus::Closed);
+        let label = |l: &str| Label::new(l).expect("valid");
+        let cases: Vec<(&Ticket, Change, &str)> = vec![
+            (
+                &open,
+                to(TicketStatus::Other("wip".into())),
+                "use open, pending or closed",
+            ),
+            (
+                &open,
+                Change::Close(Resolution {
+                    text: " \n".into(),
+                    author: "me".into(),
+                }),
+                "non-empty",
+            ),
+            (
+                &open,
+                Change::AppendEvent(NewEvent::new(EventKind::Comment, "a\nb", "x")),
+                "author",
+            ),
+            (
+                &open,
+                Change::Review(NewReview {
+                    verdict: ReviewVerdict::None,
+                    author: "r".into(),
+                    body: "x".into(),
+                }),
+                "verdict",
+            ),
+            (
+                &closed,
+                Change::Close(Resolution {
+                    text: "Again.\n".into(),
+                    author: "me".into(),
+                }),
+                "already closed",
+            ),
+            (&closed, to(TicketStatus::Closed), "already closed"),
+            (&open, reopen(), "only a closed ticket"),
+            (
+                &open,
+                Change::SetStatus(StatusMove::new(TicketStatus::Pending, "")),
+                "author",
+            ),
+            (&open, Change::Edit(Edit::new("e")), "no field"),
+            (
+                &open,
+                edit(FieldEdit::Title("Plan me".into())),
+                "changes nothing",
+            ),
+            (
+                &open,
+                edit(FieldEdit::RemoveLabels(vec![label("absent")])),
+                "changes nothing",
+            ),
+            (
+                &open,
+                edit(FieldEdit::Title(String::new())),
+                "non-empty title",
+            ),
+            (&open, edit(FieldEdit::Kind(String::new())), "kind"),
+            (
+                &open,
+                edit(FieldEdit::Assignee(Some(String::new()))),
+                "empty",
+            ),
+            (
+                &open,
+                edit(FieldEdit::Assignee(Some("a\nb".into()))),
+                "line break",
+            ),
+            (
+                &open,
+                edit(FieldEdit::AddRiskFlags(vec![String::new()])),
+                "empty",
+            ),
+            (
+                &open,
+                edit(FieldEdit::SetKey {
+                    key: "title".into(),
+                    value: "x".into(),
+                }),
+                "typed field",
+            ),
+            (
+                &open,
+                edit(FieldEdit::UnsetKey("status".into())),
+                "typed field",
+            ),
+            (
+                &open,
+                edit(FieldEdit::SetKey {
+                    key: "-x".into(),
+                    value: "x".into(),
+                }),
+                "not a key",
+            ),
+            (
+                &open,
+                edit(FieldEdit::SetKey {
+                    key: "a b".into(),
+                    value: "x".into(),
+                }),
+                "not a key",
+            ),
+            (
+                &open,
+                Change::Edit(Edit::new("e").body(BodyEdit::Replace {
+                    old: "absent".into(),
+                    new: "x".into(),
+                    all: false,
+                })),
+                "does not occur",
+            ),
+            (
+                &open,
+                Change::Edit(Edit::new("e").body(BodyEdit::Replace {
+                    old: "\n".into(),
+                    new: "x".into(),
+                    all: false,
+                })),
+                "occurs 8 times",
+            ),
+            (
+                &open,
+                Change::Edit(Edit::new("e").body(BodyEdit::Replace {
+                    old: String::new(),
+                    new: "x".into(),
+                    all: true,
+                })),
+                "empty",
+            ),
+        ];
+        for (t, change, why) in cases {
             let name = change.name();
-            assert!(plan(&t, change, now).is_err(), "{name} must be refused");
+            let e = plan(t, change, now).expect_err(name);
+            assert!(e.to_string().contains(why), "{name}: {e}");
         }
     }
 
@@ -348,6 +659,71 @@ mod tests {
                 (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn status_events_record_from_to_and_reason() {
+        let now: Timestamp = "2026-01-02T04:00:00Z".parse().expect("valid");
+        let p = plan(&ticket(TicketStatus::Closed), reopen(), now).expect("plans");
+        let e = &p.events[0];
+        assert_eq!(
+            (e.author.as_str(), e.status.as_deref(), e.heading.as_deref()),
+            ("me", Some("open"), Some("Status"))
+        );
+        assert_eq!(e.body.as_str(), "from: closed\nto: open\n\nIt came back.\n");
+        let p = plan(&ticket(TicketStatus::Open), to(TicketStatus::Pending), now).expect("plans");
+        assert_eq!(p.events[0].body.as_str(), "from: open\nto: pending\n");
+    }
+
+    #[test]
+    fn edits_record_every_field_and_the_body() {
+        let now: Timestamp = "2026-01-02T04:00:00Z".parse().expect("valid");
+        let t = ticket(TicketStatus::Open);
+        let change = Change::Edit(
+            Edit::new("editor")
+                .field(FieldEdit::Title("Plan: me again".into()))
+                .field(FieldEdit::AddLabels(vec![Label::new("x").expect("valid")]))
+                .field(FieldEdit::Readiness(Readiness::Blocked))
+                .field(FieldEdit::SetKey {
+                    key: "owner".into(),
+                    value: "platform team".into(),
+                })
+                .body(BodyEdit::Replace {
+                    old: "- TBD".into(),
+                    new: "- it works".into(),
+                    all: false,
+                }),
+        );
+        let p = plan(&t, change, now).expect("plans");
+        assert_eq!(p.summary.slug, t.slug, "a new title keeps the slug");
+        assert_eq!(
+            p.body.as_ref().map(MarkdownText::as_str),
+            Some(ops::NEW_TICKET_BODY.replace("- TBD", "- it works").as_str())
+        );
+        let record = EditRecord::parse(p.events[0].body.as_str()).expect("parses");
+        let names: Vec<_> = record.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["title", "labels", "readiness", "owner"]);
+        let body = record.body.expect("a body diff");
+        assert_eq!(
+            body.apply(t.body.as_str()).as_deref().ok(),
+            p.body.as_ref().map(MarkdownText::as_str)
+        );
+        assert_eq!(
+            p.events[0]
+                .body
+                .as_str()
+                .lines()
+                .take(6)
+                .collect::<Vec<_>>(),
+            [
+                "- title: Plan me",
+                "+ title: Plan: me again",
+                "- labels: []",
+                "+ labels: [x]",
+                "+ readiness: blocked",
+                "+ owner: platform team",
+            ]
+        );
     }
 
     #[test]

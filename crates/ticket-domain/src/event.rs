@@ -19,6 +19,10 @@ open_vocabulary! {
         Close = "close",
         Link = "link",
         Unlink = "unlink",
+        /// A move between statuses: from, to and why (`crate::record::StatusRecord`).
+        Status = "status",
+        /// Fields or the body changed: each one's old and new value (`crate::record::EditRecord`).
+        Edit = "edit",
     }
 }
 
@@ -34,6 +38,8 @@ impl EventKind {
             Self::Close => "Closed".into(),
             Self::Link => "Link".into(),
             Self::Unlink => "Unlink".into(),
+            Self::Status => "Status".into(),
+            Self::Edit => "Edited".into(),
             Self::Review => match verdict {
                 ReviewVerdict::Approve => "Review: approve".into(),
                 ReviewVerdict::RequestChanges => "Review: request changes".into(),

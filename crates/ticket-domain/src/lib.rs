@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod change;
+pub mod edit;
 pub mod event;
 pub mod graph;
 pub mod ids;
@@ -17,15 +18,18 @@ pub mod meta;
 pub mod ops;
 pub mod port;
 pub mod progress;
+pub mod record;
 pub mod relation;
 pub mod status;
 pub mod ticket;
 pub mod timestamp;
 pub mod transition;
 mod vocab;
+pub mod vocabulary;
 
 pub use action::{ActionRequired, derive_action_required};
-pub use change::{Change, Plan, Version};
+pub use change::{Change, Plan, Reopen, StatusMove, Version};
+pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use graph::{Graph, GraphNode, Inverses, ReadyReport, Reason};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
@@ -36,7 +40,9 @@ pub use port::{
     Resolution, Severity, TicketBackend, TicketBackendExt, new_ticket_id,
 };
 pub use progress::Progress;
+pub use record::{EditRecord, FieldSpelling, PlainSpelling, StatusRecord};
 pub use relation::{RelationKind, Relations};
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};
 pub use timestamp::Timestamp;
+pub use vocabulary::Vocabulary;

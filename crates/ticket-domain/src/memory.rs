@@ -123,7 +123,7 @@ impl TicketBackend for InMemoryBackend {
                 what: id.to_string(),
             });
         }
-        let mut ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
+        let mut ticket = ops::new_ticket(id, slug, new, now);
         ticket.version = self.next_version();
         tickets.push(ticket.clone());
         Ok(ticket)

@@ -2,6 +2,7 @@
 //! that mutations append. Backends only decide where the result is stored.
 
 use crate::change::Version;
+use crate::edit::check_assignee;
 use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author, check_ref};
 use crate::ids::{Slug, TicketId, slugify};
 use crate::port::{BackendError, NewReview, NewTicket, Resolution};
@@ -10,17 +11,26 @@ use crate::ticket::{MarkdownText, Ticket, TicketSummary};
 use crate::timestamp::Timestamp;
 use crate::transition::plan_close;
 
-/// The author of every `create` event.
-pub const CREATE_AUTHOR: &str = "tickets.sh";
-/// The body of every `create` event.
+/// The author writers name when they know no user (`$USER` unset), as `tickets.sh` does.
+pub const UNKNOWN_AUTHOR: &str = "unknown";
+/// The body of every `create` event (its author is the creator).
 pub const CREATE_EVENT_BODY: &str = "Created by tickets.sh create.";
 /// The body of a new ticket's item.md.
 pub const NEW_TICKET_BODY: &str =
     "\n## Background\n\nCreated by tickets.sh.\n\n## Acceptance criteria\n\n- TBD\n";
 
 /// Checks a new ticket and gives the slug it will have. Any non-empty title, kind and priority is
-/// accepted (values with control characters are written quoted, docs/format.md).
+/// accepted (values with control characters are written quoted, docs/format.md); the author is
+/// checked as every event's, the assignee is a one-line name, the body at most
+/// [`MAX_BODY_BYTES`].
 pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
+    check_author(&new.author)?;
+    if let Some(who) = &new.assignee {
+        check_assignee(who)?;
+    }
+    if let Some(body) = &new.body {
+        check_body_size(body.as_str().len())?;
+    }
     for (what, value, hint) in [
         ("title", &new.title, "a ticket needs a non-empty title"),
         ("kind", &new.kind, "the kind must not be empty"),
@@ -62,7 +72,7 @@ pub fn new_summary(id: TicketId, slug: Slug, new: NewTicket, now: Timestamp) -> 
         labels: new.labels,
         created_at: now,
         updated_at: now,
-        assignee: None,
+        assignee: new.assignee,
         legacy_ticket: None,
         meta: new.meta,
         relations: new.relations,
@@ -70,24 +80,29 @@ pub fn new_summary(id: TicketId, slug: Slug, new: NewTicket, now: Timestamp) -> 
     }
 }
 
-/// The whole ticket a create produces.
-pub fn new_ticket(summary: TicketSummary) -> Ticket {
-    let at = summary.created_at;
+/// The whole ticket a create of `new` at `now` produces: its body (the template when `new` has
+/// none) and a thread of its `create` event, by its author.
+pub fn new_ticket(id: TicketId, slug: Slug, new: NewTicket, now: Timestamp) -> Ticket {
+    let body = new
+        .body
+        .clone()
+        .unwrap_or_else(|| MarkdownText::from(NEW_TICKET_BODY));
+    let author = new.author.clone();
     Ticket {
-        summary,
-        body: MarkdownText::from(NEW_TICKET_BODY),
-        events: vec![create_event(at)],
+        summary: new_summary(id, slug, new, now),
+        body,
+        events: vec![create_event(now, author)],
         resolution: None,
         artifacts: Vec::new(),
         version: Version::default(),
     }
 }
 
-/// The `create` event every new thread starts with.
-pub fn create_event(at: Timestamp) -> TicketEvent {
+/// The `create` event every new thread starts with, naming who created the ticket.
+pub fn create_event(at: Timestamp, author: impl Into<String>) -> TicketEvent {
     TicketEvent {
         kind: EventKind::Create,
-        author: CREATE_AUTHOR.into(),
+        author: author.into(),
         at,
         status: None,
         heading: Some("Created".into()),
@@ -198,13 +213,14 @@ pub fn link_event(
     })
 }
 
-/// The event `close` appends, after checking the transition.
+/// The event `close` appends to the ticket `id`, after checking the transition.
 pub fn close_event(
+    id: &str,
     from: &TicketStatus,
     resolution: Resolution,
     at: Timestamp,
 ) -> Result<TicketEvent, BackendError> {
-    plan_close(from, resolution.text.as_str())?;
+    plan_close(id, from, resolution.text.as_str())?;
     check_author(&resolution.author)?;
     check_body_size(resolution.text.as_str().len())?;
     Ok(TicketEvent {

@@ -9,7 +9,8 @@ use serde::Serialize;
 use snafu::Snafu;
 
 use crate::action::{ActionRequired, derive_action_required};
-use crate::change::{Change, Version};
+use crate::change::{Change, Reopen, StatusMove, Version};
+use crate::edit::Edit;
 use crate::event::{NewEvent, ReviewVerdict, TicketEvent};
 use crate::ids::{IdError, TicketId, TicketIdOrSlug};
 use crate::meta::WorkMeta;
@@ -86,6 +87,21 @@ pub enum BackendError {
     },
     #[snafu(display("invalid {what}: {reason}"))]
     Invalid { what: String, reason: String },
+    /// A value outside a documented vocabulary (`crate::vocabulary`): more often a typo than a
+    /// new word.
+    #[snafu(display(
+        "unknown {what} `{value}`{}: the known ones are {known}; a new {what} is accepted only when it is meant",
+        suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+    ))]
+    UnknownValue {
+        what: String,
+        value: String,
+        known: String,
+        suggestion: Option<String>,
+    },
+    /// An exact replacement in a body whose text to replace does not occur exactly once.
+    #[snafu(display("{}", body_match(*occurrences)))]
+    BodyMatch { occurrences: usize },
     #[snafu(display("{source}"))]
     BadName { source: IdError },
     #[snafu(display("{source}"))]
@@ -99,6 +115,16 @@ pub enum BackendError {
     },
     #[snafu(display("{location}: {message}"))]
     Storage { location: String, message: String },
+}
+
+fn body_match(occurrences: usize) -> String {
+    if occurrences == 0 {
+        "the text to replace does not occur in the body; copy it exactly, line breaks and spaces included".into()
+    } else {
+        format!(
+            "the text to replace occurs {occurrences} times in the body; give a longer text that occurs once, or replace every occurrence"
+        )
+    }
 }
 
 /// At most five items, then a count: error messages stay bounded whatever the input.
@@ -223,9 +249,18 @@ pub struct NewTicket {
     /// Edges the new ticket stores from the start (checked against the other tickets by the
     /// caller: the port only refuses what one ticket can tell, such as a repeated edge).
     pub relations: Relations,
+    /// Who creates it: the author of its `create` event.
+    pub author: String,
+    /// Who it is assigned to; nobody when absent.
+    pub assignee: Option<String>,
+    /// Its body; the template [`crate::ops::NEW_TICKET_BODY`] when absent.
+    pub body: Option<MarkdownText>,
 }
 
 impl NewTicket {
+    /// A ticket with the format's defaults: kind `task`, priority `P2`, no labels, nobody
+    /// assigned, the template body, created by [`crate::ops::UNKNOWN_AUTHOR`] (what writers
+    /// say when they know no user).
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -235,6 +270,9 @@ impl NewTicket {
             labels: Vec::new(),
             meta: WorkMeta::default(),
             relations: Relations::default(),
+            author: crate::ops::UNKNOWN_AUTHOR.into(),
+            assignee: None,
+            body: None,
         }
     }
 }
@@ -287,8 +325,22 @@ pub trait TicketBackendExt: TicketBackend {
     fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
         self.apply(query, None, Change::Review(review))
     }
+    /// Moves the ticket to `to`, recorded as by [`crate::ops::UNKNOWN_AUTHOR`]; apply a
+    /// [`Change::SetStatus`] to name the author or give a reason.
     fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {
-        self.apply(query, None, Change::SetStatus(to))
+        self.apply(
+            query,
+            None,
+            Change::SetStatus(StatusMove::new(to, crate::ops::UNKNOWN_AUTHOR)),
+        )
+    }
+    /// Moves a closed ticket back to open.
+    fn reopen(&self, query: &TicketIdOrSlug, reopen: Reopen) -> Result<Ticket, BackendError> {
+        self.apply(query, None, Change::Reopen(reopen))
+    }
+    /// Edits fields and body, recorded as one `edit` event.
+    fn edit(&self, query: &TicketIdOrSlug, edit: Edit) -> Result<Ticket, BackendError> {
+        self.apply(query, None, Change::Edit(edit))
     }
     fn close(
         &self,

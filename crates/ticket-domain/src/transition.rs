@@ -1,8 +1,13 @@
 //! State-transition rules: which status changes are allowed and what they do to a resolution.
 //!
 //! - A ticket can be moved to `open`, `pending` or `closed`, from any status, including an unknown
-//!   one (that is how a hand-edited status is repaired). Moving to the status it has is allowed
-//!   and only touches `updated_at`, as `tickets.sh` does.
+//!   one (that is how a hand-edited status is repaired). Moving an open or pending ticket to the
+//!   status it has is allowed (it completes a move a crash cut short, or puts a directory back
+//!   where its `status:` says) and only touches `updated_at`, as `tickets.sh` does.
+//! - A closed ticket is never closed again, by `close` or by a move to `closed`: that would
+//!   replace the record of how it was closed (its resolution) or say nothing at all. It is
+//!   refused, saying to reopen it first.
+//! - Only a closed ticket can be reopened (moved back to open by its own change).
 //! - `close` needs a resolution: a non-empty text, written to the ticket's resolution and
 //!   appended as a `close` event.
 //! - `set_status(closed)` is what `tickets.sh status <q> closed` does: allowed, for scripts, but
@@ -21,6 +26,10 @@ pub enum TransitionError {
     UnknownTarget { to: String },
     #[snafu(display("closing needs a resolution: give a non-empty text"))]
     EmptyResolution,
+    #[snafu(display("{id} is already closed; reopen it first to close it again"))]
+    AlreadyClosed { id: String },
+    #[snafu(display("{id} is {status}, not closed; only a closed ticket can be reopened"))]
+    NotClosed { id: String, status: String },
 }
 
 /// What a resolution becomes when a status change happens.
@@ -50,13 +59,17 @@ impl TransitionPlan {
     }
 }
 
-/// Checks `set_status(to)` from `from`.
+/// Checks `set_status(to)` from `from` for the ticket `id`.
 pub fn plan_set_status(
+    id: &str,
     from: &TicketStatus,
     to: &TicketStatus,
 ) -> Result<TransitionPlan, TransitionError> {
     if !to.is_known() {
         return UnknownTargetSnafu { to: to.as_str() }.fail();
+    }
+    if *from == TicketStatus::Closed && *to == TicketStatus::Closed {
+        return AlreadyClosedSnafu { id }.fail();
     }
     let resolution = match (from, to) {
         (_, TicketStatus::Closed) => ResolutionEffect::ClosedWithoutNew,
@@ -70,11 +83,15 @@ pub fn plan_set_status(
     })
 }
 
-/// Checks `close(resolution)` from `from`.
+/// Checks `close(resolution)` from `from` for the ticket `id`.
 pub fn plan_close(
+    id: &str,
     from: &TicketStatus,
     resolution: &str,
 ) -> Result<TransitionPlan, TransitionError> {
+    if *from == TicketStatus::Closed {
+        return AlreadyClosedSnafu { id }.fail();
+    }
     if resolution.trim().is_empty() {
         return EmptyResolutionSnafu.fail();
     }
@@ -82,6 +99,22 @@ pub fn plan_close(
         from: from.clone(),
         to: TicketStatus::Closed,
         resolution: ResolutionEffect::Write,
+    })
+}
+
+/// Checks reopening the ticket `id` from `from`: only a closed ticket can be reopened.
+pub fn plan_reopen(id: &str, from: &TicketStatus) -> Result<TransitionPlan, TransitionError> {
+    if *from != TicketStatus::Closed {
+        return NotClosedSnafu {
+            id,
+            status: from.as_str(),
+        }
+        .fail();
+    }
+    Ok(TransitionPlan {
+        from: from.clone(),
+        to: TicketStatus::Open,
+        resolution: ResolutionEffect::KeptAsHistory,
     })
 }
 
@@ -102,21 +135,44 @@ mod tests {
             (Closed, Pending, Some(ResolutionEffect::KeptAsHistory)),
             (other.clone(), Open, Some(ResolutionEffect::Untouched)),
             (Open, other, None),
+            (Closed, Closed, None),
         ];
         for (from, to, want) in cases {
-            let got = plan_set_status(&from, &to).ok().map(|p| p.resolution);
+            let got = plan_set_status("t", &from, &to).ok().map(|p| p.resolution);
             assert_eq!(got, want, "{from} -> {to}");
         }
-        assert!(!plan_set_status(&Open, &Open).expect("allowed").moves());
+        assert!(!plan_set_status("t", &Open, &Open).expect("allowed").moves());
+        assert_eq!(
+            plan_set_status("t", &Closed, &Closed),
+            Err(TransitionError::AlreadyClosed { id: "t".into() })
+        );
+    }
+
+    #[test]
+    fn closed_tickets_are_reopened_not_closed_again() {
+        assert!(matches!(
+            plan_close("t", &Closed, "Again.\n"),
+            Err(TransitionError::AlreadyClosed { .. })
+        ));
+        let e = plan_close("t", &Closed, "x").expect_err("refused");
+        assert_eq!(
+            e.to_string(),
+            "t is already closed; reopen it first to close it again"
+        );
+        assert_eq!(plan_reopen("t", &Closed).map(|p| p.to), Ok(Open));
+        for from in [Open, Pending, Other("wip".into())] {
+            let e = plan_reopen("t", &from).expect_err("only closed reopens");
+            assert!(e.to_string().contains("only a closed ticket"), "{e}");
+        }
     }
 
     #[test]
     fn close_needs_a_resolution() {
         assert_eq!(
-            plan_close(&Open, " \n"),
+            plan_close("t", &Open, " \n"),
             Err(TransitionError::EmptyResolution)
         );
-        let plan = plan_close(&Pending, "Done.\n").expect("allowed");
+        let plan = plan_close("t", &Pending, "Done.\n").expect("allowed");
         assert_eq!(
             (plan.to, plan.resolution),
             (Closed, ResolutionEffect::Write)

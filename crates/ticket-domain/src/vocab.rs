@@ -17,6 +17,9 @@ macro_rules! open_vocabulary {
         }
 
         impl $name {
+            /// Every value this version knows, in declaration order.
+            pub const VALUES: &'static [&'static str] = &[$( $raw ),+];
+
             pub fn parse(raw: &str) -> Self {
                 match raw {
                     $( $raw => Self::$variant, )+

@@ -2,8 +2,9 @@
 //! new ticket, events from thread.md and back.
 
 use ticket_domain::{
-    ActionRequired, EventKind, EventRef, GraphNode, Label, MarkdownText, Readiness, RefKind,
-    Relations, Slug, TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp, WorkMeta,
+    ActionRequired, EventKind, EventRef, FieldSpelling, GraphNode, Label, MarkdownText, Readiness,
+    RefKind, Relations, Slug, TicketEvent, TicketId, TicketStatus, TicketSummary, Timestamp,
+    WorkMeta,
 };
 
 use crate::frontmatter::{Entry, Frontmatter};
@@ -217,8 +218,29 @@ pub fn frontmatter_lines(s: &TicketSummary) -> Vec<(String, String)> {
             lines.push((key.into(), encode_flow_list(ids)));
         }
     }
-    lines.extend(s.extra.iter().cloned());
+    // An unknown key is never one the format knows (reads keep only those); an extra that
+    // claims one is left out rather than written twice.
+    lines.extend(s.extra.iter().filter(|(k, _)| !keys::is_known(k)).cloned());
     lines
+}
+
+/// How the frontmatter spells fields, for the records of `status` and `edit` events: its keys
+/// and its encoded values, exactly the lines writers write.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrontmatterSpelling;
+
+impl FieldSpelling for FrontmatterSpelling {
+    fn field_lines(&self, summary: &TicketSummary) -> Vec<(String, String)> {
+        frontmatter_lines(summary)
+    }
+
+    fn scalar(&self, value: &str) -> String {
+        encode_scalar(value, false)
+    }
+
+    fn is_typed(&self, name: &str) -> bool {
+        keys::is_known(name)
+    }
 }
 
 fn nullable(value: Option<&str>) -> String {

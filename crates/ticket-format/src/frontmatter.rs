@@ -210,20 +210,6 @@ pub fn set_field(text: &str, fm: &Frontmatter, key: &str, value: &str) -> String
     }
 }
 
-/// `text` without the entry for `key` (its line and any continuation lines), or unchanged when
-/// there is none. No other byte changes.
-pub fn remove_field(text: &str, fm: &Frontmatter, key: &str) -> String {
-    match fm.entry(key) {
-        Some(entry) => {
-            let mut out = String::with_capacity(text.len());
-            out.push_str(&text[..entry.span.start]);
-            out.push_str(&text[entry.span.end..]);
-            out
-        }
-        None => text.to_owned(),
-    }
-}
-
 /// `text` with each `(key, value)` set in turn as [`set_field`] sets it, the frontmatter read
 /// again after each; `Err` when `text` has no frontmatter. No other byte changes.
 pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Result<String, SplitError> {
@@ -232,6 +218,44 @@ pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Result<String, SplitEr
         let fm = parse(&out)?;
         out = set_field(&out, &fm, key, value);
     }
+    Ok(out)
+}
+
+/// `text` without any entry for `key` (each with its continuation lines). Every occurrence goes,
+/// since readers take the first: removing only it would bring a later one to light. No other
+/// byte changes; a missing key changes nothing.
+pub fn remove_field(text: &str, fm: &Frontmatter, key: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for entry in fm.entries.iter().filter(|e| e.key == key) {
+        out.push_str(&text[from..entry.span.start]);
+        from = entry.span.end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// `text` with every entry of each of `keys` removed, as [`remove_field`] removes one; `Err`
+/// when `text` has no frontmatter.
+pub fn remove_fields(text: &str, keys: &[&str]) -> Result<String, SplitError> {
+    let mut out = text.to_owned();
+    for key in keys {
+        let fm = parse(&out)?;
+        out = remove_field(&out, &fm, key);
+    }
+    Ok(out)
+}
+
+/// `text` with its body (everything after the closing `---` line) replaced by `body`. A closing
+/// line that ends the file without a line break gets one (the file's own) before the body.
+pub fn with_body(text: &str, body: &str) -> Result<String, SplitError> {
+    let fm = parse(text)?;
+    let mut out = String::with_capacity(fm.body_start + body.len() + 2);
+    out.push_str(&text[..fm.body_start]);
+    if !out.ends_with('\n') && !body.is_empty() {
+        out.push_str(if fm.crlf { "\r\n" } else { "\n" });
+    }
+    out.push_str(body);
     Ok(out)
 }
 
@@ -315,6 +339,47 @@ mod tests {
             set_fields("id: x\n", &[("id", "y")]),
             Err(SplitError::NoOpener)
         );
+    }
+
+    #[test]
+    fn removes_every_entry_of_a_key_and_nothing_else() {
+        let fm = parse(ITEM).expect("valid");
+        assert_eq!(
+            remove_field(ITEM, &fm, "labels"),
+            ITEM.replace("labels:\n  - a\n  - \"b, c\"\n", "")
+        );
+        assert_eq!(remove_field(ITEM, &fm, "absent"), ITEM);
+        let twice = "---\nx: 1\nid: a\nx: 2\n---\nx: body\n";
+        assert_eq!(
+            remove_fields(twice, &["x"]),
+            Ok("---\nid: a\n---\nx: body\n".to_owned())
+        );
+        let crlf = "---\r\nid: a\r\nold: x\r\n---\r\n";
+        assert_eq!(
+            remove_fields(crlf, &["old"]),
+            Ok("---\r\nid: a\r\n---\r\n".to_owned())
+        );
+    }
+
+    #[test]
+    fn replaces_the_body_only() {
+        assert_eq!(
+            with_body(ITEM, "new\n"),
+            Ok(ITEM.replace("body\n---\n", "new\n"))
+        );
+        assert_eq!(
+            with_body("---\nid: x\n---", "b"),
+            Ok("---\nid: x\n---\nb".to_owned())
+        );
+        assert_eq!(
+            with_body("---\r\nid: x\r\n---", "b"),
+            Ok("---\r\nid: x\r\n---\r\nb".to_owned())
+        );
+        assert_eq!(
+            with_body("---\nid: x\n---", ""),
+            Ok("---\nid: x\n---".to_owned())
+        );
+        assert_eq!(with_body("no frontmatter", "b"), Err(SplitError::NoOpener));
     }
 
     #[test]

@@ -15,7 +15,6 @@ use ticket_domain::{
 };
 use ticket_format::codec;
 use ticket_format::frontmatter::{self, Frontmatter};
-use ticket_format::keys;
 
 use crate::fsio::{self, storage};
 use crate::index;
@@ -116,8 +115,9 @@ impl LocalTicketBackend {
         plan: Plan,
     ) -> Result<PathBuf, BackendError> {
         let item_path = layout::item(&found.dir);
-        let (fields, removed) = changed_fields(&before.ticket.summary, &plan.summary)?;
-        let item = item_with(&item_path, &before.item, &fields, &removed)?;
+        let fields = changed_fields(&before.ticket.summary, &plan.summary);
+        let body = plan.body.as_ref().map(|b| b.as_str());
+        let item = item_with(&item_path, &before.item, &fields, body)?;
         let thread = (!plan.events.is_empty()).then(|| {
             plan.events
                 .iter()
@@ -191,63 +191,50 @@ impl LocalTicketBackend {
     }
 }
 
-/// Frontmatter lines to set (key, encoded value), and keys to remove.
-type FieldChanges = (Vec<(String, String)>, Vec<String>);
+/// What a change rewrites in the frontmatter: the lines (key, encoded value) of `after` that
+/// differ from `before`'s, in the format's key order, and the keys `before` has and `after` no
+/// longer has (a typed field back at its default, an unknown key unset). Nothing else.
+struct FieldChanges {
+    set: Vec<(String, String)>,
+    removed: Vec<String>,
+}
 
-/// The frontmatter lines (key, encoded value) of `after` that differ from `before`'s, in the
-/// format's key order, and the keys `after` no longer writes (a relation list emptied by an
-/// unlink): what a change rewrites and removes, and nothing else.
-pub(crate) fn changed_fields(
-    before: &TicketSummary,
-    after: &TicketSummary,
-) -> Result<FieldChanges, BackendError> {
+fn changed_fields(before: &TicketSummary, after: &TicketSummary) -> FieldChanges {
     let old = codec::frontmatter_lines(before);
     let new = codec::frontmatter_lines(after);
-    let removed: Vec<String> = old
+    let removed = old
         .iter()
         .filter(|(k, _)| !new.iter().any(|(n, _)| n == k))
         .map(|(k, _)| k.clone())
         .collect();
-    if let Some(key) = removed
-        .iter()
-        .find(|k| !keys::is_known(k) || is_required(k))
-    {
-        // Only keys written at their default may go (empty relation lists); refuse the rest
-        // rather than lose them silently.
-        return Err(BackendError::Invalid {
-            what: "change".into(),
-            reason: format!("it would remove the frontmatter key `{key}`, which is not supported"),
-        });
-    }
-    let changed = new
+    let set = new
         .into_iter()
         .filter(|(key, value)| !old.iter().any(|(k, v)| k == key && v == value))
         .collect();
-    Ok((changed, removed))
+    FieldChanges { set, removed }
 }
 
-fn is_required(key: &str) -> bool {
-    keys::REQUIRED_KEYS.contains(&key)
-}
-
-/// `item` (read from `path`) with only the named frontmatter lines changed, and the `removed`
-/// keys' lines gone.
-pub(crate) fn item_with(
+/// `item` (read from `path`) with only the named frontmatter lines changed and removed, and its
+/// body replaced when `body` is given.
+fn item_with(
     path: &Path,
     item: &str,
-    fields: &[(String, String)],
-    removed: &[String],
+    fields: &FieldChanges,
+    body: Option<&str>,
 ) -> Result<String, BackendError> {
-    let fields: Vec<(&str, &str)> = fields
+    let removed: Vec<&str> = fields.removed.iter().map(String::as_str).collect();
+    let set: Vec<(&str, &str)> = fields
+        .set
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let mut out = frontmatter::set_fields(item, &fields).map_err(|e| split_error(path, e))?;
-    for key in removed {
-        let fm = frontmatter::parse(&out).map_err(|e| split_error(path, e))?;
-        out = frontmatter::remove_field(&out, &fm, key);
-    }
-    Ok(out)
+    let text = frontmatter::remove_fields(item, &removed)
+        .and_then(|text| frontmatter::set_fields(&text, &set))
+        .and_then(|text| match body {
+            Some(body) => frontmatter::with_body(&text, body),
+            None => Ok(text),
+        });
+    text.map_err(|e| split_error(path, e))
 }
 
 impl TicketBackend for LocalTicketBackend {
@@ -281,7 +268,7 @@ impl TicketBackend for LocalTicketBackend {
             let id = new_ticket_id(now, slug.as_str(), taken, &self.clock.collision_suffix())?;
             let target = layout::ticket_dir(&self.root, layout::OPEN, id.as_str());
             fsio::refuse_symlink(&self.root, &target)?;
-            let mut ticket = ops::new_ticket(ops::new_summary(id, slug, new, now));
+            let mut ticket = ops::new_ticket(id, slug, new, now);
             let scratch = fsio::scratch_dir(&self.root)?;
             let dir = scratch.path();
             fs::create_dir_all(layout::artifacts(dir)).map_err(|e| storage(dir, e))?;
@@ -309,7 +296,7 @@ impl TicketBackend for LocalTicketBackend {
         self.mutate(query, |found, before, now| {
             let t = &before.ticket;
             change::check_version(t.id.as_str(), expected, &t.version)?;
-            let plan = change::plan(t, change, now)?;
+            let plan = change::plan_spelled(t, change, now, &codec::FrontmatterSpelling)?;
             self.carry_out(found, before, plan)
         })
     }

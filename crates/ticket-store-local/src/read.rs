@@ -38,11 +38,19 @@ impl LocalTicketBackend {
 
     /// Reads a whole ticket from its directory; `action_required` is derived when not set.
     pub fn read_ticket(&self, dir: &Path) -> Result<Ticket, BackendError> {
-        self.load(dir).map(|loaded| loaded.ticket)
+        let mut ticket = self.load(dir)?.ticket;
+        let derived = derive_action_required(
+            &ticket.status,
+            &ticket.events,
+            ticket.meta.action_required.as_ref(),
+        );
+        ticket.summary.meta.action_required = Some(derived);
+        Ok(ticket)
     }
 
     /// Reads a whole ticket and keeps the texts of item.md and thread.md it was read from, so a
-    /// mutation rewrites them without reading them again.
+    /// mutation rewrites them without reading them again. `action_required` is what the file
+    /// says (a change plans from the file, not from what a reader derives).
     pub(crate) fn load(&self, dir: &Path) -> Result<Loaded, BackendError> {
         let item_path = layout::item(dir);
         let text = fsio::read_to_string(&item_path)?;
@@ -66,7 +74,7 @@ impl LocalTicketBackend {
             thread.as_deref().map(str::as_bytes),
             resolution.as_deref().map(str::as_bytes),
         );
-        let mut ticket = Ticket {
+        let ticket = Ticket {
             summary,
             body: MarkdownText::new(&text[fm.body_start..]),
             events,
@@ -74,12 +82,6 @@ impl LocalTicketBackend {
             artifacts: artifacts(&layout::artifacts(dir)),
             version,
         };
-        let derived = derive_action_required(
-            &ticket.status,
-            &ticket.events,
-            ticket.meta.action_required.as_ref(),
-        );
-        ticket.summary.meta.action_required = Some(derived);
         Ok(Loaded {
             ticket,
             item: text,

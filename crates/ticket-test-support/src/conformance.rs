@@ -9,9 +9,11 @@ use std::sync::Arc;
 
 use ticket_domain::ops;
 use ticket_domain::{
-    ActionRequired, BackendError, Change, EventKind, EventRef, FixedClock, Label, ListFilter,
-    MarkdownText, NewEvent, NewReview, NewTicket, RefKind, RelationKind, Resolution, ReviewVerdict,
-    Ticket, TicketBackend, TicketBackendExt, TicketId, TicketIdOrSlug, TicketStatus, Timestamp,
+    ActionRequired, BackendError, BodyEdit, Change, Edit, EditRecord, EventKind, EventRef,
+    FieldEdit, FixedClock, Label, ListFilter, MarkdownText, NewEvent, NewReview, NewTicket,
+    Readiness, RefKind, RefList, RelationKind, Reopen, Resolution, ReviewVerdict, StatusMove,
+    StatusRecord, Ticket, TicketBackend, TicketBackendExt, TicketId, TicketIdOrSlug, TicketStatus,
+    Timestamp,
 };
 
 /// Makes a fresh, empty backend that takes its time from `clock`.
@@ -23,6 +25,10 @@ pub type Check = (&'static str, fn(&dyn TicketBackend, &FixedClock));
 /// Every check, by name.
 pub const CHECKS: &[Check] = &[
     ("create_then_show", create_then_show),
+    (
+        "create_with_body_and_assignee",
+        create_with_body_and_assignee,
+    ),
     ("create_collision_gets_suffix", create_collision_gets_suffix),
     ("odd_titles_round_trip", odd_titles_round_trip),
     (
@@ -33,6 +39,13 @@ pub const CHECKS: &[Check] = &[
     ("reviews_carry_verdicts", reviews_carry_verdicts),
     ("status_moves_and_list_order", status_moves_and_list_order),
     ("close_and_reopen", close_and_reopen),
+    ("closed_is_not_closed_again", closed_is_not_closed_again),
+    (
+        "edits_change_fields_and_record_them",
+        edits_change_fields_and_record_them,
+    ),
+    ("edit_body_replacements", edit_body_replacements),
+    ("refused_edits_change_nothing", refused_edits_change_nothing),
     ("hostile_bodies_round_trip", hostile_bodies_round_trip),
     ("invalid_input_is_refused", invalid_input_is_refused),
     ("list_filters", list_filters),
@@ -48,6 +61,8 @@ pub const CHECKS: &[Check] = &[
     ("change_link_versioned", change_link_versioned),
     ("change_unlink_versioned", change_unlink_versioned),
     ("relations_round_trip", relations_round_trip),
+    ("change_reopen_versioned", change_reopen_versioned),
+    ("change_edit_versioned", change_edit_versioned),
 ];
 
 /// Runs every check, each on a fresh backend; panics at the end naming every check that failed
@@ -96,6 +111,7 @@ fn create(b: &dyn TicketBackend, title: &str) -> Ticket {
 
 fn create_then_show(b: &dyn TicketBackend, _: &FixedClock) {
     let mut new = NewTicket::new("Pod: scope \"persistence\" 永続化");
+    new.author = "yoi ticket".into();
     new.kind = "feature".into();
     new.priority = "P1".into();
     new.labels = Label::parse_list("tui, pod ,,ux").expect("valid labels");
@@ -122,10 +138,32 @@ fn create_then_show(b: &dyn TicketBackend, _: &FixedClock) {
     let e = &shown.events[0];
     assert_eq!(
         (&e.kind, e.author.as_str()),
-        (&EventKind::Create, "tickets.sh")
+        (&EventKind::Create, "yoi ticket"),
+        "the create event names its creator"
     );
     assert_eq!(e.body.as_str(), ops::CREATE_EVENT_BODY);
     assert_eq!(shown.resolution, None);
+}
+
+fn create_with_body_and_assignee(b: &dyn TicketBackend, _: &FixedClock) {
+    for body in HOSTILE_BODIES {
+        let mut new = NewTicket::new(format!("Body {body:?}"));
+        new.body = Some(MarkdownText::from(*body));
+        new.assignee = Some("null".into());
+        let made = b.create(new).expect("create with a body");
+        let shown = b.show(&q(made.id.as_str())).expect("show");
+        assert_eq!(shown.body.as_str(), *body, "the body is kept byte for byte");
+        assert_eq!(shown.assignee.as_deref(), Some("null"), "a name, not null");
+    }
+    let mut bad = NewTicket::new("Bad assignee");
+    bad.assignee = Some("two\nlines".into());
+    assert!(b.create(bad).is_err(), "an assignee is one line");
+    let mut bad = NewTicket::new("Bad author");
+    bad.author = "x --> y".into();
+    assert!(
+        b.create(bad).is_err(),
+        "authors are checked as every event's"
+    );
 }
 
 fn odd_titles_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
@@ -281,11 +319,36 @@ fn status_moves_and_list_order(b: &dyn TicketBackend, clock: &FixedClock) {
     assert_eq!(open.tickets.len(), 1);
     let unknown = b.set_status(&q(a.id.as_str()), TicketStatus::parse("wip"));
     assert!(matches!(unknown, Err(BackendError::Transition { .. })));
+    let mut back = StatusMove::new(TicketStatus::Open, "mover");
+    back.reason = Some("Not ready after all.".into());
     let back = b
-        .set_status(&q(a.id.as_str()), TicketStatus::Open)
+        .apply(&q(a.id.as_str()), None, Change::SetStatus(back))
         .expect("back");
     assert_eq!(back.status, TicketStatus::Open);
-    assert_eq!(back.events.len(), 1, "status moves append no event");
+    let kinds: Vec<_> = back.events.iter().map(|e| e.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        [EventKind::Create, EventKind::Status, EventKind::Status],
+        "every status move appends a status event"
+    );
+    let last = back.events.last().expect("an event");
+    assert_eq!(
+        (
+            last.author.as_str(),
+            last.status.as_deref(),
+            last.heading.as_deref()
+        ),
+        ("mover", Some("open"), Some("Status"))
+    );
+    assert_eq!(
+        StatusRecord::parse(last.body.as_str()),
+        Ok(StatusRecord {
+            from: "pending".into(),
+            to: "open".into(),
+            reason: Some("Not ready after all.".into()),
+        })
+    );
+    assert_eq!(back.events[1].body.as_str(), "from: open\nto: pending\n");
 }
 
 fn close_and_reopen(b: &dyn TicketBackend, clock: &FixedClock) {
@@ -316,16 +379,213 @@ fn close_and_reopen(b: &dyn TicketBackend, clock: &FixedClock) {
     );
     assert_eq!(last.body.as_str(), "Done.\n");
     let reopened = b
-        .set_status(&q(t.id.as_str()), TicketStatus::Open)
+        .reopen(
+            &q(t.id.as_str()),
+            Reopen {
+                author: "me".into(),
+                reason: None,
+            },
+        )
         .expect("reopen");
+    assert_eq!(reopened.status, TicketStatus::Open);
     assert_eq!(
         reopened.resolution.as_ref().map(MarkdownText::as_str),
         Some("Done.\n")
+    );
+    let last = reopened.events.last().expect("status event");
+    assert_eq!(last.kind, EventKind::Status);
+    assert_eq!(last.body.as_str(), "from: closed\nto: open\n");
+    assert!(
+        matches!(
+            b.reopen(
+                &q(t.id.as_str()),
+                Reopen {
+                    author: "me".into(),
+                    reason: None,
+                },
+            ),
+            Err(BackendError::Transition { .. })
+        ),
+        "only a closed ticket is reopened"
     );
     let listed = b
         .list(&ListFilter::status(TicketStatus::Closed))
         .expect("list");
     assert!(listed.tickets.is_empty());
+}
+
+/// A closed ticket is not closed again (by `close` or a move to closed): refused, nothing changed.
+fn closed_is_not_closed_again(b: &dyn TicketBackend, clock: &FixedClock) {
+    let t = create(b, "Once");
+    let id = q(t.id.as_str());
+    let res = |text: &str| Resolution {
+        text: text.into(),
+        author: "me".into(),
+    };
+    b.close(&id, res("First.\n")).expect("close");
+    let closed = b.show(&id).expect("show");
+    clock.advance(1);
+    for change in [
+        Change::Close(res("Second.\n")),
+        Change::SetStatus(StatusMove::new(TicketStatus::Closed, "me")),
+    ] {
+        let name = change.name();
+        match b.apply(&id, None, change) {
+            Err(BackendError::Transition { source }) => {
+                assert!(source.to_string().contains("already closed"), "{source}")
+            }
+            other => panic!("{name} of a closed ticket: expected Transition, got {other:?}"),
+        }
+        assert_eq!(b.show(&id).expect("show"), closed, "{name} changed nothing");
+    }
+}
+
+fn label(l: &str) -> Label {
+    Label::new(l).expect("test labels are valid")
+}
+
+/// Every field operation, and the `edit` event that records them.
+fn edits_change_fields_and_record_them(b: &dyn TicketBackend, clock: &FixedClock) {
+    let mut new = NewTicket::new("Edit me");
+    new.labels = vec![label("a"), label("b")];
+    let t = b.create(new).expect("create");
+    let id = q(t.id.as_str());
+    clock.advance(60);
+    let edit = Edit::new("editor")
+        .field(FieldEdit::Title("Edited: \"title\" 永続化".into()))
+        .field(FieldEdit::Kind("bug".into()))
+        .field(FieldEdit::Priority("P0".into()))
+        .field(FieldEdit::RemoveLabels(vec![label("a")]))
+        .field(FieldEdit::AddLabels(vec![label("c"), label("b")]))
+        .field(FieldEdit::Assignee(Some("ada".into())))
+        .field(FieldEdit::Readiness(Readiness::Blocked))
+        .field(FieldEdit::NeedsPreflight(true))
+        .field(FieldEdit::AddRiskFlags(vec!["data-loss".into()]))
+        .field(FieldEdit::AddRefs(
+            RefList::Urls,
+            vec!["https://x/a,b".into()],
+        ))
+        .field(FieldEdit::ActionRequired(Some(ActionRequired::Human)))
+        .field(FieldEdit::SetKey {
+            key: "owner_team".into(),
+            value: "platform".into(),
+        })
+        .body(BodyEdit::Whole("New body.\n".into()));
+    let edited = b.edit(&id, edit).expect("edit");
+    assert_eq!(
+        (edited.id.clone(), edited.slug.clone()),
+        (t.id.clone(), t.slug.clone())
+    );
+    assert_eq!(edited.title, "Edited: \"title\" 永続化");
+    assert_eq!(
+        (edited.kind.as_str(), edited.priority.as_str()),
+        ("bug", "P0")
+    );
+    let labels: Vec<_> = edited.labels.iter().map(Label::as_str).collect();
+    assert_eq!(labels, ["b", "c"]);
+    assert_eq!(edited.assignee.as_deref(), Some("ada"));
+    assert_eq!(edited.meta.readiness, Readiness::Blocked);
+    assert!(edited.meta.needs_preflight);
+    assert_eq!(edited.meta.risk_flags, ["data-loss"]);
+    assert_eq!(edited.meta.refs.urls, ["https://x/a,b"]);
+    assert_eq!(edited.meta.action_required, Some(ActionRequired::Human));
+    assert_eq!(edited.body.as_str(), "New body.\n");
+    assert_eq!(edited.updated_at, ts("2026-01-02T03:05:05Z"));
+    assert_eq!(edited.created_at, t.created_at);
+    let shown = b.show(&id).expect("show");
+    assert_eq!(
+        shown.summary, edited.summary,
+        "what the edit returns is what reads back"
+    );
+    let e = shown.events.last().expect("edit event");
+    assert_eq!(
+        (&e.kind, e.author.as_str(), e.heading.as_deref()),
+        (&EventKind::Edit, "editor", Some("Edited"))
+    );
+    let record = EditRecord::parse(e.body.as_str()).expect("the record parses");
+    assert_eq!(record.fields.len(), 11, "one entry per field: {record:?}");
+    let body = record.body.expect("the body changed");
+    assert_eq!(body.apply(t.body.as_str()).as_deref(), Ok("New body.\n"));
+    clock.advance(1);
+    let undo = Edit::new("editor")
+        .field(FieldEdit::Assignee(None))
+        .field(FieldEdit::Readiness(Readiness::Unspecified))
+        .field(FieldEdit::NeedsPreflight(false))
+        .field(FieldEdit::ClearRiskFlags)
+        .field(FieldEdit::ClearRefs(RefList::Urls))
+        .field(FieldEdit::ActionRequired(None))
+        .field(FieldEdit::UnsetKey("owner_team".into()));
+    let undone = b.edit(&id, undo).expect("edit back");
+    assert_eq!(undone.assignee, None);
+    assert_eq!(undone.meta.readiness, Readiness::Unspecified);
+    assert!(!undone.meta.needs_preflight && undone.meta.risk_flags.is_empty());
+    assert!(undone.meta.refs.is_empty() && undone.extra.is_empty());
+    let record =
+        EditRecord::parse(undone.events.last().expect("edit").body.as_str()).expect("parses");
+    let removed = record.fields.iter().filter(|f| f.new.is_none()).count();
+    assert_eq!(
+        removed, 6,
+        "fields back at their defaults are removed: {record:?}"
+    );
+}
+
+fn edit_body_replacements(b: &dyn TicketBackend, _: &FixedClock) {
+    let mut new = NewTicket::new("Replace");
+    new.body = Some("one two one\nthree\n".into());
+    let t = b.create(new).expect("create");
+    let id = q(t.id.as_str());
+    let replace = |old: &str, new: &str, all: bool| {
+        Edit::new("e").body(BodyEdit::Replace {
+            old: old.into(),
+            new: new.into(),
+            all,
+        })
+    };
+    let cases = [
+        ("one", "1", false, Err(2)),
+        ("four", "4", false, Err(0)),
+        ("two", "2", false, Ok("one 2 one\nthree\n")),
+        ("one", "1", true, Ok("1 2 1\nthree\n")),
+        ("\nthree", "", false, Ok("1 2 1\n")),
+    ];
+    for (old, new, all, want) in cases {
+        match (b.edit(&id, replace(old, new, all)), want) {
+            (Ok(t), Ok(body)) => assert_eq!(t.body.as_str(), body, "{old:?}"),
+            (Err(BackendError::BodyMatch { occurrences }), Err(n)) => {
+                assert_eq!(occurrences, n, "{old:?}")
+            }
+            (got, want) => panic!("replace {old:?}: got {got:?}, want {want:?}"),
+        }
+    }
+}
+
+fn refused_edits_change_nothing(b: &dyn TicketBackend, _: &FixedClock) {
+    let t = create(b, "Refuse");
+    let id = q(t.id.as_str());
+    let before = b.show(&id).expect("show");
+    for edit in [
+        Edit::new("e"),
+        Edit::new("e").field(FieldEdit::Title("Refuse".into())),
+        Edit::new("e").field(FieldEdit::Title(String::new())),
+        Edit::new("e\n").field(FieldEdit::Title("x".into())),
+        Edit::new("e")
+            .field(FieldEdit::Title("ok".into()))
+            .field(FieldEdit::SetKey {
+                key: "status".into(),
+                value: "closed".into(),
+            }),
+        Edit::new("e").field(FieldEdit::UnsetKey("id".into())),
+    ] {
+        assert!(
+            b.edit(&id, edit.clone()).is_err(),
+            "{edit:?} must be refused"
+        );
+        assert_eq!(
+            b.show(&id).expect("show"),
+            before,
+            "{edit:?} changed nothing"
+        );
+    }
 }
 
 /// Bodies no format may corrupt.
@@ -458,19 +718,20 @@ fn versions_name_states(b: &dyn TicketBackend, clock: &FixedClock) {
 /// new version; applied again at the old version, it is refused with a version conflict and
 /// changes nothing; applied with no expected version, it succeeds.
 fn versioned(b: &dyn TicketBackend, clock: &FixedClock, change: impl Fn() -> Change) {
-    versioned_after(b, clock, |_| {}, change);
+    versioned_after(b, clock, |_| (), change)
 }
 
-/// [`versioned`], on a ticket `prepare` has changed first.
+/// [`versioned`] on a ticket `setup` prepared (closed, for a reopen); `setup` runs again before
+/// the last application.
 fn versioned_after(
     b: &dyn TicketBackend,
     clock: &FixedClock,
-    prepare: impl Fn(&TicketIdOrSlug),
+    setup: impl Fn(&TicketIdOrSlug),
     change: impl Fn() -> Change,
 ) {
     let t = create(b, "Compare and swap");
     let id = q(t.id.as_str());
-    prepare(&id);
+    setup(&id);
     let read = b.show(&id).expect("show");
     clock.advance(1);
     let name = change().name();
@@ -489,6 +750,7 @@ fn versioned_after(
         now,
         "{name} refused for a stale version changed nothing"
     );
+    setup(&id);
     b.apply(&id, None, change())
         .unwrap_or_else(|e| panic!("{name} with no expected version is refused: {e}"));
 }
@@ -510,11 +772,22 @@ fn change_review_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
 }
 
 fn change_set_status_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
-    versioned(b, clock, || Change::SetStatus(TicketStatus::Pending));
+    versioned(b, clock, || {
+        Change::SetStatus(StatusMove::new(TicketStatus::Pending, "mover"))
+    });
 }
 
 fn change_close_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
-    versioned(b, clock, || {
+    let reopen = |id: &TicketIdOrSlug| {
+        if b.show(id).expect("show").status == TicketStatus::Closed {
+            let by = Reopen {
+                author: "me".into(),
+                reason: None,
+            };
+            b.reopen(id, by).expect("reopen");
+        }
+    };
+    versioned_after(b, clock, reopen, || {
         Change::Close(Resolution {
             text: "Done.\n".into(),
             author: "me".into(),
@@ -547,7 +820,12 @@ fn change_unlink_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
         b,
         clock,
         |id| {
+            // Runs again before the last application: links only what is not stored.
+            let stored = b.show(id).expect("show").relations.related.clone();
             for k in 1..=4 {
+                if stored.contains(&target(k)) {
+                    continue;
+                }
                 let link = Change::Link {
                     kind: RelationKind::Related,
                     target: target(k),
@@ -652,6 +930,35 @@ fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
     }
 }
 
+fn change_reopen_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    let close = |id: &TicketIdOrSlug| {
+        if b.show(id).expect("show").status != TicketStatus::Closed {
+            b.close(
+                id,
+                Resolution {
+                    text: "Done.\n".into(),
+                    author: "me".into(),
+                },
+            )
+            .expect("close");
+        }
+    };
+    versioned_after(b, clock, close, || {
+        Change::Reopen(Reopen {
+            author: "me".into(),
+            reason: Some("Again.".into()),
+        })
+    });
+}
+
+fn change_edit_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+    let n = std::cell::Cell::new(0);
+    versioned(b, clock, || {
+        n.set(n.get() + 1);
+        Change::Edit(Edit::new("editor").field(FieldEdit::Title(format!("Title {}", n.get()))))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,7 +998,7 @@ mod tests {
         });
         let panic = outcome.expect_err("a backend that ignores versions must fail");
         let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
-        assert!(msg.starts_with("6 of "), "{msg}");
+        assert!(msg.starts_with("8 of "), "{msg}");
         for name in [
             "change_append_event_versioned",
             "change_review_versioned",
@@ -699,6 +1006,8 @@ mod tests {
             "change_close_versioned",
             "change_link_versioned",
             "change_unlink_versioned",
+            "change_reopen_versioned",
+            "change_edit_versioned",
         ] {
             assert!(msg.contains(name), "{name} missing from: {msg}");
         }

@@ -19,6 +19,9 @@ pub enum Fate {
     Acked,
     /// It reported failure: nothing of it may be there.
     Failed,
+    /// The rules refused it (a close of a closed ticket): nothing of it may be there, and its
+    /// failure is no problem.
+    Refused,
     /// It was killed before it said: there at most once.
     InFlight,
 }
@@ -216,7 +219,7 @@ pub fn compare(expected: &[Expected], seen: &Seen) -> (Tally, Vec<String>) {
         let ticket = e.ticket.as_deref().unwrap_or("(unknown id)");
         let allowed = match e.fate {
             Fate::Acked => 1..=1,
-            Fate::Failed => 0..=0,
+            Fate::Failed | Fate::Refused => 0..=0,
             Fate::InFlight => 0..=1,
         };
         if !allowed.contains(&found.len()) {
@@ -228,7 +231,7 @@ pub fn compare(expected: &[Expected], seen: &Seen) -> (Tally, Vec<String>) {
                 ));
             } else {
                 tally.duplicated += 1;
-                let fate = if e.fate == Fate::Failed {
+                let fate = if matches!(e.fate, Fate::Failed | Fate::Refused) {
                     ", though its writer reported failure"
                 } else {
                     ""

@@ -177,7 +177,14 @@ fn writer(
             }
         };
         let result = env.run(tool, root, &args, &[("USER", &format!("writer{w}"))])?;
-        let fate = if result.ok { Fate::Acked } else { Fate::Failed };
+        // A closed ticket is not closed (or moved to closed) again: both tools refuse it,
+        // writing nothing, and any writer may have closed the target since it was picked.
+        let refused_as_closed = !result.ok && result.stderr.contains("is already closed");
+        let fate = match (result.ok, refused_as_closed) {
+            (true, _) => Fate::Acked,
+            (false, true) => Fate::Refused,
+            (false, false) => Fate::Failed,
+        };
         let ticket = if create {
             let id = result.stdout.trim().to_owned();
             if result.ok {
@@ -188,7 +195,7 @@ fn writer(
             ticket
         };
         if what == "status move" {
-            if !result.ok {
+            if fate == Fate::Failed {
                 return Err(format!(
                     "writer {w}: {marker} ({what} of {target}) failed: {}",
                     result.stderr

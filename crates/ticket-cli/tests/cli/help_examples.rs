@@ -66,6 +66,7 @@ fn fixture(dir: &Path) {
         ("Epic", "epic"),
         ("Child", "child"),
         ("New one", "new-one"),
+        ("Done one", "done-one"),
     ] {
         run(
             "2026-05-27T00:00:06Z",
@@ -76,7 +77,15 @@ fn fixture(dir: &Path) {
         "2026-05-27T00:00:07Z",
         &["link", "waiting", "--depends-on", "other-slug"],
     );
-    for file in ["plan.md", "notes.md", "review.md", "resolution.md"] {
+    run("2026-05-27T00:00:08Z", &["close", "done-one"]);
+    for file in [
+        "plan.md",
+        "notes.md",
+        "review.md",
+        "resolution.md",
+        "spec.md",
+        "body.md",
+    ] {
         fs::write(dir.join(file), format!("Text of {file}.\n")).expect("write");
     }
 }

@@ -2,6 +2,7 @@
 
 mod columns;
 mod completion;
+mod edit;
 mod exit_codes;
 mod help_examples;
 mod hostile;

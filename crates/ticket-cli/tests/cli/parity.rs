@@ -85,7 +85,7 @@ fn alternating_writers_leave_a_tree_both_doctors_accept() {
         &["status", "shared-ticket", "pending"],
         &["status", "shared-ticket", "open"],
         &["close", "shared-ticket", "--resolution", "Done."],
-        &["status", "shared-ticket", "open"],
+        &["reopen", "shared-ticket", "--reason", "Not done."],
         &["close", "shared-ticket", "--file", &notes],
     ];
     for (n, step) in steps.iter().enumerate() {
@@ -112,7 +112,34 @@ fn alternating_writers_leave_a_tree_both_doctors_accept() {
         .output()
         .expect("show");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v["events"].as_array().map(Vec::len), Some(9));
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "create",
+            "comment",
+            "plan",
+            "decision",
+            "implementation_report",
+            "review",
+            "review",
+            "status",
+            "status",
+            "close",
+            "status",
+            "close"
+        ],
+        "every move is recorded, whoever wrote it"
+    );
+    assert_eq!(
+        v["events"][10]["body"],
+        "from: closed\nto: open\n\nNot done.\n"
+    );
     assert_eq!(v["events"][2]["author"], "yoi ticket");
     assert_eq!(
         v["events"][1]["body"],

@@ -447,7 +447,7 @@ fn the_shell_reads_keeps_and_doctors_what_link_wrote() {
         .iter()
         .map(|e| e["kind"].as_str().expect("kind"))
         .collect();
-    assert_eq!(kinds, ["create", "link", "comment", "close"]);
+    assert_eq!(kinds, ["create", "link", "comment", "status", "close"]);
     let base = json(d, &["--json", "show", "base"]);
     assert_eq!(
         base["relations"]["blocks"],

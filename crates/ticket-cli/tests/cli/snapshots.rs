@@ -63,4 +63,5 @@ fn human_output() {
         "help_comment",
         stdout(ticket(d).args(["comment", "--help"]))
     );
+    insta::assert_snapshot!("help_edit", stdout(ticket(d).args(["edit", "--help"])));
 }

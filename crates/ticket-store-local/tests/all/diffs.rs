@@ -4,7 +4,9 @@
 use std::fs;
 use std::path::Path;
 
-use ticket_domain::{EventKind, NewEvent, TicketBackend, TicketBackendExt, TicketStatus};
+use ticket_domain::{
+    Edit, EventKind, FieldEdit, NewEvent, TicketBackend, TicketBackendExt, TicketStatus,
+};
 
 use crate::support::{backend, changed_lines, clock, copy_tree, corpus, q};
 
@@ -72,9 +74,39 @@ fn check_minimal_diffs(root: &Path, id: &str) {
         keys == ["status"] || keys == ["status", "updated_at"],
         "{id}: {diff:?}"
     );
-    assert_eq!(
-        fs::read_to_string(after_dir.join("thread.md")).expect("thread"),
-        thread_after
+    let moved_thread = fs::read_to_string(after_dir.join("thread.md")).expect("thread");
+    let appended = moved_thread
+        .strip_prefix(&thread_after)
+        .expect("a move only appends to the thread");
+    assert!(
+        appended
+            .starts_with("\n<!-- event: status author: unknown at: 2026-11-24T10:00:00Z status: "),
+        "{id}: a move appends its status event: {appended:?}"
+    );
+    // An edit rewrites the lines it changes and `updated_at`, nothing else; its event only
+    // appends to the thread.
+    let thread_moved = fs::read_to_string(after_dir.join("thread.md")).expect("thread");
+    b.edit(
+        &q(id),
+        Edit::new("editor")
+            .field(FieldEdit::Kind("bug".into()))
+            .field(FieldEdit::Priority("P0".into())),
+    )
+    .expect("edit");
+    let edited_item = fs::read_to_string(after_dir.join("item.md")).expect("item");
+    let diff = changed_lines(&moved_item, &edited_item);
+    let keys: Vec<_> = diff
+        .iter()
+        .map(|(_, new)| new.split(':').next().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        keys == ["kind", "priority"] || keys == ["kind", "priority", "updated_at"],
+        "{id}: {diff:?}"
+    );
+    let edited_thread = fs::read_to_string(after_dir.join("thread.md")).expect("thread");
+    assert!(
+        edited_thread.starts_with(&thread_moved),
+        "{id}: an edit only appends to the thread"
     );
     let others_after: Vec<_> = fs::read_dir(&after_dir)
         .expect("ls")

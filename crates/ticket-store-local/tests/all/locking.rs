@@ -49,7 +49,18 @@ fn racing_threads_lose_no_event() {
         h.join().expect("writer thread");
     }
     let t = b.show(&q(&id)).expect("show");
-    assert_eq!(t.events.len(), 61);
+    assert_eq!(
+        t.events.len(),
+        81,
+        "the create, 60 comments and 20 status events"
+    );
+    assert_eq!(
+        t.events
+            .iter()
+            .filter(|e| e.kind == EventKind::Status)
+            .count(),
+        20
+    );
     for writer in 0..4 {
         for n in 0..15 {
             let body = format!("writer {writer} comment {n}");

@@ -4,6 +4,7 @@ mod conformance;
 mod corpus;
 mod corrupt;
 mod diffs;
+mod edits;
 mod fuzz_names;
 mod hostile;
 mod locking;
