@@ -118,10 +118,11 @@ impl ArrayWriter {
     /// The text that puts `value` in the array: the opening bracket or a comma, then the item
     /// indented one level.
     pub fn item<T: Serialize>(&mut self, value: &T) -> Result<String, crate::error::CliError> {
-        let pretty = serde_json::to_string_pretty(value).map_err(|e| crate::error::CliError::Io {
-            what: "cannot encode JSON".into(),
-            source: std::io::Error::other(e),
-        })?;
+        let pretty =
+            serde_json::to_string_pretty(value).map_err(|e| crate::error::CliError::Io {
+                what: "cannot encode JSON".into(),
+                source: std::io::Error::other(e),
+            })?;
         let mut text = String::with_capacity(pretty.len() + pretty.len() / 8 + 4);
         text.push_str(if self.items == 0 { "[\n" } else { ",\n" });
         for (i, line) in pretty.split('\n').enumerate() {
@@ -150,7 +151,11 @@ mod tests {
         let values = [
             vec![],
             vec![serde_json::json!({"a": 1, "b": ["x", "y\nz"], "c": {}})],
-            vec![serde_json::json!({"a": []}), serde_json::json!("s"), serde_json::json!({"d": {"e": null}})],
+            vec![
+                serde_json::json!({"a": []}),
+                serde_json::json!("s"),
+                serde_json::json!({"d": {"e": null}}),
+            ],
         ];
         for items in values {
             let mut w = ArrayWriter::default();

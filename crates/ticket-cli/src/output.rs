@@ -43,7 +43,6 @@ impl Out {
     pub fn note(&mut self, line: &str) {
         let _ = writeln!(io::stderr(), "note: {line}");
     }
-
 }
 
 /// Text written to standard output as it is produced (see [`Out::stream`]).
