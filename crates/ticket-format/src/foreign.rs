@@ -11,9 +11,12 @@ use ticket_domain::{
     Timestamp, Version,
 };
 
+use crate::codec;
+use crate::frontmatter;
 use crate::json::{self, Json};
 use crate::keys;
 use crate::scalar::{decode_flow_list, decode_scalar, double_quoted, encode_flow_list};
+use crate::thread;
 
 /// A file of another tracker: its path relative to the directory read (`/`-separated), and bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -280,6 +283,42 @@ pub fn time_after(day: Timestamp, hms: &str) -> Option<Timestamp> {
     } else {
         Some(t)
     }
+}
+
+/// A whole thread.md holding `events`, each under its heading (its kind when it has none).
+pub fn thread_text(events: &[TicketEvent]) -> String {
+    let mut text = String::new();
+    for (n, e) in events.iter().enumerate() {
+        if n == 0 {
+            let heading = e.heading.clone().unwrap_or_else(|| e.kind.to_string());
+            text = thread::first_event(&codec::header(e), &heading, e.body.as_str());
+        } else {
+            text = codec::thread_with(&text, e);
+        }
+    }
+    text
+}
+
+/// `t` written as item.md and thread.md and read back, as the local backend stores and reads
+/// it: what an import's round trip goes through. `Err` says what does not read back.
+pub fn through_storage(t: &Ticket) -> Result<Ticket, String> {
+    let item = codec::item_text(&t.summary, t.body.as_str());
+    let fm = frontmatter::parse(&item).map_err(|e| format!("{e:?}"))?;
+    let summary = codec::summary(&fm).map_err(|e| format!("item.md:{}: {}", e.line, e.message))?;
+    let thread_text = thread_text(&t.events);
+    let events = thread::parse(&thread_text)
+        .events
+        .into_iter()
+        .map(|raw| codec::event(raw).map_err(|e| format!("thread.md:{}: {}", e.line, e.message)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Ticket {
+        summary,
+        body: MarkdownText::new(&item[fm.body_start..]),
+        events,
+        resolution: t.resolution.clone(),
+        artifacts: t.artifacts.clone(),
+        version: t.version.clone(),
+    })
 }
 
 #[cfg(test)]
