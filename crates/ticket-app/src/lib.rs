@@ -16,6 +16,7 @@ mod change;
 mod create;
 mod doctor;
 mod error;
+mod foreign;
 mod read;
 mod root;
 mod settings;
@@ -31,6 +32,10 @@ pub use change::{Changed, CloseRequest, CloseText, CommentRequest, ReviewRequest
 pub use create::{CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use error::{AppError, ErrorCode};
+pub use foreign::{
+    ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
+    Outcome, Skipped,
+};
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,

@@ -176,6 +176,30 @@ pub enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// Import another tracker's tickets into the root (again: brings them up to date).
+    #[command(
+        after_help = "Examples:\n  ticket import --from orchestr8 path/to/project\n  ticket import --from ushabti .ushabti/tickets\n  ticket --json import --from aticket ~/agent-tickets\n\nFormats and what each keeps: docs/formats.md."
+    )]
+    Import {
+        /// orchestr8, ushabti or aticket.
+        #[arg(long, value_name = "FORMAT")]
+        from: String,
+        /// The project (holding .orchestr8/, .ushabti/ or tickets/) or its tickets directory.
+        path: PathBuf,
+    },
+    /// Export tickets (all, or those named) as another tracker's files; never overwrites one.
+    #[command(
+        after_help = "Examples:\n  ticket export --to orchestr8 out/.orchestr8/tickets\n  ticket export --to ushabti out my-slug other-slug\n  ticket --json export --to aticket ~/agent-tickets"
+    )]
+    Export {
+        /// orchestr8, ushabti or aticket.
+        #[arg(long, value_name = "FORMAT")]
+        to: String,
+        /// The directory to write into (created when missing).
+        path: PathBuf,
+        /// Ids or slugs of the tickets to export (default: every ticket).
+        tickets: Vec<String>,
+    },
     /// Print a shell completion script.
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },

@@ -149,6 +149,10 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             mutated(out, &changed)
         }
         Command::Doctor { fix } => crate::doctor::run(app, fix, out),
+        Command::Import { from, path } => crate::foreign::import(app, out, &from, path),
+        Command::Export { to, path, tickets } => {
+            crate::foreign::export(app, out, &to, path, tickets)
+        }
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }

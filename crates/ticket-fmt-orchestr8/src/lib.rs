@@ -197,19 +197,21 @@ fn import(
     x.text("path", path);
     x.text("fiefdom", text("fiefdom"));
     x.text("status", raw_status);
-    // Times: naive local time, no zone; read as UTC and marked inferred.
-    let mut time = |key: &str, x: &mut Extras| -> Timestamp {
-        let raw = doc.get(key);
-        if let Some(raw) = raw {
+    // Times: naive local time, no zone; read as UTC and marked inferred. A time that does not
+    // read is the other one, else `now`.
+    let parsed = |key: &str| {
+        doc.get(key)
+            .and_then(Json::as_str)
+            .and_then(foreign::naive_as_utc)
+    };
+    for key in ["created_at", "updated_at"] {
+        if let Some(raw) = doc.get(key) {
             x.json(key, raw);
         }
         inferred.push(key.to_owned());
-        raw.and_then(Json::as_str)
-            .and_then(foreign::naive_as_utc)
-            .unwrap_or(now)
-    };
-    let created_at = time("created_at", &mut x);
-    let updated_at = time("updated_at", &mut x);
+    }
+    let created_at = parsed("created_at").or(parsed("updated_at")).unwrap_or(now);
+    let updated_at = parsed("updated_at").unwrap_or(created_at);
     for key in ["errors", "warnings", "context"] {
         if let Some(v) = doc.get(key) {
             x.json(key, v);

@@ -14,7 +14,9 @@ mod lookup;
 pub mod parallel;
 mod read;
 mod version;
+pub mod whole;
 
 pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket};
 pub use clock::SystemClock;
 pub use layout::STATUS_DIRS;
+pub use whole::Written;
