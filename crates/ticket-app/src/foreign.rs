@@ -255,7 +255,16 @@ impl App {
                     .collect();
                 keep(results, &paths, &mut out, skipped);
             }
-            Format::Ushabti | Format::Aticket => {
+            Format::Ushabti => {
+                let files = read_files(dir, &["", ticket_fmt_ushabti::ARCHIVED], ".yaml", skipped);
+                let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+                let results = ticket_fmt_ushabti::read(&files, unknown_time())
+                    .into_iter()
+                    .map(|r| r.map_err(|e| e.to_string()))
+                    .collect();
+                keep(results, &paths, &mut out, skipped);
+            }
+            Format::Aticket => {
                 return Err(AppError::Foreign {
                     path: dir.to_path_buf(),
                     message: format!("{format} is not supported yet"),
@@ -290,7 +299,14 @@ impl App {
                 .into_iter()
                 .map(|r| r.map(|f| vec![f]).map_err(|e| e.to_string()))
                 .collect(),
-            Format::Ushabti | Format::Aticket => {
+            Format::Ushabti => {
+                let existing = names_in(&dir, &["", ticket_fmt_ushabti::ARCHIVED]);
+                ticket_fmt_ushabti::write(&tickets, &existing)
+                    .into_iter()
+                    .map(|r| r.map(|f| vec![f]).map_err(|e| e.to_string()))
+                    .collect()
+            }
+            Format::Aticket => {
                 return Err(AppError::Foreign {
                     path: dir,
                     message: format!("{} is not supported yet", request.format),
@@ -381,6 +397,23 @@ fn read_files(
             }
         }
     }
+    out
+}
+
+/// The names in each of `subdirs` of `dir` (`""` is `dir` itself), relative to `dir`.
+fn names_in(dir: &Path, subdirs: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for sub in subdirs {
+        if let Ok(entries) = fs::read_dir(dir.join(sub)) {
+            out.extend(
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .map(|n| format!("{sub}{n}")),
+            );
+        }
+    }
+    out.sort();
     out
 }
 

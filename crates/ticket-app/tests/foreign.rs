@@ -224,3 +224,38 @@ fn hostile_names_never_write_outside() {
     assert!(!dir.path().join("escape.json").exists());
     assert!(files(&out).keys().all(|k| !k.contains("..")));
 }
+
+const USHABTI_EXACT: [&str; 7] = [
+    "T0001-improve-error-messages.yaml",
+    "T0002-colons-in-titles.yaml",
+    "T0003-retry-failed-builds.yaml",
+    "T0005-hand-edited.yaml",
+    "T0006-hostile-text.yaml",
+    ".archived/T0003-cache-phase-plans.yaml",
+    ".archived/T0004-drop-legacy-cards.yaml",
+];
+
+#[test]
+fn ushabti_round_trips_byte_for_byte() {
+    let source = fixtures("ushabti");
+    let (_dir, a) = round_trip(
+        Format::Ushabti,
+        &source.join(".ushabti/tickets"),
+        &USHABTI_EXACT,
+    );
+    // The project directory finds .ushabti/tickets itself; broken files are named and skipped.
+    let report = import(&a, Format::Ushabti, &source);
+    let skipped: Vec<&str> = report.skipped.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(skipped, ["T0007-broken.yaml", "T0008-no-title.yaml"]);
+    assert!(
+        report.skipped[0].message.contains(":5:"),
+        "{:?}",
+        report.skipped
+    );
+    assert!(
+        report
+            .imported
+            .iter()
+            .all(|e| e.outcome == Outcome::Unchanged)
+    );
+}
