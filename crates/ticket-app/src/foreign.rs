@@ -265,10 +265,20 @@ impl App {
                 keep(results, &paths, &mut out, skipped);
             }
             Format::Aticket => {
-                return Err(AppError::Foreign {
-                    path: dir.to_path_buf(),
-                    message: format!("{format} is not supported yet"),
-                });
+                for (name, ticket_dir) in aticket_dirs(dir) {
+                    match read_aticket(&ticket_dir, &name) {
+                        Ok((record, why)) => {
+                            let mut imported = ticket_fmt_aticket::import(&record, unknown_time());
+                            imported.notices.extend(why);
+                            imported.artifacts = aticket_files(&ticket_dir, skipped, &name);
+                            out.push(imported);
+                        }
+                        Err(message) => skipped.push(Skipped {
+                            path: name,
+                            message,
+                        }),
+                    }
+                }
             }
         }
         Ok(out)
@@ -307,10 +317,11 @@ impl App {
                     .collect()
             }
             Format::Aticket => {
-                return Err(AppError::Foreign {
-                    path: dir,
-                    message: format!("{} is not supported yet", request.format),
-                });
+                let abs = fs::canonicalize(&dir).map_err(|e| foreign_io(&dir, &e))?;
+                tickets
+                    .iter()
+                    .map(|t| aticket_export(t, &abs, &backend.path_of(t)))
+                    .collect()
             }
         };
         let mut report = ExportReport {
@@ -430,6 +441,135 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
         ));
     }
     fs::read(path).map_err(|e| e.to_string())
+}
+
+/// The ticket directories of aticket-cli's tickets directory `dir` (name, path), sorted; `dir`
+/// itself when it is one ticket's directory.
+fn aticket_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
+    let is_ticket =
+        |d: &Path| d.join(ticket_fmt_aticket::TICKET_MD).exists() || d.join("state").is_dir();
+    if is_ticket(dir) {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return vec![(name, dir.to_path_buf())];
+    }
+    let mut out: Vec<(String, PathBuf)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+        .filter(|(n, _)| !n.starts_with('.'))
+        .collect();
+    out.sort();
+    out
+}
+
+/// One aticket-cli ticket: its SQLite truth when it reads, else its `TICKET.md`, and what was
+/// said about the choice.
+fn read_aticket(
+    dir: &Path,
+    name: &str,
+) -> Result<(ticket_fmt_aticket::Record, Vec<String>), String> {
+    let db = dir.join(ticket_fmt_aticket::DB_PATH);
+    let md = dir.join(ticket_fmt_aticket::TICKET_MD);
+    let mut why = Vec::new();
+    if fs::symlink_metadata(&db).is_ok_and(|m| m.is_file()) {
+        match ticket_fmt_aticket_db::read(dir, name) {
+            Ok(record) => return Ok((record, why)),
+            Err(e) if md.exists() => why.push(format!(
+                "{} does not read ({e}): read {} instead",
+                ticket_fmt_aticket::DB_PATH,
+                ticket_fmt_aticket::TICKET_MD
+            )),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let bytes = read_file(&md).map_err(|e| {
+        format!(
+            "neither {} nor {} reads: {e}",
+            ticket_fmt_aticket::DB_PATH,
+            ticket_fmt_aticket::TICKET_MD
+        )
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{}: not UTF-8", ticket_fmt_aticket::TICKET_MD))?;
+    Ok((ticket_fmt_aticket::render::parse(&text, name), why))
+}
+
+/// Where an aticket-cli ticket's `notes/` and `artifacts/` go among ours: `aticket/<dir>/...`.
+const ATICKET_ARTIFACTS: &str = "aticket";
+
+/// The regular files under a ticket's `notes/` and `artifacts/` (links, hidden names and
+/// larger files left out and said), as artifacts of ours.
+fn aticket_files(dir: &Path, skipped: &mut Vec<Skipped>, name: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for sub in ["notes", "artifacts"] {
+        let mut stack = vec![(dir.join(sub), sub.to_owned())];
+        while let Some((d, rel)) = stack.pop() {
+            let Ok(entries) = fs::read_dir(&d) else {
+                continue;
+            };
+            let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+            entries.sort_by_key(|e| e.file_name());
+            for e in entries {
+                let Ok(file) = e.file_name().into_string() else {
+                    continue;
+                };
+                if file.starts_with('.') {
+                    continue;
+                }
+                let rel = format!("{rel}/{file}");
+                match e.file_type() {
+                    Ok(t) if t.is_dir() => stack.push((e.path(), rel)),
+                    _ => match read_file(&e.path()) {
+                        Ok(bytes) => out.push((format!("{ATICKET_ARTIFACTS}/{rel}"), bytes)),
+                        Err(message) => skipped.push(Skipped {
+                            path: format!("{name}/{rel}"),
+                            message,
+                        }),
+                    },
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One ticket as an aticket-cli directory: its files, its SQLite truth, and its artifacts from
+/// aticket-cli back under `notes/` and `artifacts/`.
+fn aticket_export(t: &Ticket, abs: &Path, ours: &Path) -> Result<Vec<ExportedFile>, String> {
+    let record = ticket_fmt_aticket::export(t, &abs.display().to_string());
+    if !ticket_fmt_aticket::valid_dir(&record.dir) {
+        return Err(format!("{}: not a directory name", record.dir));
+    }
+    if fs::symlink_metadata(abs.join(&record.dir)).is_ok() {
+        return Err(format!(
+            "{}: exists already; an export never writes into an existing ticket directory",
+            record.dir
+        ));
+    }
+    let mut files = ticket_fmt_aticket::files(&record);
+    let db = ticket_fmt_aticket_db::bytes(&record).map_err(|e| e.to_string())?;
+    files.push(ExportedFile {
+        path: format!("{}/{}", record.dir, ticket_fmt_aticket::DB_PATH),
+        bytes: db,
+    });
+    let prefix = format!("{ATICKET_ARTIFACTS}/");
+    for name in &t.artifacts {
+        if let Some(rel) = name.strip_prefix(&prefix)
+            && (rel.starts_with("notes/") || rel.starts_with("artifacts/"))
+        {
+            let bytes = read_file(&ticket_store_local::layout::artifacts(ours).join(name))?;
+            files.push(ExportedFile {
+                path: format!("{}/{rel}", record.dir),
+                bytes,
+            });
+        }
+    }
+    Ok(files)
 }
 
 /// `slug`, or the first of `slug-2`, `slug-3`, ... nobody has.

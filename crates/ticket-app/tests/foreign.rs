@@ -259,3 +259,82 @@ fn ushabti_round_trips_byte_for_byte() {
             .all(|e| e.outcome == Outcome::Unchanged)
     );
 }
+
+/// The aticket fixture tree in a scratch directory, each `state/ticket.sql` made the SQLite file
+/// it describes (with the ticket's own absolute path).
+fn aticket_source(dir: &Path) -> PathBuf {
+    let root = dir.join("agent-tickets");
+    copy_tree(&fixtures("aticket"), &root);
+    let tickets = root.join("tickets");
+    for e in fs::read_dir(&tickets).expect("fixtures").flatten() {
+        let sql = e.path().join("state/ticket.sql");
+        if let Ok(text) = fs::read_to_string(&sql) {
+            let abs = fs::canonicalize(e.path()).expect("abs");
+            let text = text.replace("@TICKET_DIR@", &abs.display().to_string());
+            ticket_fmt_aticket_db::create_from_sql(&e.path().join("state/ticket.sqlite3"), &text)
+                .expect("builds the fixture database");
+            fs::remove_file(&sql).expect("remove");
+        }
+    }
+    root
+}
+
+const ATICKET_EXACT: [&str; 5] = [
+    "2026-11-24-fix-login-timeout-111710/TICKET.md",
+    "2026-11-20-old-spike-090000/TICKET.md",
+    "2026-11-25-from-git-only-080500/TICKET.md",
+    "2026-11-26-forked-work-101010/TICKET.md",
+    "2026-11-26-forked-work-101010/state/fork.json",
+];
+
+#[test]
+fn aticket_round_trips() {
+    let scratch = tempfile::tempdir().expect("scratch");
+    let source = aticket_source(scratch.path());
+    let tickets = source.join("tickets");
+    let (dir, a) = round_trip(Format::Aticket, &tickets, &ATICKET_EXACT);
+    let report = import(&a, Format::Aticket, &source);
+    let skipped: Vec<&str> = report.skipped.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(
+        skipped,
+        ["2026-11-27-corrupt-db-000000"],
+        "{:?}",
+        report.skipped
+    );
+    let said = |name: &str| {
+        report
+            .imported
+            .iter()
+            .find(|e| e.source == name)
+            .map(|e| e.notices.join("; "))
+            .expect("imported")
+    };
+    assert!(said("2026-11-24-fix-login-timeout-111710").contains("read from state/ticket.sqlite3"));
+    assert!(said("2026-11-25-from-git-only-080500").contains("read from TICKET.md"));
+    // The exported truth files hold what the sources held, at their new absolute paths.
+    let out = dir.path().join("export-1");
+    for e in fs::read_dir(&tickets).expect("source").flatten() {
+        let name = e.file_name().into_string().expect("utf-8");
+        if name.contains("corrupt") || name.contains("git-only") {
+            continue;
+        }
+        let before = ticket_fmt_aticket_db::read(&e.path(), &name).expect("source reads");
+        let after = ticket_fmt_aticket_db::read(&out.join(&name), &name).expect("export reads");
+        let abs = fs::canonicalize(out.join(&name)).expect("abs");
+        let mut want = before.clone();
+        ticket_fmt_aticket::record::set(
+            &mut want.meta,
+            "ticket_dir",
+            ticket_fmt_aticket::Sql::Text(abs.display().to_string()),
+        );
+        assert_eq!(after.meta, want.meta, "{name}");
+        assert_eq!(after.view, want.view, "{name}");
+        assert_eq!(after.notices, want.notices, "{name}");
+        assert_eq!(after.fork_json, want.fork_json, "{name}");
+    }
+    // notes/ came along, and went back.
+    assert_eq!(
+        fs::read(out.join("2026-11-25-from-git-only-080500/notes/handoff.md")).expect("note"),
+        fs::read(tickets.join("2026-11-25-from-git-only-080500/notes/handoff.md")).expect("note")
+    );
+}

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use ticket_domain::{BackendError, Ticket, TicketStatus};
+use ticket_domain::{BackendError, Ticket};
 use ticket_format::{codec, foreign};
 
 use crate::backend::LocalTicketBackend;
@@ -170,9 +170,4 @@ fn check_artifact_name(name: &str) -> Result<(), BackendError> {
             reason: format!("`{name}` is not a relative path of ordinary names inside artifacts/"),
         })
     }
-}
-
-/// Whether a status is one a whole ticket can be written under.
-pub fn writable_status(status: &TicketStatus) -> bool {
-    STATUS_DIRS.contains(&status.as_str())
 }
