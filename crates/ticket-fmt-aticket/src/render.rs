@@ -328,18 +328,17 @@ pub fn parse(text: &str, dir: &str) -> Record {
                 "squashed_into_ticket_uri",
                 Sql::Text(v.to_owned()),
             );
-        } else if let Some(v) = line.strip_prefix("Owner: ") {
-            if let Some((action, rest)) = v.split_once(" by ")
-                && let Some((label, at)) = rest.rsplit_once(" at ")
-            {
-                set(&mut meta, "owner_last_action", Sql::Text(action.to_owned()));
-                set(
-                    &mut meta,
-                    "owner_last_actor_label",
-                    Sql::Text(label.to_owned()),
-                );
-                set(&mut meta, "owner_last_action_at", Sql::Text(at.to_owned()));
-            }
+        } else if let Some(v) = line.strip_prefix("Owner: ")
+            && let Some((action, rest)) = v.split_once(" by ")
+            && let Some((label, at)) = rest.rsplit_once(" at ")
+        {
+            set(&mut meta, "owner_last_action", Sql::Text(action.to_owned()));
+            set(
+                &mut meta,
+                "owner_last_actor_label",
+                Sql::Text(label.to_owned()),
+            );
+            set(&mut meta, "owner_last_action_at", Sql::Text(at.to_owned()));
         }
     }
     let body = |name: &str| -> Option<String> {

@@ -330,9 +330,10 @@ fn import(
     let ticket = foreign::ticket(summary, text("description").to_owned(), events, resolution);
     match write_one(&ticket) {
         Ok(out) if out.bytes == file.bytes => {}
-        Ok(_) => notices.push(format!(
+        Ok(_) => notices.push(
             "an export will not give back this file's bytes: its layout is not one json.dump writes"
-        )),
+                .into(),
+        ),
         Err(e) => notices.push(format!("it cannot be exported back: {e}")),
     }
     Ok(Imported {

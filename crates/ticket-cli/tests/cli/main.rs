@@ -1,6 +1,7 @@
 //! The CLI's contract, end to end: parity with tickets.sh, JSON, exit codes, human snapshots.
 
 mod exit_codes;
+mod foreign;
 mod help_examples;
 mod hostile;
 mod json;
