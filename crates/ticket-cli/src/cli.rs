@@ -178,7 +178,7 @@ pub enum Command {
     },
     /// Import another tracker's tickets into the root (again: brings them up to date).
     #[command(
-        after_help = "Examples:\n  ticket import --from orchestr8 path/to/project\n  ticket import --from ushabti .ushabti/tickets\n  ticket --json import --from aticket ~/agent-tickets\n\nFormats and what each keeps: docs/formats.md."
+        after_help = "Examples:\n  ticket export --to orchestr8 o8 && ticket import --from orchestr8 o8\n  ticket export --to ushabti proj/.ushabti/tickets && ticket import --from ushabti proj\n  ticket export --to aticket at/tickets && ticket --json import --from aticket at\n\nPATH is the project (holding .orchestr8/tickets, .ushabti/tickets or tickets/) or that\ndirectory. Formats, and what each keeps: docs/formats.md."
     )]
     Import {
         /// orchestr8, ushabti or aticket.
@@ -189,7 +189,7 @@ pub enum Command {
     },
     /// Export tickets (all, or those named) as another tracker's files; never overwrites one.
     #[command(
-        after_help = "Examples:\n  ticket export --to orchestr8 out/.orchestr8/tickets\n  ticket export --to ushabti out my-slug other-slug\n  ticket --json export --to aticket ~/agent-tickets"
+        after_help = "Examples:\n  ticket export --to orchestr8 out/.orchestr8/tickets\n  ticket export --to ushabti out my-slug\n  ticket --json export --to aticket agent-tickets/tickets"
     )]
     Export {
         /// orchestr8, ushabti or aticket.
