@@ -13,7 +13,7 @@ use std::str::FromStr;
 use ticket_domain::{
     BackendError, ListFilter, Slug, Ticket, TicketBackend, TicketId, TicketIdOrSlug, Timestamp,
 };
-use ticket_format::foreign::{ExportedFile, ForeignFile, Imported};
+use ticket_format::foreign::{self, ExportedFile, ForeignFile, Imported};
 use ticket_store_local::Written;
 
 use crate::error::AppError;
@@ -185,10 +185,23 @@ impl App {
                 notices,
             } = imported;
             let legacy = ticket.legacy_ticket.clone().unwrap_or_default();
+            let count = ticket.events.len();
+            if let Some(first) = ticket.events.first_mut() {
+                first.refs.push(foreign::imported_events_attr(count));
+            }
             match by_legacy.get(&legacy) {
                 Some((id, slug)) => {
                     ticket.summary.id = id.clone();
                     ticket.summary.slug = slug.clone();
+                    // Events added here since the last import stay, after the source's.
+                    if let Ok(before) = backend.show(&TicketIdOrSlug::from(id)) {
+                        let local = &before.events[foreign::imported_events(&before.events)..];
+                        if !local.is_empty() {
+                            ticket.events.extend(local.iter().cloned());
+                            ticket.summary.updated_at =
+                                ticket.summary.updated_at.max(before.updated_at);
+                        }
+                    }
                 }
                 None => {
                     let slug = free_slug(&ticket.slug, &slugs);

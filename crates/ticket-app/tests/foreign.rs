@@ -189,6 +189,32 @@ fn a_changed_source_updates_the_ticket_it_imported_before() {
     assert_eq!(id(&second), (id(&first).0, Outcome::Updated));
     let shown = a.show(&id(&first).0).expect("shows");
     assert_eq!(shown.ticket.status.as_str(), "pending");
+    // An event added here survives a re-import of a changed source, after the source's events.
+    a.comment(ticket_app::CommentRequest {
+        query: id(&first).0,
+        role: "comment".into(),
+        body: Some("kept across re-imports\n".into()),
+        ..ticket_app::CommentRequest::default()
+    })
+    .expect("comments");
+    fs::write(&path, text.replace("\"open\"", "\"resolved\"")).expect("edit");
+    let third = import(&a, Format::Orchestr8, &source);
+    assert_eq!(id(&third), (id(&first).0, Outcome::Updated));
+    let shown = a.show(&id(&first).0).expect("shows");
+    assert_eq!(shown.ticket.status.as_str(), "closed");
+    let last = shown.ticket.events.last().expect("events");
+    assert_eq!(last.body.as_str(), "kept across re-imports\n");
+    assert_eq!(
+        shown
+            .ticket
+            .events
+            .iter()
+            .filter(|e| e.kind.as_str() == "comment")
+            .count(),
+        1
+    );
+    let fourth = import(&a, Format::Orchestr8, &source);
+    assert_eq!(id(&fourth), (id(&first).0, Outcome::Unchanged));
     assert_eq!(
         second
             .imported

@@ -196,6 +196,22 @@ pub const IMPORT_AUTHOR: &str = "ticket import";
 /// The kind of every imported thread's first event.
 pub const IMPORT_KIND: &str = "import";
 
+/// The attribute of an imported thread's first event: how many of its first events the import
+/// wrote (it included). The events after them were added here, and a re-import keeps them.
+pub fn imported_events_attr(count: usize) -> EventRef {
+    attr("import", "events", &count.to_string())
+}
+
+/// How many of a thread's first events an import wrote: the attribute of its first event, or
+/// all of them when it has none.
+pub fn imported_events(events: &[TicketEvent]) -> usize {
+    events
+        .first()
+        .and_then(|e| get_attr(e, "import", "events"))
+        .and_then(|n| n.parse().ok())
+        .map_or(events.len(), |n: usize| n.min(events.len()))
+}
+
 /// The first event of an imported thread: where the ticket came from.
 pub fn import_event(at: Timestamp, tracker_name: &str, path: &str) -> TicketEvent {
     event(
