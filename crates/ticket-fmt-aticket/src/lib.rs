@@ -243,8 +243,13 @@ pub fn import(r: &Record, now: Timestamp) -> Imported {
             off,
         ),
         (None, Some(t)) => {
+            // The directory's local time, in the offset of any time the ticket shows.
             inferred.push("created_at".to_owned());
-            (t, t, 0)
+            let off = ["last_rendered_at", "owner_last_action_at", "archived_at"]
+                .iter()
+                .find_map(|c| col(m, c).text().and_then(local_and_offset))
+                .map_or(0, |(_, off)| off);
+            (Timestamp::from_unix(t.unix() - off).unwrap_or(t), t, off)
         }
         (None, None) => {
             inferred.push("created_at".to_owned());

@@ -400,6 +400,17 @@ pub fn write(tickets: &[Ticket], existing: &[String]) -> Vec<Result<ExportedFile
             .collect()
     };
     let mut used: Vec<String> = existing.to_vec();
+    // Numbers the tickets that keep their own will hold: a new number is never one of them.
+    let reserved: Vec<u32> = tickets
+        .iter()
+        .filter_map(|t| {
+            Kept::new(TRACKER, &t.summary)
+                .text("id")
+                .as_deref()
+                .and_then(number)
+        })
+        .filter(|n| !numbers(existing).contains(n))
+        .collect();
     let mut out = Vec::new();
     for t in tickets {
         let kept = Kept::new(TRACKER, &t.summary);
@@ -417,7 +428,13 @@ pub fn write(tickets: &[Ticket], existing: &[String]) -> Vec<Result<ExportedFile
             (Ok(file), Some(n)) if !numbers(existing).contains(&n) => Ok(file),
             (Err(e), _) => Err(e),
             (Ok(_), _) => {
-                let next = numbers(&used).iter().max().copied().unwrap_or(0) + 1;
+                let next = numbers(&used)
+                    .iter()
+                    .chain(&reserved)
+                    .max()
+                    .copied()
+                    .unwrap_or(0)
+                    + 1;
                 if next > 9999 {
                     Err(Error::Unwritable {
                         path: t.id.to_string(),

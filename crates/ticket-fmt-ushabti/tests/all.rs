@@ -121,6 +121,16 @@ fn numbers_are_qualified_and_new_ones_follow_archived_ones() {
             .to_string()
             .contains("never overwrites")
     );
+    // A ticket without a number written before one that keeps its own never takes it.
+    let mut first = tickets[0].ticket.clone();
+    first.summary.extra.clear();
+    let both = write(&[first, tickets[1].ticket.clone()], &[]);
+    let paths: Vec<&str> = both
+        .iter()
+        .map(|r| r.as_ref().expect("writes").path.as_str())
+        .collect();
+    assert_eq!(paths[1], "T0002-colons-in-titles.yaml");
+    assert!(paths[0].starts_with("T0003-"), "{paths:?}");
     let renumbered = write(&[t1], &["T0001-other.yaml".to_owned()]);
     let file = renumbered[0].as_ref().expect("writes");
     assert!(file.path.starts_with("T0002-"), "{}", file.path);
