@@ -8,7 +8,32 @@ use ticket_store_local::layout;
 /// The crates that do no I/O (docs/architecture.md): their manifests name no crate of
 /// [`FILE_TOUCHING`] among their dependencies, and their sources (tests and benches included) use
 /// nothing of [`PURE_BANNED`]; what they need comes in as values or through a port.
-const PURE_CRATES: &[&str] = &["ticket-domain", "ticket-format"];
+const PURE_CRATES: &[&str] = &[
+    "ticket-domain",
+    "ticket-format",
+    "ticket-fmt-orchestr8",
+    "ticket-fmt-ushabti",
+    "ticket-fmt-aticket",
+];
+
+/// The other trackers' adapters are narrow (docs/architecture.md): each may depend on these
+/// crates only. The pure ones see the domain and the format; the one that does I/O on SQLite
+/// sees its pure sibling and SQLite, never the store.
+const FORMAT_CRATES: &[(&str, &[&str])] = &[
+    (
+        "ticket-fmt-orchestr8",
+        &["ticket-domain", "ticket-format", "snafu"],
+    ),
+    (
+        "ticket-fmt-ushabti",
+        &["ticket-domain", "ticket-format", "snafu"],
+    ),
+    ("ticket-fmt-aticket", &["ticket-domain", "ticket-format"]),
+    (
+        "ticket-fmt-aticket-db",
+        &["ticket-fmt-aticket", "rusqlite", "snafu", "tempfile"],
+    ),
+];
 
 /// Crates that touch files, the clock or the environment; no pure crate may depend on them.
 const FILE_TOUCHING: &[&str] = &[
@@ -21,6 +46,8 @@ const FILE_TOUCHING: &[&str] = &[
     "camino",
     "gray_matter",
     "walkdir",
+    "rusqlite",
+    "ticket-fmt-aticket-db",
 ];
 
 /// What the pure crates' sources may not mention: the file system, the environment, the clock,
@@ -69,6 +96,9 @@ pub fn check(root: &Path) -> Result<(), String> {
         manifest_is_pure(root, name, &mut problems);
     }
     test_support_stays_dev_only(root, &mut problems);
+    for (name, allowed) in FORMAT_CRATES {
+        format_crate_is_narrow(root, name, allowed, &mut problems);
+    }
     store_named_by_app_and_wiring_only(root, &mut problems);
     let names = layout_names();
     for file in rust_files(root) {
@@ -292,6 +322,26 @@ fn manifest_is_pure(root: &Path, name: &str, problems: &mut Vec<String>) {
         }
     }
 }
+
+/// A format adapter's `[dependencies]` name only the crates it is allowed.
+fn format_crate_is_narrow(root: &Path, name: &str, allowed: &[&str], problems: &mut Vec<String>) {
+    let rel = format!("crates/{name}/Cargo.toml");
+    let Ok(text) = fs::read_to_string(root.join(&rel)) else {
+        problems.push(format!(
+            "{rel}: cannot read it, so cannot check that {name} stays narrow"
+        ));
+        return;
+    };
+    for (table, dep) in dependencies(&text) {
+        if table == "dependencies" && !allowed.contains(&dep.as_str()) {
+            problems.push(format!(
+                "{rel}: `{dep}` is not among what {name} may use ({}); a format adapter stays narrow (docs/architecture.md)",
+                allowed.join(", ")
+            ));
+        }
+    }
+}
+
 fn rust_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.join("crates"), root.join("xtask")];

@@ -38,6 +38,9 @@ pub enum AppError {
     /// A setting from the environment holds a value that cannot be used.
     #[snafu(display("{var}: {reason}"))]
     Env { var: &'static str, reason: String },
+    /// Another tracker's directory cannot be read or written.
+    #[snafu(display("{}: {message}", path.display()))]
+    Foreign { path: PathBuf, message: String },
     /// The current directory cannot be read, so no root can be looked for.
     #[snafu(display("cannot read the current directory: {source}"))]
     CurrentDir { source: std::io::Error },
@@ -177,7 +180,7 @@ impl AppError {
             AppError::NoRoot { .. } | AppError::RootMissing { .. } => ErrorCode::NoRoot,
             AppError::Env { .. } => ErrorCode::Env,
             AppError::SlugTaken { .. } => ErrorCode::Conflict,
-            AppError::CurrentDir { .. } => ErrorCode::Io,
+            AppError::CurrentDir { .. } | AppError::Foreign { .. } => ErrorCode::Io,
             AppError::MissingTarget { .. } => ErrorCode::NotFound,
             AppError::SelfLink { .. } | AppError::Cycle { .. } => ErrorCode::Invalid,
             AppError::ReservedKey { .. } => ErrorCode::Invalid,

@@ -17,6 +17,7 @@ mod create;
 mod doctor;
 mod edit;
 mod error;
+mod foreign;
 mod read;
 mod relations;
 mod root;
@@ -36,6 +37,10 @@ pub use create::{BodyText, CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use edit::{Assign, EditRequest, Replacement};
 pub use error::{AppError, ErrorCode, KeyRule};
+pub use foreign::{
+    ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
+    Outcome, Skipped,
+};
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,

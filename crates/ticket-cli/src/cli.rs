@@ -429,6 +429,30 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         fix: bool,
     },
+    /// Import another tracker's tickets into the root (again: brings them up to date).
+    #[command(
+        after_help = "Examples:\n  ticket export --to orchestr8 o8 && ticket import --from orchestr8 o8\n  ticket export --to ushabti proj/.ushabti/tickets && ticket import --from ushabti proj\n  ticket export --to aticket at/tickets && ticket --json import --from aticket at\n\nPATH is the project (holding .orchestr8/tickets, .ushabti/tickets or tickets/) or that\ndirectory. Formats, and what each keeps: docs/formats.md."
+    )]
+    Import {
+        /// orchestr8, ushabti or aticket.
+        #[arg(long, value_name = "FORMAT")]
+        from: String,
+        /// The project (holding .orchestr8/, .ushabti/ or tickets/) or its tickets directory.
+        path: PathBuf,
+    },
+    /// Export tickets (all, or those named) as another tracker's files; never overwrites one.
+    #[command(
+        after_help = "Examples:\n  ticket export --to orchestr8 out/.orchestr8/tickets\n  ticket export --to ushabti out my-slug\n  ticket --json export --to aticket agent-tickets/tickets"
+    )]
+    Export {
+        /// orchestr8, ushabti or aticket.
+        #[arg(long, value_name = "FORMAT")]
+        to: String,
+        /// The directory to write into (created when missing).
+        path: PathBuf,
+        /// Ids or slugs of the tickets to export (default: every ticket).
+        tickets: Vec<String>,
+    },
     /// Print a shell completion script (it completes ticket ids and slugs too, by asking `ticket`).
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },

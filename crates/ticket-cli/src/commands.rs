@@ -229,6 +229,10 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
         Command::Ready { explain } => ready(app, out, explain),
         Command::Blocked => blocked(app, out),
         Command::Doctor { fix } => crate::doctor::run(app, fix, out),
+        Command::Import { from, path } => crate::foreign::import(app, out, &from, path),
+        Command::Export { to, path, tickets } => {
+            crate::foreign::export(app, out, &to, path, tickets)
+        }
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }

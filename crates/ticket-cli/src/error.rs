@@ -35,6 +35,13 @@ pub enum CliError {
     },
     /// The doctor found errors; its report is already printed.
     DoctorFailed,
+    /// An import or export did part of its work; its report (with what it did not do) is
+    /// already printed. `exit` is 1 for files not imported, 4 for tickets an existing file kept
+    /// from being exported.
+    Incomplete {
+        exit: i32,
+        code: &'static str,
+    },
 }
 
 impl From<AppError> for CliError {
@@ -63,6 +70,7 @@ impl CliError {
                 | ErrorCode::Env
                 | ErrorCode::Io => 1,
             },
+            Self::Incomplete { exit, .. } => *exit,
             _ => 1,
         }
     }
@@ -76,6 +84,7 @@ impl CliError {
             Self::NotReadable { .. } => "not_readable",
             Self::Io { .. } => "io",
             Self::DoctorFailed => "doctor_failed",
+            Self::Incomplete { code, .. } => code,
         }
     }
 
@@ -91,6 +100,7 @@ impl CliError {
             }
             Self::Io { what, source } => format!("{what}: {source}"),
             Self::DoctorFailed => "doctor found errors".into(),
+            Self::Incomplete { .. } => "some tickets were not imported or exported".into(),
         }
     }
 

@@ -10,6 +10,7 @@ mod commands;
 mod complete;
 mod doctor;
 mod error;
+mod foreign;
 mod human;
 mod json;
 mod output;
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            if !matches!(e, CliError::DoctorFailed) {
+            if !matches!(e, CliError::DoctorFailed | CliError::Incomplete { .. }) {
                 report(&e, json);
             }
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
@@ -107,7 +108,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         what: "cannot read the current directory".into(),
         source,
     })?;
-    let creating = matches!(cli.command, Command::Create { .. });
+    let creating = matches!(cli.command, Command::Create { .. } | Command::Import { .. });
     let app = App::discover(cli.root.clone(), Settings::from_env(), &cwd, creating)?;
     let mut out = Out { json: cli.json };
     commands::run(cli.command, &app, &mut out).map_err(|e| e.located(&app))

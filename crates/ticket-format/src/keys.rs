@@ -107,6 +107,16 @@ pub const INVERSE_KEYS: [(&str, RelationKind); 5] = [
     ("superseded_by", RelationKind::Supersedes),
 ];
 
+/// What begins every namespaced key: frontmatter keys that keep another tracker's fields, which
+/// have no home among ours (docs/formats.md). Unknown to every reader, they survive every write.
+pub const FOREIGN_PREFIX: &str = "x_";
+
+/// The namespaced key of another tracker's field: `x_<tracker>_<field>` (`x_orchestr8_status`).
+/// Thread events carry such fields as references of the same kind (`refs: x_orchestr8_time=...`).
+pub fn foreign(tracker: &str, field: &str) -> String {
+    format!("{FOREIGN_PREFIX}{tracker}_{field}")
+}
+
 /// Whether the format gives `key` a meaning (a required, typed or relation key). Other keys are
 /// kept, with their bytes and position, on every rewrite.
 pub fn is_known(key: &str) -> bool {

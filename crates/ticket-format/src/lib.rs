@@ -6,7 +6,9 @@
 //! and line, bodies are kept byte for byte) and never panics on any input.
 
 pub mod codec;
+pub mod foreign;
 pub mod frontmatter;
+pub mod json;
 pub mod keys;
 pub mod scalar;
 pub mod thread;

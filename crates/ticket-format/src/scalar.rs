@@ -94,7 +94,7 @@ pub fn encode_scalar(value: &str, nullable: bool) -> String {
 }
 
 /// `value` as a YAML double-quoted scalar, escaped so that [`decode_scalar`] gives it back.
-fn double_quoted(value: &str) -> String {
+pub fn double_quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {

@@ -15,8 +15,10 @@ pub mod parallel;
 mod read;
 mod relations;
 mod version;
+pub mod whole;
 
 pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket};
 pub use clock::SystemClock;
 pub use layout::STATUS_DIRS;
 pub use relations::GraphRead;
+pub use whole::Written;

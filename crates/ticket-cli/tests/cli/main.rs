@@ -4,6 +4,7 @@ mod columns;
 mod completion;
 mod edit;
 mod exit_codes;
+mod foreign;
 mod help_examples;
 mod hostile;
 mod json;

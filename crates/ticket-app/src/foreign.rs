@@ -1,0 +1,666 @@
+//! `import` and `export`: other trackers' tickets in and out (docs/formats.md). The format
+//! adapters are pure; this module reads their files, writes the imported tickets through the
+//! local backend (`put_whole`, under the lock, through `fsio`) and writes exported files without
+//! ever replacing one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::str::FromStr;
+
+use ticket_domain::{
+    BackendError, ListFilter, Slug, Ticket, TicketBackend, TicketId, TicketIdOrSlug, Timestamp,
+};
+use ticket_format::foreign::{self, ExportedFile, ForeignFile, Imported};
+use ticket_store_local::Written;
+
+use crate::error::AppError;
+use crate::{App, query};
+
+/// The trackers whose files can be imported and exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Orchestr8's `.orchestr8/tickets/*.json`.
+    Orchestr8,
+    /// Ushabti's `.ushabti/tickets/TNNNN-slug.yaml`.
+    Ushabti,
+    /// aticket-cli's ticket directories (`state/ticket.sqlite3`, `TICKET.md`).
+    Aticket,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Orchestr8, Format::Ushabti, Format::Aticket];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Orchestr8 => "orchestr8",
+            Format::Ushabti => "ushabti",
+            Format::Aticket => "aticket",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| format!("`{s}` is not a format: orchestr8, ushabti or aticket"))
+    }
+}
+
+/// An import: every ticket of a tracker's directory into the root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRequest {
+    pub format: Format,
+    /// The project (holding `.orchestr8/`, `.ushabti/`, or aticket's `tickets/`) or the tickets
+    /// directory itself.
+    pub path: PathBuf,
+}
+
+/// What became of one imported file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// One imported ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedEntry {
+    /// Its file (or directory) in the source, relative to the directory read.
+    pub source: String,
+    pub id: String,
+    pub legacy: String,
+    pub outcome: Outcome,
+    /// Where it lives in the root.
+    pub path: String,
+    /// What was decided on the way (bugs of the source fixed, values inferred, which file read).
+    pub notices: Vec<String>,
+}
+
+/// A file that was not imported or exported, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The tickets directory read.
+    pub source: String,
+    pub imported: Vec<ImportedEntry>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// An export: tickets of the root (all, or those named) into a tracker's directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub format: Format,
+    pub path: PathBuf,
+    /// Ids or slugs; empty means every ticket.
+    pub queries: Vec<String>,
+}
+
+/// One exported ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportedEntry {
+    pub id: String,
+    /// The files written, relative to the directory written.
+    pub files: Vec<String>,
+}
+
+/// What an export did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    /// The tickets directory written.
+    pub target: String,
+    pub exported: Vec<ExportedEntry>,
+    /// Tickets not exported (an existing file in the way, a name that cannot be a file).
+    pub refused: Vec<Skipped>,
+}
+
+/// The most bytes of one foreign file read: tickets are small; anything larger is refused.
+const MAX_FILE: u64 = 16 << 20;
+
+/// Times a source file lacks entirely are read as this (and marked inferred), so that importing
+/// twice gives the same bytes.
+fn unknown_time() -> Timestamp {
+    Timestamp::from_unix(0).unwrap_or_else(|| "1970-01-01T00:00:00Z".parse().expect("valid"))
+}
+
+impl App {
+    /// Imports every ticket of a tracker's directory. A ticket imported before (same
+    /// `legacy_ticket`) is brought up to date rather than duplicated; a file that does not
+    /// read is reported and skipped, and the others still import.
+    pub fn import(&self, request: &ImportRequest) -> Result<ImportReport, AppError> {
+        let dir = source_dir(request.format, &request.path)?;
+        let mut report = ImportReport {
+            source: dir.display().to_string(),
+            ..ImportReport::default()
+        };
+        let read = self.read_source(request.format, &dir, &mut report.skipped)?;
+        let backend = self.writer()?;
+        // What is in the root already: legacy ids, ids and slugs.
+        let mut by_legacy: BTreeMap<String, (TicketId, Slug)> = BTreeMap::new();
+        let mut slugs = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        if self.root.is_dir() {
+            let listing = backend.list(&ListFilter::default())?;
+            for t in listing.tickets {
+                if let Some(legacy) = &t.legacy_ticket {
+                    by_legacy.insert(legacy.clone(), (t.id.clone(), t.slug.clone()));
+                }
+                slugs.insert(t.slug.to_string());
+                ids.insert(t.id.to_string());
+            }
+        }
+        for imported in read {
+            let Imported {
+                path,
+                mut ticket,
+                artifacts,
+                notices,
+            } = imported;
+            let legacy = ticket.legacy_ticket.clone().unwrap_or_default();
+            let count = ticket.events.len();
+            if let Some(first) = ticket.events.first_mut() {
+                first.refs.push(foreign::imported_events_attr(count));
+            }
+            match by_legacy.get(&legacy) {
+                Some((id, slug)) => {
+                    ticket.summary.id = id.clone();
+                    ticket.summary.slug = slug.clone();
+                    // Events added here since the last import stay, after the source's.
+                    if let Ok(before) = backend.show(&TicketIdOrSlug::from(id)) {
+                        let local = &before.events[foreign::imported_events(&before.events)..];
+                        if !local.is_empty() {
+                            ticket.events.extend(local.iter().cloned());
+                            ticket.summary.updated_at =
+                                ticket.summary.updated_at.max(before.updated_at);
+                        }
+                    }
+                }
+                None => {
+                    let slug = free_slug(&ticket.slug, &slugs);
+                    let id = free_id(ticket.created_at, &slug, &ids);
+                    slugs.insert(slug.to_string());
+                    ids.insert(id.to_string());
+                    by_legacy.insert(legacy.clone(), (id.clone(), slug.clone()));
+                    ticket.summary.slug = slug;
+                    ticket.summary.id = id;
+                }
+            }
+            match backend.put_whole(&ticket, &artifacts) {
+                Ok((written, at)) => report.imported.push(ImportedEntry {
+                    source: path,
+                    id: ticket.id.to_string(),
+                    legacy,
+                    outcome: match written {
+                        Written::Created => Outcome::Created,
+                        Written::Updated => Outcome::Updated,
+                        Written::Unchanged => Outcome::Unchanged,
+                    },
+                    path: at.display().to_string(),
+                    notices,
+                }),
+                Err(e @ BackendError::Locked { .. }) => return Err(e.into()),
+                Err(e) => report.skipped.push(Skipped {
+                    path,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Reads the tickets of a tracker's directory, adding the files that do not read to `skipped`.
+    fn read_source(
+        &self,
+        format: Format,
+        dir: &Path,
+        skipped: &mut Vec<Skipped>,
+    ) -> Result<Vec<Imported>, AppError> {
+        let mut out = Vec::new();
+        let keep = |results: Vec<Result<Imported, String>>,
+                    paths: &[String],
+                    out: &mut Vec<Imported>,
+                    skipped: &mut Vec<Skipped>| {
+            for (r, p) in results.into_iter().zip(paths) {
+                match r {
+                    Ok(i) => out.push(i),
+                    Err(message) => skipped.push(Skipped {
+                        path: p.clone(),
+                        message,
+                    }),
+                }
+            }
+        };
+        match format {
+            Format::Orchestr8 => {
+                let files = read_files(dir, &["", ticket_fmt_orchestr8::ARCHIVE], ".json", skipped);
+                let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+                let results = ticket_fmt_orchestr8::read(&files, unknown_time())
+                    .into_iter()
+                    .map(|r| r.map_err(|e| e.to_string()))
+                    .collect();
+                keep(results, &paths, &mut out, skipped);
+            }
+            Format::Ushabti => {
+                let files = read_files(dir, &["", ticket_fmt_ushabti::ARCHIVED], ".yaml", skipped);
+                let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+                let results = ticket_fmt_ushabti::read(&files, unknown_time())
+                    .into_iter()
+                    .map(|r| r.map_err(|e| e.to_string()))
+                    .collect();
+                keep(results, &paths, &mut out, skipped);
+            }
+            Format::Aticket => {
+                for (name, ticket_dir) in aticket_dirs(dir) {
+                    match read_aticket(&ticket_dir, &name) {
+                        Ok((record, why)) => {
+                            let mut imported = ticket_fmt_aticket::import(&record, unknown_time());
+                            imported.notices.extend(why);
+                            imported.artifacts = aticket_files(&ticket_dir, skipped, &name);
+                            out.push(imported);
+                        }
+                        Err(message) => skipped.push(Skipped {
+                            path: name,
+                            message,
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Exports tickets of the root into a tracker's directory, never replacing a file there.
+    pub fn export(&self, request: &ExportRequest) -> Result<ExportReport, AppError> {
+        let backend = self.reader();
+        let tickets: Vec<Ticket> = if request.queries.is_empty() {
+            let listing = backend.list(&ListFilter::default())?;
+            listing
+                .tickets
+                .iter()
+                .map(|s| backend.show(&TicketIdOrSlug::from(&s.id)))
+                .collect::<Result<_, _>>()?
+        } else {
+            request
+                .queries
+                .iter()
+                .map(|q| backend.show(&query(q)?).map_err(AppError::from))
+                .collect::<Result<_, _>>()?
+        };
+        let dir = target_dir(request.format, &request.path);
+        fs::create_dir_all(&dir).map_err(|e| foreign_io(&dir, &e))?;
+        let taken = |rel: &str| fs::symlink_metadata(dir.join(rel)).is_ok();
+        let rendered: Vec<Result<Vec<ExportedFile>, String>> = match request.format {
+            Format::Orchestr8 => ticket_fmt_orchestr8::write(&tickets, &taken)
+                .into_iter()
+                .map(|r| r.map(|f| vec![f]).map_err(|e| e.to_string()))
+                .collect(),
+            Format::Ushabti => {
+                let existing = names_in(&dir, &["", ticket_fmt_ushabti::ARCHIVED]);
+                ticket_fmt_ushabti::write(&tickets, &existing)
+                    .into_iter()
+                    .map(|r| r.map(|f| vec![f]).map_err(|e| e.to_string()))
+                    .collect()
+            }
+            Format::Aticket => {
+                let abs = fs::canonicalize(&dir).map_err(|e| foreign_io(&dir, &e))?;
+                tickets
+                    .iter()
+                    .map(|t| aticket_export(t, &abs, &backend.path_of(t)))
+                    .collect()
+            }
+        };
+        let mut report = ExportReport {
+            target: dir.display().to_string(),
+            ..ExportReport::default()
+        };
+        for (t, files) in tickets.iter().zip(rendered) {
+            let refuse = |message: String| Skipped {
+                path: t.id.to_string(),
+                message,
+            };
+            match files.and_then(|files| write_new_files(&dir, &files)) {
+                Ok(files) => report.exported.push(ExportedEntry {
+                    id: t.id.to_string(),
+                    files,
+                }),
+                Err(message) => report.refused.push(refuse(message)),
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn foreign_io(path: &Path, e: &std::io::Error) -> AppError {
+    AppError::Foreign {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// The tickets directory of a tracker under `path`, or `path` itself.
+fn tickets_dir(format: Format, path: &Path) -> PathBuf {
+    let inner = match format {
+        Format::Orchestr8 => path.join(".orchestr8").join("tickets"),
+        Format::Ushabti => path.join(".ushabti").join("tickets"),
+        Format::Aticket => path.join("tickets"),
+    };
+    if inner.is_dir() {
+        inner
+    } else {
+        path.to_path_buf()
+    }
+}
+
+fn source_dir(format: Format, path: &Path) -> Result<PathBuf, AppError> {
+    if !path.is_dir() {
+        return Err(AppError::Foreign {
+            path: path.to_path_buf(),
+            message: format!("there is no {format} directory to import from here"),
+        });
+    }
+    Ok(tickets_dir(format, path))
+}
+
+fn target_dir(format: Format, path: &Path) -> PathBuf {
+    tickets_dir(format, path)
+}
+
+/// The regular files named `*<ext>` directly in each of `subdirs` of `dir` (`""` is `dir`
+/// itself), sorted, with paths relative to `dir`. Links and larger files are skipped, and said.
+fn read_files(
+    dir: &Path,
+    subdirs: &[&str],
+    ext: &str,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<ForeignFile> {
+    let mut out = Vec::new();
+    for sub in subdirs {
+        let d = dir.join(sub);
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(ext) && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        for name in names {
+            let rel = format!("{sub}{name}");
+            match read_file(&d.join(&name)) {
+                Ok(bytes) => out.push(ForeignFile { path: rel, bytes }),
+                Err(message) => skipped.push(Skipped { path: rel, message }),
+            }
+        }
+    }
+    out
+}
+
+/// The names in each of `subdirs` of `dir` (`""` is `dir` itself), relative to `dir`.
+fn names_in(dir: &Path, subdirs: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for sub in subdirs {
+        if let Ok(entries) = fs::read_dir(dir.join(sub)) {
+            out.extend(
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .map(|n| format!("{sub}{n}")),
+            );
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A regular file's bytes (never through a link), at most [`MAX_FILE`].
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file (links are not followed)".into());
+    }
+    if meta.len() > MAX_FILE {
+        return Err(format!(
+            "{} bytes: larger than the {MAX_FILE} bytes read",
+            meta.len()
+        ));
+    }
+    fs::read(path).map_err(|e| e.to_string())
+}
+
+/// The ticket directories of aticket-cli's tickets directory `dir` (name, path), sorted; `dir`
+/// itself when it is one ticket's directory.
+fn aticket_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
+    let is_ticket =
+        |d: &Path| d.join(ticket_fmt_aticket::TICKET_MD).exists() || d.join("state").is_dir();
+    if is_ticket(dir) {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return vec![(name, dir.to_path_buf())];
+    }
+    let mut out: Vec<(String, PathBuf)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+        .filter(|(n, _)| !n.starts_with('.'))
+        .collect();
+    out.sort();
+    out
+}
+
+/// One aticket-cli ticket: its SQLite truth when it reads, else its `TICKET.md`, and what was
+/// said about the choice.
+fn read_aticket(
+    dir: &Path,
+    name: &str,
+) -> Result<(ticket_fmt_aticket::Record, Vec<String>), String> {
+    let db = dir.join(ticket_fmt_aticket::DB_PATH);
+    let md = dir.join(ticket_fmt_aticket::TICKET_MD);
+    let mut why = Vec::new();
+    if fs::symlink_metadata(&db).is_ok_and(|m| m.is_file()) {
+        match ticket_fmt_aticket_db::read(dir, name) {
+            Ok(record) => return Ok((record, why)),
+            Err(e) if md.exists() => why.push(format!(
+                "{} does not read ({e}): read {} instead",
+                ticket_fmt_aticket::DB_PATH,
+                ticket_fmt_aticket::TICKET_MD
+            )),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let bytes = read_file(&md).map_err(|e| {
+        format!(
+            "neither {} nor {} reads: {e}",
+            ticket_fmt_aticket::DB_PATH,
+            ticket_fmt_aticket::TICKET_MD
+        )
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{}: not UTF-8", ticket_fmt_aticket::TICKET_MD))?;
+    Ok((ticket_fmt_aticket::render::parse(&text, name), why))
+}
+
+/// Where an aticket-cli ticket's `notes/` and `artifacts/` go among ours: `aticket/<dir>/...`.
+const ATICKET_ARTIFACTS: &str = "aticket";
+
+/// The regular files under a ticket's `notes/` and `artifacts/` (links, hidden names and
+/// larger files left out and said), as artifacts of ours.
+fn aticket_files(dir: &Path, skipped: &mut Vec<Skipped>, name: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for sub in ["notes", "artifacts"] {
+        let mut stack = vec![(dir.join(sub), sub.to_owned())];
+        while let Some((d, rel)) = stack.pop() {
+            let Ok(entries) = fs::read_dir(&d) else {
+                continue;
+            };
+            let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+            entries.sort_by_key(|e| e.file_name());
+            for e in entries {
+                let Ok(file) = e.file_name().into_string() else {
+                    continue;
+                };
+                if file.starts_with('.') {
+                    continue;
+                }
+                let rel = format!("{rel}/{file}");
+                match e.file_type() {
+                    Ok(t) if t.is_dir() => stack.push((e.path(), rel)),
+                    _ => match read_file(&e.path()) {
+                        Ok(bytes) => out.push((format!("{ATICKET_ARTIFACTS}/{rel}"), bytes)),
+                        Err(message) => skipped.push(Skipped {
+                            path: format!("{name}/{rel}"),
+                            message,
+                        }),
+                    },
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One ticket as an aticket-cli directory: its files, its SQLite truth, and its artifacts from
+/// aticket-cli back under `notes/` and `artifacts/`.
+fn aticket_export(t: &Ticket, abs: &Path, ours: &Path) -> Result<Vec<ExportedFile>, String> {
+    let record = ticket_fmt_aticket::export(t, &abs.display().to_string());
+    if !ticket_fmt_aticket::valid_dir(&record.dir) {
+        return Err(format!("{}: not a directory name", record.dir));
+    }
+    if fs::symlink_metadata(abs.join(&record.dir)).is_ok() {
+        return Err(format!(
+            "{}: exists already; an export never writes into an existing ticket directory",
+            record.dir
+        ));
+    }
+    let mut files = ticket_fmt_aticket::files(&record);
+    let db = ticket_fmt_aticket_db::bytes(&record).map_err(|e| e.to_string())?;
+    files.push(ExportedFile {
+        path: format!("{}/{}", record.dir, ticket_fmt_aticket::DB_PATH),
+        bytes: db,
+    });
+    let prefix = format!("{ATICKET_ARTIFACTS}/");
+    for name in &t.artifacts {
+        if let Some(rel) = name.strip_prefix(&prefix)
+            && (rel.starts_with("notes/") || rel.starts_with("artifacts/"))
+        {
+            let bytes = read_file(&ticket_store_local::layout::artifacts(ours).join(name))?;
+            files.push(ExportedFile {
+                path: format!("{}/{rel}", record.dir),
+                bytes,
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// `slug`, or the first of `slug-2`, `slug-3`, ... nobody has.
+fn free_slug(slug: &Slug, taken: &BTreeSet<String>) -> Slug {
+    if !taken.contains(slug.as_str()) {
+        return slug.clone();
+    }
+    (2..)
+        .map(|n| format!("{slug}-{n}"))
+        .find(|s| !taken.contains(s))
+        .and_then(|s| Slug::new(s).ok())
+        .unwrap_or_else(|| slug.clone())
+}
+
+fn free_id(at: Timestamp, slug: &Slug, taken: &BTreeSet<String>) -> TicketId {
+    let base = ticket_format::foreign::proposed_id(at, slug);
+    if !taken.contains(base.as_str()) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !taken.contains(s))
+        .and_then(|s| TicketId::new(s).ok())
+        .unwrap_or(base)
+}
+
+/// Whether a relative path stays inside the directory it is joined to.
+fn inside(rel: &str) -> bool {
+    !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Writes each file (a path ending in `/` is a directory) under `dir`, never replacing
+/// anything: every path is checked free first, then each file is written to a temporary file
+/// beside it and linked into place only if nothing took the name meanwhile.
+fn write_new_files(dir: &Path, files: &[ExportedFile]) -> Result<Vec<String>, String> {
+    for f in files {
+        let rel = f.path.trim_end_matches('/');
+        if !inside(rel) {
+            return Err(format!(
+                "{}: the name would leave the directory written",
+                f.path
+            ));
+        }
+        if fs::symlink_metadata(dir.join(rel)).is_ok() {
+            return Err(format!(
+                "{}: exists already; an export never overwrites",
+                f.path
+            ));
+        }
+    }
+    let real_dir = fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for f in files {
+        let rel = f.path.trim_end_matches('/');
+        let target = dir.join(rel);
+        let parent = target.parent().unwrap_or(dir);
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        let real = fs::canonicalize(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        if !real.starts_with(&real_dir) {
+            return Err(format!("{}: leads outside the directory written", f.path));
+        }
+        if f.path.ends_with('/') {
+            fs::create_dir(&target).map_err(|e| format!("{}: {e}", f.path))?;
+        } else {
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".ticket-export-")
+                .tempfile_in(parent)
+                .map_err(|e| format!("{}: {e}", parent.display()))?;
+            tmp.write_all(&f.bytes)
+                .and_then(|()| tmp.as_file().sync_all())
+                .map_err(|e| format!("{}: {e}", f.path))?;
+            tmp.persist_noclobber(&target)
+                .map_err(|e| format!("{}: {}", f.path, e.error))?;
+        }
+        written.push(f.path.clone());
+    }
+    Ok(written)
+}

@@ -1,0 +1,213 @@
+//! `ticket import` and `ticket export`: the contract end to end (exit codes, what is said on
+//! which stream, JSON), and `show` of imported tickets.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{repo, ticket};
+
+fn fixture(rel: &str) -> String {
+    repo()
+        .join("tests/fixtures")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn doctors_ok(dir: &Path) {
+    let out = ticket(dir)
+        .args(["--root", "wi", "doctor"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = std::process::Command::new("sh")
+        .arg(repo().join("tickets.sh"))
+        .arg("doctor")
+        .env("WORK_ITEMS_DIR", dir.join("wi"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn orchestr8_in_and_out_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let out = ticket(dir.path())
+        .args(["--root", "wi", "import", "--from", "orchestr8"])
+        .arg(fixture("orchestr8/tickets"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "two files do not parse");
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("created\t"))
+            .count(),
+        9,
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: not imported: broken.json:3: not JSON"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("archive/0badc0de.json: archived: the file is under archive/"),
+        "{stderr}"
+    );
+    doctors_ok(dir.path());
+    // Again: nothing changes.
+    let again = ticket(dir.path())
+        .args(["--root", "wi", "import", "--from", "orchestr8"])
+        .arg(fixture("orchestr8/tickets"))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        text(&again.stdout)
+            .lines()
+            .filter(|l| l.starts_with("unchanged\t"))
+            .count(),
+        9
+    );
+    let out = ticket(dir.path())
+        .args(["--root", "wi", "export", "--to", "orchestr8", "out"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "the hostile id is refused: {}",
+        text(&out.stderr)
+    );
+    for name in ["a1b2c3d4.json", "archive/0badc0de.json", "feedf00d.json"] {
+        let want =
+            fs::read(repo().join("tests/fixtures/orchestr8/tickets").join(name)).expect("fixture");
+        assert_eq!(
+            fs::read(dir.path().join("out").join(name)).expect("exported"),
+            want,
+            "{name}"
+        );
+    }
+    // An export over the same files refuses every ticket and writes nothing.
+    let again = ticket(dir.path())
+        .args([
+            "--root",
+            "wi",
+            "export",
+            "--to",
+            "orchestr8",
+            "out",
+            "broken-import-in-foo-py-a1b2c3d4",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(again.status.code(), Some(4));
+    assert!(
+        text(&again.stderr).contains("never overwrites"),
+        "{}",
+        text(&again.stderr)
+    );
+}
+
+#[test]
+fn show_of_imported_tickets_shows_notes_messages_pins_and_links() {
+    let dir = tempfile::tempdir().expect("scratch");
+    for (format, path) in [
+        ("orchestr8", "orchestr8/tickets/e5f60718.json"),
+        ("aticket", "aticket/tickets/2026-11-25-from-git-only-080500"),
+        ("ushabti", "ushabti"),
+    ] {
+        let source = if format == "orchestr8" {
+            let d = dir.path().join("o8");
+            fs::create_dir_all(&d).expect("dir");
+            fs::copy(
+                repo().join("tests/fixtures").join(path),
+                d.join("e5f60718.json"),
+            )
+            .expect("copy");
+            d.display().to_string()
+        } else {
+            fixture(path)
+        };
+        let out = ticket(dir.path())
+            .args(["--root", "wi", "import", "--from", format, &source])
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success() || format == "ushabti",
+            "{format}: {}",
+            text(&out.stderr)
+        );
+    }
+    let show = |q: &str| {
+        let out = ticket(dir.path())
+            .args(["--root", "wi", "show", "--full", q])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{q}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let o8 = show("escalation-gen-7-stuck-e5f60718");
+    assert!(o8.contains("<!-- event: note author: Director at: 2026-02-16T23:58:11Z refs: x_orchestr8_time=23:58:11"), "{o8}");
+    assert!(o8.contains("Escalated due to: timeout after 3 retries"));
+    assert!(o8.contains("legacy_ticket: orchestr8:e5f60718"));
+    let at = show("from-git-only");
+    assert!(
+        at.contains("<!-- event: pinned author: aticket-cli"),
+        "{at}"
+    );
+    assert!(at.contains("Never open the DB by hand"));
+    assert!(at.contains("## Message #3"));
+    assert!(at.contains("please look at the logs"));
+    assert!(
+        at.contains("x_aticket_with_items_json=[\"https://x/1\"%2C%20\"https://x/2\"]"),
+        "{at}"
+    );
+    assert!(at.contains("refs_urls: [https://example.com/issue/7]"));
+    assert!(at.contains("## Links\n- a note that is not a URI"));
+    assert!(
+        at.contains("- 09:00:00: Released") || at.contains("Released ticket by `claude (12ab)`.")
+    );
+    let us = show("improve-error-messages");
+    assert!(us.contains("## Proposed work"), "{us}");
+    assert!(us.contains("x_ushabti_created: \"2026-02-01\""));
+    doctors_ok(dir.path());
+}
+
+#[test]
+fn json_reports_and_usage_errors() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let out = ticket(dir.path())
+        .args(["--root", "wi", "--json", "import", "--from", "ushabti"])
+        .arg(fixture("ushabti"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["imported"].as_array().map(Vec::len), Some(7));
+    assert_eq!(v["imported"][0]["outcome"], "created");
+    assert_eq!(v["skipped"][0]["path"], "T0007-broken.yaml");
+    let out = ticket(dir.path())
+        .args(["--root", "wi", "--json", "export", "--to", "ushabti", "out"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["exported"].as_array().map(Vec::len), Some(7));
+    let bad = ticket(dir.path())
+        .args(["--root", "wi", "import", "--from", "jira", "x"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("orchestr8, ushabti or aticket"));
+    let missing = ticket(dir.path())
+        .args(["--root", "wi", "import", "--from", "ushabti", "no/such/dir"])
+        .output()
+        .expect("runs");
+    assert_eq!(missing.status.code(), Some(1));
+}
