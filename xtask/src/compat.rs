@@ -1065,7 +1065,11 @@ fn relations(env: &Env) -> Result<(), String> {
     }
     let t = read_back(d, "top")?;
     let kinds: Vec<&str> = t.events.iter().map(|e| e.kind.as_str()).collect();
-    if kinds != ["create", "link", "link", "unlink", "comment", "status", "status", "close"] {
+    if kinds
+        != [
+            "create", "link", "link", "unlink", "comment", "status", "status", "close",
+        ]
+    {
         return Err(format!("events read back as {kinds:?}"));
     }
     if t.relations.parent.len() != 1 || t.relations.depends_on.len() != 1 {
