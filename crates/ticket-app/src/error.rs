@@ -38,6 +38,9 @@ pub enum AppError {
     /// The current directory cannot be read, so no root can be looked for.
     #[snafu(display("cannot read the current directory: {source}"))]
     CurrentDir { source: std::io::Error },
+    /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
+    #[snafu(display("{source}"))]
+    Search { source: ticket_search::SearchError },
 }
 
 /// The stable name of a failure, as `--json` errors carry it.
@@ -91,7 +94,7 @@ impl AppError {
             },
             AppError::NoRoot { .. } | AppError::RootMissing { .. } => ErrorCode::NoRoot,
             AppError::Env { .. } => ErrorCode::Env,
-            AppError::CurrentDir { .. } => ErrorCode::Io,
+            AppError::CurrentDir { .. } | AppError::Search { .. } => ErrorCode::Io,
         }
     }
 

@@ -1,5 +1,5 @@
-//! The use cases of the ticket toolkit: create, show, list, comment (any event), review, status,
-//! close and doctor, taking typed requests and returning typed responses or an [`AppError`] with
+//! The use cases of the ticket toolkit: create, show, list, search, comment (any event), review,
+//! status, close and doctor, taking typed requests and returning typed responses or an [`AppError`] with
 //! a stable [`ErrorCode`].
 //!
 //! Every client drives this crate: the `ticket` CLI (argument parsing and rendering only),
@@ -18,6 +18,7 @@ mod doctor;
 mod error;
 mod read;
 mod root;
+mod search;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,9 @@ pub use read::{
     ListEntry, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown, Sort, ThreadShown,
 };
 pub use root::{DEFAULT_DIR, RootSource};
+pub use search::{
+    DEFAULT_LIMIT as DEFAULT_SEARCH_LIMIT, Hit, HitField, SearchHow, SearchRequest, Searched,
+};
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::{

@@ -143,6 +143,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             mutated(out, &changed)
         }
         Command::Doctor { fix } => crate::doctor::run(app, fix, out),
+        Command::Search(args) => crate::search::run(app, args, out),
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }

@@ -12,6 +12,7 @@ mod error;
 mod human;
 mod json;
 mod output;
+mod search;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -63,21 +63,23 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Term> {
 /// Whether `c` belongs to a script written without spaces between words, as this analyzer
 /// treats them: Han, Hiragana, Katakana (with the prolonged sound mark), Hangul.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3005..=0x3006          // 々 〆
-        | 0x3040..=0x309F        // Hiragana
-        | 0x30A0..=0x30FA        // Katakana (not the middle dot U+30FB)
-        | 0x30FC..=0x30FF        // ー and iteration marks
-        | 0x3400..=0x4DBF        // CJK Extension A
-        | 0x4E00..=0x9FFF        // CJK Unified Ideographs
-        | 0xF900..=0xFAFF        // CJK Compatibility Ideographs
-        | 0x31F0..=0x31FF        // Katakana Phonetic Extensions
-        | 0xFF66..=0xFF9F        // half-width Katakana
-        | 0x1100..=0x11FF        // Hangul Jamo
-        | 0x3130..=0x318F        // Hangul Compatibility Jamo
-        | 0xAC00..=0xD7AF        // Hangul Syllables
-        | 0x20000..=0x3FFFF      // CJK Extensions B and later
-    )
+    let c = c as u32;
+    c >= 0x1100
+        && matches!(c,
+            0x3005..=0x3006          // 々 〆
+            | 0x3040..=0x309F        // Hiragana
+            | 0x30A0..=0x30FA        // Katakana (not the middle dot U+30FB)
+            | 0x30FC..=0x30FF        // ー and iteration marks
+            | 0x3400..=0x4DBF        // CJK Extension A
+            | 0x4E00..=0x9FFF        // CJK Unified Ideographs
+            | 0xF900..=0xFAFF        // CJK Compatibility Ideographs
+            | 0x31F0..=0x31FF        // Katakana Phonetic Extensions
+            | 0xFF66..=0xFF9F        // half-width Katakana
+            | 0x1100..=0x11FF        // Hangul Jamo
+            | 0x3130..=0x318F        // Hangul Compatibility Jamo
+            | 0xAC00..=0xD7AF        // Hangul Syllables
+            | 0x20000..=0x3FFFF      // CJK Extensions B and later
+        )
 }
 
 /// A combining accent, dropped from words (`e` + U+0301 reads as `e`).
@@ -86,7 +88,11 @@ fn is_combining(c: char) -> bool {
 }
 
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() && !is_cjk(c)
+    }
 }
 
 /// Splits text into words and CJK pairs (see the module's documentation); lowercasing and
@@ -199,14 +205,23 @@ impl TokenStream for TicketTokenStream<'_> {
                 continue;
             }
             self.token.text.clear();
-            let mut end = self.at;
-            for (i, c) in self.text[self.at..].char_indices() {
-                if is_word(c) {
-                    self.token.text.push(c);
-                } else if !is_combining(c) {
-                    break;
+            let rest = &self.text[self.at..];
+            // Most words are ASCII: copy the run of ASCII letters and digits at once.
+            let ascii = rest
+                .bytes()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            self.token.text.push_str(&rest[..ascii]);
+            let mut end = self.at + ascii;
+            if rest.as_bytes().get(ascii).is_some_and(|b| !b.is_ascii()) {
+                for (i, c) in rest[ascii..].char_indices() {
+                    if is_word(c) {
+                        self.token.text.push(c);
+                    } else if !is_combining(c) {
+                        break;
+                    }
+                    end = self.at + ascii + i + c.len_utf8();
                 }
-                end = self.at + i + c.len_utf8();
             }
             self.at = end;
             let position = self.next_position;

@@ -6,36 +6,46 @@
 //!
 //! Every document keeps its ticket's key hash, the stamp of its files and a hash of its content.
 //! Before a query, the caller's [`Listing`] (stamps taken by `stat`, no file read) is compared
-//! with them: tickets whose stamp differs, or that appeared, are read and their content hash
-//! compared; what changed is replaced, what vanished deleted, and only then is the query
-//! answered. A stamp taken within moments of a change is not kept (`doc::kept_stamp`), so a
-//! second change within the same timestamp tick is still seen.
+//! with them. Tickets whose stamp differs, or that appeared, are read and their content hash
+//! compared; documents of tickets that changed or vanished are left out of the search, and the
+//! changed tickets are searched from an overlay index in memory beside it, with statistics over
+//! both as if they were one. Nothing is written for a few changes: a search after a comment
+//! reads one ticket and writes nothing. When more than [`FOLD_AT`] tickets are to check, they
+//! are folded into the index on disk (one commit) under the exclusive lock.
+//!
+//! A stamp taken within moments of a change is not kept (`doc::kept_stamp`), so a second change
+//! within the same timestamp tick is still seen.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+use tantivy::directory::RamDirectory;
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 use crate::analysis;
 use crate::doc::{Listing, Loaded, Loader, TicketDoc, kept_stamp, key_hash};
+use crate::engine::View;
 use crate::guard;
 use crate::schema::{self, Fields};
 use crate::{
-    BUILD_BUDGET_PER_THREAD, Found, How, LOAD_BATCH, Request, SearchError, Unreadable, answer,
-    build_threads, scan_because,
+    BUILD_BUDGET_PER_THREAD, Found, How, LOAD_BATCH, Request, SMALL_BUDGET, SearchError,
+    Unreadable, answer, build_threads, scan_because,
 };
 
 /// The tantivy index's directory inside the search directory; bumped with the schema.
 const INDEX_DIR: &str = "v1";
 /// The lock file inside the search directory.
 const LOCK_FILE: &str = "lock";
-/// Checking more tickets than this is taken as a sign that the index must change: they are read
-/// under the exclusive lock only, once.
+/// Up to this many tickets to check (changed, appeared, vanished) are searched from an overlay;
+/// more are folded into the index on disk.
+pub const FOLD_AT: usize = 32;
+/// The overlay writer's memory to start with (it grows as needed).
+const OVERLAY_BUDGET: usize = 1_000_000;
+/// Reading more tickets than this under the shared lock is left to the exclusive one.
 const CHECK_BEFORE_LOCKING: usize = 256;
-/// The writer's memory when it takes in a few tickets.
-const SMALL_BUDGET: usize = 15_000_000;
 /// How the reasons start when the index cannot be used at all (not damage: no rebuild helps).
 const UNUSABLE: &str = "unusable: ";
 
@@ -56,6 +66,9 @@ struct Entry {
     content: u64,
     /// Documents with this key (more than one only after a failure; they are all replaced).
     count: u32,
+    /// Where the (first) document is: segment ordinal and document id.
+    segment: u32,
+    doc: DocId,
 }
 
 /// An opened index.
@@ -65,10 +78,15 @@ struct Opened {
     fields: Fields,
 }
 
-/// The index's state for a query, with the lock that keeps it so while it is read.
+/// The index's state for a query, with the lock that keeps it so while it is read: the index
+/// on disk less the documents `excluded`, and the overlay of tickets read from their files.
 struct Fresh {
     _lock: File,
     searcher: Searcher,
+    excluded: HashMap<u32, HashSet<DocId>>,
+    overlay: Option<Searcher>,
+    /// The overlay's tickets, by key (their hits need no second read).
+    docs: HashMap<String, TicketDoc>,
     fields: Fields,
     unreadable: Vec<Unreadable>,
     how: How,
@@ -120,7 +138,10 @@ impl SearchIndex {
     ) -> Result<Found, SearchError> {
         let answered = guard::quietly(|| {
             let fresh = self.fresh(listing, loader)?;
-            match answer(&fresh.searcher, &fresh.fields, request, loader) {
+            let mut searchers = vec![&fresh.searcher];
+            searchers.extend(fresh.overlay.as_ref());
+            let view = View::new(&searchers, &fresh.excluded);
+            match answer(&view, &fresh.fields, request, loader, fresh.docs.clone()) {
                 Ok(hits) => Ok(Found {
                     hits,
                     unreadable: fresh.unreadable,
@@ -220,22 +241,49 @@ impl SearchIndex {
         wait_lock(&lock, false, self.lock_wait).map_err(unusable)?;
         let mut loaded: HashMap<usize, Loaded> = HashMap::new();
         if let Ok((open, state)) = self.open_with_state() {
-            let plan = plan(listing, &state, loader, &mut loaded, CHECK_BEFORE_LOCKING);
-            if !plan.writes() {
+            let (check, vanished) = to_check(listing, &state);
+            let duplicates = state.values().any(|e| e.count > 1);
+            if check.len() + vanished.len() <= FOLD_AT && !duplicates {
+                let overlay = overlay(listing, &state, loader, &check, &vanished)
+                    .map_err(|e| Damage(format!("cannot search the changed tickets: {e}")))?;
                 return Ok(Fresh {
                     _lock: lock,
                     searcher: open.reader.searcher(),
+                    excluded: overlay.excluded,
+                    how: How::Index {
+                        built: false,
+                        added: 0,
+                        removed: 0,
+                        overlaid: overlay.docs.len(),
+                    },
+                    overlay: overlay.searcher,
+                    docs: overlay.docs,
+                    fields: open.fields,
+                    unreadable: unreadable_in_order(overlay.unreadable),
+                });
+            }
+            let plan = plan(listing, &state, loader, &mut loaded, CHECK_BEFORE_LOCKING);
+            if !plan.writes() {
+                // Stamps moved, contents did not (files touched, or saved unchanged).
+                return Ok(Fresh {
+                    _lock: lock,
+                    searcher: open.reader.searcher(),
+                    excluded: HashMap::new(),
+                    overlay: None,
+                    docs: HashMap::new(),
                     fields: open.fields,
                     unreadable: unreadable_in_order(plan.unreadable),
                     how: How::Index {
                         built: false,
                         added: 0,
                         removed: 0,
+                        overlaid: 0,
                     },
                 });
             }
         }
-        // Something must change: only one process at a time, and no reader meanwhile.
+        // Many changes, or no usable index: fold them in, one process at a time, no reader
+        // meanwhile.
         let _ = lock.unlock();
         wait_lock(&lock, true, self.lock_wait).map_err(unusable)?;
         let (open, state, built) = match self.open_with_state() {
@@ -250,7 +298,7 @@ impl SearchIndex {
                 (open, HashMap::new(), true)
             }
         };
-        let plan = plan(listing, &state, loader, &mut loaded, usize::MAX);
+        let plan = plan(listing, &state, loader, &mut loaded, CHECK_BEFORE_LOCKING);
         let (added, removed, unreadable) = apply(&open, listing, loader, plan, &mut loaded)
             .map_err(|e| {
                 Damage(format!(
@@ -264,12 +312,16 @@ impl SearchIndex {
         Ok(Fresh {
             _lock: lock,
             searcher: open.reader.searcher(),
+            excluded: HashMap::new(),
+            overlay: None,
+            docs: HashMap::new(),
             fields: open.fields,
             unreadable,
             how: How::Index {
                 built,
                 added,
                 removed,
+                overlaid: 0,
             },
         })
     }
@@ -336,11 +388,11 @@ fn wait_lock(file: &File, exclusive: bool, wait: Duration) -> Result<(), String>
     }
 }
 
-/// What the index holds, by key hash: every live document's stamp and content hash.
+/// What the index holds, by key hash: every live document's stamp, content hash and place.
 fn read_state(open: &Opened) -> tantivy::Result<HashMap<u64, Entry>> {
     let searcher = open.reader.searcher();
-    let mut state: HashMap<u64, Entry> = HashMap::new();
-    for reader in searcher.segment_readers() {
+    let mut state: HashMap<u64, Entry> = HashMap::with_capacity(searcher.num_docs() as usize);
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let ff = reader.fast_fields();
         let (keys, stamps, contents) = (ff.u64("key_hash")?, ff.u64("stamp")?, ff.u64("content")?);
         for doc in reader.doc_ids_alive() {
@@ -356,10 +408,114 @@ fn read_state(open: &Opened) -> tantivy::Result<HashMap<u64, Entry>> {
                     stamp: s,
                     content: c,
                     count: 1,
+                    segment: segment as u32,
+                    doc,
                 });
         }
     }
     Ok(state)
+}
+
+/// The tickets of `listing` to check (new, or with another stamp than the one kept), by index,
+/// and the key hashes the index holds that `listing` no longer has.
+fn to_check(listing: &Listing, state: &HashMap<u64, Entry>) -> (Vec<usize>, Vec<u64>) {
+    let mut listed: HashSet<u64> = HashSet::with_capacity(listing.tickets.len());
+    let mut check = Vec::new();
+    for (i, t) in listing.tickets.iter().enumerate() {
+        let k = key_hash(&t.key);
+        listed.insert(k);
+        match state.get(&k) {
+            Some(e) if e.count == 1 && e.stamp != 0 && e.stamp == t.stamp => {}
+            _ => check.push(i),
+        }
+    }
+    let mut vanished: Vec<u64> = state
+        .keys()
+        .filter(|k| !listed.contains(k))
+        .copied()
+        .collect();
+    vanished.sort_unstable();
+    (check, vanished)
+}
+
+/// The few changed tickets, searched beside the index: which of its documents to leave out,
+/// and an index in memory of the tickets as they are now.
+struct Overlay {
+    excluded: HashMap<u32, HashSet<DocId>>,
+    searcher: Option<Searcher>,
+    docs: HashMap<String, TicketDoc>,
+    unreadable: Vec<(usize, Unreadable)>,
+}
+
+fn overlay(
+    listing: &Listing,
+    state: &HashMap<u64, Entry>,
+    loader: &dyn Loader,
+    check: &[usize],
+    vanished: &[u64],
+) -> tantivy::Result<Overlay> {
+    let mut excluded: HashMap<u32, HashSet<DocId>> = HashMap::new();
+    let mut exclude = |e: &Entry| {
+        excluded.entry(e.segment).or_default().insert(e.doc);
+    };
+    for k in vanished {
+        if let Some(e) = state.get(k) {
+            exclude(e);
+        }
+    }
+    let keys: Vec<String> = check
+        .iter()
+        .map(|&i| listing.tickets[i].key.clone())
+        .collect();
+    let mut docs: HashMap<String, TicketDoc> = HashMap::new();
+    let mut unreadable = Vec::new();
+    for (&i, l) in check.iter().zip(loader.load(&keys)) {
+        let t = &listing.tickets[i];
+        let old = state.get(&key_hash(&t.key));
+        match l {
+            Loaded::Doc(doc) => {
+                if old.is_some_and(|e| e.content == doc.content_hash()) {
+                    continue;
+                }
+                if let Some(e) = old {
+                    exclude(e);
+                }
+                docs.insert(t.key.clone(), doc);
+            }
+            Loaded::Gone => {
+                if let Some(e) = old {
+                    exclude(e);
+                }
+            }
+            Loaded::Unreadable(message) => {
+                if let Some(e) = old {
+                    exclude(e);
+                }
+                unreadable.push((
+                    i,
+                    Unreadable {
+                        key: t.key.clone(),
+                        message,
+                    },
+                ));
+            }
+        }
+    }
+    let searcher = if docs.is_empty() {
+        None
+    } else {
+        // Listing order, so the overlay's documents are laid out the same way every time.
+        let in_order = check
+            .iter()
+            .filter_map(|&i| docs.get(&listing.tickets[i].key));
+        Some(small_index(in_order)?)
+    };
+    Ok(Overlay {
+        excluded,
+        searcher,
+        docs,
+        unreadable,
+    })
 }
 
 /// Compares `listing` with the index's `state`. Tickets to check (new, or with another stamp)
@@ -373,22 +529,8 @@ fn plan(
     read_up_to: usize,
 ) -> Plan {
     let mut plan = Plan::default();
-    let mut listed: HashSet<u64> = HashSet::with_capacity(listing.tickets.len());
-    let mut check: Vec<usize> = Vec::new();
-    for (i, t) in listing.tickets.iter().enumerate() {
-        let k = key_hash(&t.key);
-        listed.insert(k);
-        match state.get(&k) {
-            Some(e) if e.count == 1 && e.stamp != 0 && e.stamp == t.stamp => {}
-            _ => check.push(i),
-        }
-    }
-    for k in state.keys() {
-        if !listed.contains(k) {
-            plan.delete.push(*k);
-        }
-    }
-    plan.delete.sort_unstable();
+    let (check, vanished) = to_check(listing, state);
+    plan.delete = vanished;
     let missing: Vec<usize> = check
         .iter()
         .copied()
@@ -454,6 +596,28 @@ fn decide(listing: &Listing, state: &HashMap<u64, Entry>, i: usize, l: &Loaded, 
 fn unreadable_in_order(mut list: Vec<(usize, Unreadable)>) -> Vec<Unreadable> {
     list.sort_by_key(|(i, _)| *i);
     list.into_iter().map(|(_, u)| u).collect()
+}
+
+/// A one-segment index in memory of a few documents, written without threads and with a
+/// small table (tantivy's `IndexWriter` sets up megabytes of it, which cost more than the
+/// documents when there are only a few).
+fn small_index<'d>(docs: impl Iterator<Item = &'d TicketDoc>) -> tantivy::Result<Searcher> {
+    let schema = schema::schema();
+    let fields = Fields::of(&schema)?;
+    let tokenizers = TokenizerManager::default();
+    tokenizers.register(analysis::ANALYZER, analysis::analyzer());
+    let mut writer = Index::builder()
+        .schema(schema)
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(RamDirectory::default(), OVERLAY_BUDGET)?;
+    for doc in docs {
+        writer.add_document(fields.document(doc, 0))?;
+    }
+    let index = writer.finalize()?;
+    index
+        .tokenizers()
+        .register(analysis::ANALYZER, analysis::analyzer());
+    Ok(index.reader()?.searcher())
 }
 
 /// Carries out `plan`: deletions first, then the documents to add, reading the tickets the plan

@@ -8,7 +8,7 @@
 //! incrementally updated index and a fresh one would then rank near-ties differently.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use tantivy::query::{
     Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer,
@@ -34,56 +34,101 @@ pub(crate) struct Ranked {
     pub key: String,
 }
 
-/// BM25 statistics over the documents that are alive, computed the same way in every index:
-/// document frequencies count live postings, and token totals add up the live documents'
-/// field norms.
-struct ExactStats<'a> {
-    searcher: &'a Searcher,
+/// The documents a search ranks: segments of one or more searchers (the index on disk and an
+/// overlay in memory), each with the documents to leave out beside its deleted ones.
+pub(crate) struct View<'a> {
+    /// The searcher whose schema and readers weights are built with (they all share a schema).
+    pub searcher: &'a Searcher,
+    pub segments: Vec<(&'a SegmentReader, Option<&'a HashSet<DocId>>)>,
+}
+
+impl<'a> View<'a> {
+    /// Every segment of `searchers`, the first one's documents in `excluded` (by segment
+    /// ordinal) left out.
+    pub fn new(searchers: &[&'a Searcher], excluded: &'a HashMap<u32, HashSet<DocId>>) -> View<'a> {
+        let mut segments = Vec::new();
+        for (n, searcher) in searchers.iter().enumerate() {
+            for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                let out = if n == 0 {
+                    excluded.get(&(ord as u32))
+                } else {
+                    None
+                };
+                segments.push((reader, out));
+            }
+        }
+        View {
+            searcher: searchers[0],
+            segments,
+        }
+    }
+
+    fn live(reader: &SegmentReader, out: Option<&HashSet<DocId>>, doc: DocId) -> bool {
+        !reader.is_deleted(doc) && out.is_none_or(|o| !o.contains(&doc))
+    }
+}
+
+/// BM25 statistics over the documents of a view that are live (neither deleted nor left out),
+/// computed the same way in every index: document frequencies count live postings, and token
+/// totals add up the live documents' field norms.
+struct ExactStats<'s, 'a> {
+    view: &'s View<'a>,
     num_docs: u64,
     tokens: HashMap<Field, u64>,
 }
 
-impl<'a> ExactStats<'a> {
-    fn new(searcher: &'a Searcher, fields: &[Field]) -> tantivy::Result<ExactStats<'a>> {
+impl<'s, 'a> ExactStats<'s, 'a> {
+    fn new(view: &'s View<'a>, fields: &[Field]) -> tantivy::Result<ExactStats<'s, 'a>> {
         let mut num_docs = 0u64;
         let mut tokens: HashMap<Field, u64> = fields.iter().map(|f| (*f, 0)).collect();
-        for reader in searcher.segment_readers() {
-            num_docs += u64::from(reader.num_docs());
-            for (field, total) in tokens.iter_mut() {
-                let norms = reader.get_fieldnorms_reader(*field)?;
-                for doc in reader.doc_ids_alive() {
-                    *total += u64::from(norms.fieldnorm(doc));
+        for (reader, out) in &view.segments {
+            let norms: Vec<(Field, tantivy::fieldnorm::FieldNormReader)> = fields
+                .iter()
+                .map(|f| Ok((*f, reader.get_fieldnorms_reader(*f)?)))
+                .collect::<tantivy::Result<_>>()?;
+            for doc in reader.doc_ids_alive() {
+                if out.is_some_and(|o| o.contains(&doc)) {
+                    continue;
+                }
+                num_docs += 1;
+                for (field, norm) in &norms {
+                    if let Some(total) = tokens.get_mut(field) {
+                        *total += u64::from(norm.fieldnorm(doc));
+                    }
                 }
             }
         }
         Ok(ExactStats {
-            searcher,
+            view,
             num_docs,
             tokens,
         })
     }
 }
 
-/// Live documents holding `term`.
-fn alive_doc_freq(searcher: &Searcher, term: &Term) -> tantivy::Result<u64> {
+/// Live documents of `view` holding `term`.
+fn live_doc_freq(view: &View<'_>, term: &Term) -> tantivy::Result<u64> {
     let mut df = 0u64;
-    for reader in searcher.segment_readers() {
+    for (reader, out) in &view.segments {
         let inverted = reader.inverted_index(term.field())?;
-        match reader.alive_bitset() {
-            None => df += u64::from(inverted.doc_freq(term)?),
-            Some(alive) => {
-                if let Some(mut postings) =
-                    inverted.read_postings(term, IndexRecordOption::Basic)?
-                {
-                    df += u64::from(postings.count(alive));
+        if !reader.has_deletes() && out.is_none() {
+            df += u64::from(inverted.doc_freq(term)?);
+            continue;
+        }
+        if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if View::live(reader, *out, doc) {
+                    df += 1;
                 }
+                doc = postings.advance();
             }
         }
     }
     Ok(df)
 }
 
-impl Bm25StatisticsProvider for ExactStats<'_> {
+impl Bm25StatisticsProvider for ExactStats<'_, '_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
         Ok(self.tokens.get(&field).copied().unwrap_or(0))
     }
@@ -93,7 +138,7 @@ impl Bm25StatisticsProvider for ExactStats<'_> {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        alive_doc_freq(self.searcher, term)
+        live_doc_freq(self.view, term)
     }
 }
 
@@ -109,12 +154,12 @@ enum Node {
 
 /// The terms of `field` that begin with `prefix` and are in a live document: at most
 /// [`MAX_EXPANSIONS`], the most frequent first, then in byte order.
-fn expand(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Result<Vec<Term>> {
+fn expand(view: &View<'_>, field: Field, prefix: &str) -> tantivy::Result<Vec<Term>> {
     let mut candidates: BTreeSet<Vec<u8>> = BTreeSet::new();
     let start = Term::from_field_text(field, prefix);
     let start = start.serialized_value_bytes().to_vec();
     let end = prefix_end(&start);
-    for reader in searcher.segment_readers() {
+    for (reader, _) in &view.segments {
         let inverted = reader.inverted_index(field)?;
         let mut range = inverted.terms().range().ge(&start);
         if let Some(end) = &end {
@@ -131,7 +176,7 @@ fn expand(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Result<Ve
             continue;
         };
         let term = Term::from_field_text(field, text);
-        let df = alive_doc_freq(searcher, &term)?;
+        let df = live_doc_freq(view, &term)?;
         if df > 0 {
             counted.push((df, term));
         }
@@ -191,7 +236,7 @@ fn phrase_leaf(field: Field, terms: &[(usize, String)], last: Option<&Term>, boo
 
 /// What one part of the query matches in one field.
 fn part_in_field(
-    searcher: &Searcher,
+    view: &View<'_>,
     part: &Part,
     field: Field,
     boost: Score,
@@ -200,7 +245,7 @@ fn part_in_field(
         Part::Term(t) => term_leaf(field, t, boost),
         Part::Phrase(terms) => phrase_leaf(field, terms, None, boost),
         Part::Prefix(p) => {
-            let expanded = expand(searcher, field, p)?;
+            let expanded = expand(view, field, p)?;
             if expanded.is_empty() {
                 return Ok(Node::Nothing);
             }
@@ -217,7 +262,7 @@ fn part_in_field(
             )
         }
         Part::PhrasePrefix(terms, (_, p)) => {
-            let expanded = expand(searcher, field, p)?;
+            let expanded = expand(view, field, p)?;
             if expanded.is_empty() {
                 return Ok(Node::Nothing);
             }
@@ -252,13 +297,13 @@ fn exact(field: Field, value: &str) -> Node {
     )))
 }
 
-fn tree(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::Result<Node> {
+fn tree(view: &View<'_>, fields: &Fields, request: &Request) -> tantivy::Result<Node> {
     let searched = searched_fields(fields, &request.filters);
     let mut all: Vec<(Node, bool)> = Vec::new();
     for part in request.query.parts() {
         let mut any = Vec::new();
         for (field, boost) in &searched {
-            any.push(part_in_field(searcher, part, *field, *boost)?);
+            any.push(part_in_field(view, part, *field, *boost)?);
         }
         all.push((Node::Any(any), true));
     }
@@ -312,27 +357,27 @@ fn weight(
     })
 }
 
-/// Ranks the documents of `searcher` for `request`: best first, ties by id then key, at most
-/// `request.limit`.
+/// Ranks the live documents of `view` for `request`: best first, ties by id then key, at
+/// most `request.limit`.
 pub(crate) fn rank(
-    searcher: &Searcher,
+    view: &View<'_>,
     fields: &Fields,
     request: &Request,
 ) -> tantivy::Result<Vec<Ranked>> {
-    let stats = ExactStats::new(searcher, &fields.text())?;
+    let stats = ExactStats::new(view, &fields.text())?;
     if stats.num_docs == 0 || request.limit == 0 {
         return Ok(Vec::new());
     }
-    let node = tree(searcher, fields, request)?;
-    let scoring = EnableScoring::enabled_from_statistics_provider(&stats, searcher);
-    let plain = EnableScoring::disabled_from_searcher(searcher);
+    let node = tree(view, fields, request)?;
+    let scoring = EnableScoring::enabled_from_statistics_provider(&stats, view.searcher);
+    let plain = EnableScoring::disabled_from_searcher(view.searcher);
     let weight = weight(&node, scoring, plain)?;
     let mut scored: Vec<(Score, u32, DocId)> = Vec::new();
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+    for (ord, (reader, out)) in view.segments.iter().enumerate() {
         let mut scorer = weight.scorer(reader, 1.0)?;
         let mut doc = scorer.doc();
         while doc != TERMINATED {
-            if !reader.is_deleted(doc) {
+            if View::live(reader, *out, doc) {
                 scored.push((scorer.score(), ord as u32, doc));
             }
             doc = scorer.advance();
@@ -347,7 +392,7 @@ pub(crate) fn rank(
     let mut ranked = Vec::with_capacity(candidates);
     let mut columns = HashMap::new();
     for &(score, ord, doc) in &scored[..candidates] {
-        let reader = &searcher.segment_readers()[ord as usize];
+        let reader = view.segments[ord as usize].0;
         let cols = match columns.entry(ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {

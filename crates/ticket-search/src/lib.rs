@@ -28,16 +28,17 @@ mod snippet;
 use std::collections::HashMap;
 
 use snafu::{ResultExt, Snafu};
-use tantivy::{Index, Searcher};
+use tantivy::Index;
 
 pub use analysis::{MAX_TERM_BYTES, is_cjk};
-pub use disk::SearchIndex;
+pub use disk::{FOLD_AT, SearchIndex};
 pub use doc::{EventText, Listing, Loaded, Loader, Stamped, TicketDoc};
 pub use engine::{MAX_EXPANSIONS, TITLE_BOOST};
 pub use query::{Part, Query, QueryError};
 pub use schema::EVENT_KINDS;
 pub use snippet::{Field, WIDTH as SNIPPET_WIDTH};
 
+use crate::engine::View;
 use crate::schema::Fields;
 
 /// Which tickets a search keeps. Empty or `None` keeps all.
@@ -87,11 +88,13 @@ pub struct Unreadable {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum How {
     /// By the index, after it took in `added` tickets and dropped `removed` ones (`built`: it
-    /// was made anew, being missing or unreadable).
+    /// was made anew, being missing or unreadable), with `overlaid` tickets that changed since
+    /// read from their files and searched beside it.
     Index {
         built: bool,
         added: usize,
         removed: usize,
+        overlaid: usize,
     },
     /// By a scan of every ticket: asked for, or (`why`) the index could not be used.
     Scan { why: Option<String> },
@@ -143,16 +146,7 @@ pub(crate) fn scan_because(
     request: &Request,
     why: Option<String>,
 ) -> Result<Found, SearchError> {
-    let schema = schema::schema();
-    let index = Index::create_in_ram(schema.clone());
-    index
-        .tokenizers()
-        .register(analysis::ANALYZER, analysis::analyzer());
-    let fields = Fields::of(&schema).context(MemorySnafu)?;
-    let threads = build_threads();
-    let mut writer: tantivy::IndexWriter = index
-        .writer_with_num_threads(threads, threads * BUILD_BUDGET_PER_THREAD)
-        .context(MemorySnafu)?;
+    let (index, fields, mut writer) = memory_index(build_threads()).context(MemorySnafu)?;
     let mut unreadable = Vec::new();
     let keys: Vec<String> = listing.tickets.iter().map(|t| t.key.clone()).collect();
     for chunk in keys.chunks(LOAD_BATCH) {
@@ -174,7 +168,9 @@ pub(crate) fn scan_because(
     writer.commit().context(MemorySnafu)?;
     drop(writer);
     let searcher = index.reader().context(MemorySnafu)?.searcher();
-    let hits = answer(&searcher, &fields, request, loader).context(MemorySnafu)?;
+    let none = HashMap::new();
+    let view = View::new(&[&searcher], &none);
+    let hits = answer(&view, &fields, request, loader, HashMap::new()).context(MemorySnafu)?;
     Ok(Found {
         hits,
         unreadable,
@@ -182,30 +178,85 @@ pub(crate) fn scan_because(
     })
 }
 
-/// Ranks, then reads the hits' tickets for their field and snippet. A hit whose ticket is gone
-/// by then is left out.
+/// `items.iter().map(f)`, on up to [`build_threads`] threads, in order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = build_threads().min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| scope.spawn(|| chunk.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+/// An empty index in memory, its fields and a writer on `threads` threads.
+pub(crate) fn memory_index(
+    threads: usize,
+) -> tantivy::Result<(Index, Fields, tantivy::IndexWriter)> {
+    let schema = schema::schema();
+    let index = Index::create_in_ram(schema.clone());
+    index
+        .tokenizers()
+        .register(analysis::ANALYZER, analysis::analyzer());
+    let fields = Fields::of(&schema)?;
+    let budget = if threads > 1 {
+        threads * BUILD_BUDGET_PER_THREAD
+    } else {
+        SMALL_BUDGET
+    };
+    let writer = index.writer_with_num_threads(threads, budget)?;
+    Ok((index, fields, writer))
+}
+
+/// The writer's memory when it takes in a few tickets (tantivy's least).
+pub(crate) const SMALL_BUDGET: usize = 15_000_000;
+
+/// Ranks, then reads the hits' tickets (those not in `docs` already) for their field and
+/// snippet. A hit whose ticket is gone by then is left out.
 pub(crate) fn answer(
-    searcher: &Searcher,
+    view: &View<'_>,
     fields: &Fields,
     request: &Request,
     loader: &dyn Loader,
+    mut docs: HashMap<String, TicketDoc>,
 ) -> tantivy::Result<Vec<Hit>> {
-    let ranked = engine::rank(searcher, fields, request)?;
-    let keys: Vec<String> = ranked.iter().map(|r| r.key.clone()).collect();
-    let mut docs: HashMap<String, TicketDoc> = HashMap::new();
+    let ranked = engine::rank(view, fields, request)?;
+    let keys: Vec<String> = ranked
+        .iter()
+        .filter(|r| !docs.contains_key(&r.key))
+        .map(|r| r.key.clone())
+        .collect();
     for (key, loaded) in keys.iter().zip(loader.load(&keys)) {
         if let Loaded::Doc(doc) = loaded {
             docs.insert(key.clone(), doc);
         }
     }
-    let mut hits = Vec::with_capacity(ranked.len());
-    for r in ranked {
-        let Some(doc) = docs.remove(&r.key) else {
-            continue;
-        };
-        let (field, snippet) =
-            snippet::best(&doc, &request.query, request.filters.event_kind.as_deref());
-        hits.push(Hit {
+    let found: Vec<(engine::Ranked, TicketDoc)> = ranked
+        .into_iter()
+        .filter_map(|r| {
+            let doc = docs.remove(&r.key)?;
+            Some((r, doc))
+        })
+        .collect();
+    let event_kind = request.filters.event_kind.as_deref();
+    let snippets = in_parallel(&found, |(_, doc)| {
+        snippet::best(doc, &request.query, event_kind)
+    });
+    let hits: Vec<Hit> = found
+        .into_iter()
+        .zip(snippets)
+        .map(|((r, doc), (field, snippet))| Hit {
             key: doc.key,
             id: doc.id,
             slug: doc.slug,
@@ -214,7 +265,7 @@ pub(crate) fn answer(
             score: r.score,
             field,
             snippet,
-        });
-    }
+        })
+        .collect();
     Ok(hits)
 }

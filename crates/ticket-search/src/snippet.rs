@@ -6,7 +6,7 @@
 //! in thread order, resolution), and the snippet is the window of about [`WIDTH`] characters
 //! holding the most matches, on one line.
 
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use crate::analysis::{self, Term};
 use crate::doc::TicketDoc;
@@ -95,9 +95,37 @@ pub(crate) fn best(doc: &TicketDoc, query: &Query, event_kind: Option<&str>) -> 
     }
 }
 
-/// Every match of `parts` in `text`.
+/// Every match of `parts` in `text`. Only the terms the parts name are kept from the analysis,
+/// so a long text costs its analysis and little more.
 fn matches(analyzer: &mut TextAnalyzer, text: &str, parts: &[Part]) -> Vec<Match> {
-    let terms = analysis::terms(analyzer, text);
+    let mut exact: Vec<&str> = Vec::new();
+    let mut prefixes: Vec<&str> = Vec::new();
+    for part in parts {
+        match part {
+            Part::Term(t) => exact.push(t),
+            Part::Prefix(p) => prefixes.push(p),
+            Part::Phrase(phrase) => exact.extend(phrase.iter().map(|(_, t)| t.as_str())),
+            Part::PhrasePrefix(phrase, (_, p)) => {
+                exact.extend(phrase.iter().map(|(_, t)| t.as_str()));
+                prefixes.push(p);
+            }
+        }
+    }
+    let mut terms: Vec<Term> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(t) = stream.next() {
+        let wanted =
+            exact.contains(&t.text.as_str()) || prefixes.iter().any(|p| t.text.starts_with(p));
+        if wanted {
+            terms.push(Term {
+                text: t.text.clone(),
+                position: t.position,
+                from: t.offset_from,
+                to: t.offset_to,
+                cjk: false,
+            });
+        }
+    }
     if terms.is_empty() {
         return Vec::new();
     }
@@ -135,14 +163,18 @@ fn phrases(
     part: usize,
     out: &mut Vec<Match>,
 ) {
+    let mut by_position: std::collections::HashMap<usize, Vec<&Term>> =
+        std::collections::HashMap::new();
+    for t in terms {
+        by_position.entry(t.position).or_default().push(t);
+    }
     let at = |position: usize, want: &str, prefix: bool| {
-        terms.iter().find(|t| {
-            t.position == position
-                && if prefix {
-                    t.text.starts_with(want)
-                } else {
-                    t.text == want
-                }
+        by_position.get(&position)?.iter().copied().find(|t| {
+            if prefix {
+                t.text.starts_with(want)
+            } else {
+                t.text == want
+            }
         })
     };
     let Some((_, first)) = phrase.first() else {
@@ -185,15 +217,27 @@ fn window(text: &str, found: &[Match]) -> String {
     let char_of = |byte: usize| starts.partition_point(|&b| b < byte);
     let byte_of = |ch: usize| starts.get(ch).copied().unwrap_or(text.len());
     let mut best: Option<((usize, usize), usize, usize)> = None;
-    for m in found {
+    // At most this many windows are weighed (the first matches): a field of thousands of
+    // matches needs no more to show a good one.
+    for m in found.iter().take(256) {
         let begin = char_of(m.from).saturating_sub(LEAD);
         let end = (begin + WIDTH).min(starts.len());
         let (b, e) = (byte_of(begin), byte_of(end));
-        let inside: Vec<&Match> = found.iter().filter(|x| x.from >= b && x.to <= e).collect();
-        let mut parts: Vec<usize> = inside.iter().map(|x| x.part).collect();
-        parts.sort_unstable();
-        parts.dedup();
-        let rank = (parts.len(), inside.len());
+        let mut parts: Vec<usize> = Vec::new();
+        let mut count = 0;
+        for x in found
+            .iter()
+            .skip_while(|x| x.from < b)
+            .take_while(|x| x.from < e)
+        {
+            if x.to <= e {
+                count += 1;
+                if !parts.contains(&x.part) {
+                    parts.push(x.part);
+                }
+            }
+        }
+        let rank = (parts.len(), count);
         if best.as_ref().is_none_or(|x| rank > x.0) {
             best = Some((rank, begin, end));
         }

@@ -13,8 +13,10 @@ pub mod layout;
 mod lookup;
 pub mod parallel;
 mod read;
+mod stamps;
 mod version;
 
 pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket};
 pub use clock::SystemClock;
 pub use layout::STATUS_DIRS;
+pub use stamps::{Stamps, TicketStamp, TicketTexts};

@@ -5,5 +5,6 @@ mod help_examples;
 mod hostile;
 mod json;
 mod parity;
+mod search;
 mod snapshots;
 mod support;

@@ -22,7 +22,8 @@ fn built_on_first_use_then_fresh_without_reading() {
         How::Index {
             built: true,
             added: 6,
-            removed: 0
+            removed: 0,
+            overlaid: 0
         }
     );
     let before = fake.loads.load(Ordering::Relaxed);
@@ -32,7 +33,8 @@ fn built_on_first_use_then_fresh_without_reading() {
         How::Index {
             built: false,
             added: 0,
-            removed: 0
+            removed: 0,
+            overlaid: 0
         }
     );
     // Only the hits were read, for their snippets.
@@ -61,8 +63,9 @@ fn changes_behind_its_back_are_folded_in() {
         found.how,
         How::Index {
             built: false,
-            added: 1,
-            removed: 1
+            added: 0,
+            removed: 0,
+            overlaid: 1
         }
     );
 
@@ -228,4 +231,66 @@ fn searches_at_once_on_two_threads_agree() {
             });
         }
     });
+}
+
+#[test]
+fn many_changes_are_folded_into_the_index_and_few_are_not() {
+    let dir = tempfile::tempdir().expect("dir");
+    let index = SearchIndex::new(dir.path().join("search"));
+    let fake = Fake::default();
+    for i in 0..100 {
+        fake.put(doc(
+            "open",
+            &format!("20260101-{i:06}-t"),
+            "Ticket",
+            "plain words",
+            &[],
+        ));
+    }
+    fake.search(&index, &request("plain"));
+    let keys = fake.keys();
+    let change = |range: std::ops::Range<usize>, word: &str| {
+        for k in &keys[range] {
+            let mut d = fake.get(k).expect("there");
+            d.body = format!("plain {word}");
+            fake.put(d);
+        }
+    };
+    change(0..ticket_search::FOLD_AT, "few");
+    let found = fake.search(&index, &request("few"));
+    assert_eq!(found.hits.len(), 20);
+    assert_eq!(
+        found.how,
+        How::Index {
+            built: false,
+            added: 0,
+            removed: 0,
+            overlaid: ticket_search::FOLD_AT
+        }
+    );
+    let r = request("few");
+    assert_eq!(summary(&fake.search(&index, &r)), summary(&fake.scan(&r)));
+    change(0..ticket_search::FOLD_AT + 1, "many");
+    let found = fake.search(&index, &request("many"));
+    assert_eq!(
+        found.how,
+        How::Index {
+            built: false,
+            added: ticket_search::FOLD_AT + 1,
+            removed: ticket_search::FOLD_AT + 1,
+            overlaid: 0
+        }
+    );
+    let r = request("many");
+    assert_eq!(summary(&fake.search(&index, &r)), summary(&fake.scan(&r)));
+    let again = fake.search(&index, &request("many"));
+    assert_eq!(
+        again.how,
+        How::Index {
+            built: false,
+            added: 0,
+            removed: 0,
+            overlaid: 0
+        }
+    );
 }
