@@ -1,10 +1,13 @@
 //! What a derived index needs from a root: every ticket's stamp, taken with `stat` and no read,
 //! and a ticket's texts without its artifacts or version.
 //!
-//! A stamp changes whenever any of `item.md`, `thread.md` and `resolution.md` is written,
-//! replaced, created or removed, by any tool: it hashes each file's presence, inode, size and
-//! modification and change times. A file edited in place keeps its inode and its directory's
-//! time but not its own times, so every file is looked at; directory times alone would miss it.
+//! A stamp changes whenever `item.md`, `thread.md` or (in `closed/`) `resolution.md` is
+//! written, replaced, created or removed, by any tool: it hashes each file's presence, inode,
+//! size and modification and change times. A file edited in place keeps its inode and its
+//! directory's time but not its own times, so every file is looked at; directory times alone
+//! would miss it. A resolution is a closed ticket's: the texts of a ticket elsewhere leave it
+//! out (a reopened ticket's old resolution is still in its thread, as the `close` event's body),
+//! which spares a `stat` per open or pending ticket.
 
 use std::fs;
 use std::os::fd::OwnedFd;
@@ -45,7 +48,7 @@ pub struct Stamps {
     pub tickets: Vec<TicketStamp>,
 }
 
-/// The texts of a ticket, as a search indexes them.
+/// The texts of a ticket, as a search indexes them (the resolution of a closed ticket only).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TicketTexts {
     pub summary: TicketSummary,
@@ -61,11 +64,16 @@ fn nanos(secs: i64, nsecs: i64) -> i64 {
 /// The stamp of ticket directory `name` under the status directory open as `status`: a hash of
 /// what `stat` says of each file, and the latest time among them. Paths are resolved from the
 /// status directory, so the root's own path is not walked again for every file.
-fn stamp_of(status: Option<&OwnedFd>, status_path: &Path, name: &str) -> (u64, i64) {
+fn stamp_of(status: Option<&OwnedFd>, status_path: &Path, name: &str, closed: bool) -> (u64, i64) {
     let mut h = Xxh3::new();
     let mut latest = i64::MIN;
     let mut path = String::with_capacity(name.len() + 16);
-    for file in [layout::ITEM, layout::THREAD, layout::RESOLUTION] {
+    let files: &[&str] = if closed {
+        &[layout::ITEM, layout::THREAD, layout::RESOLUTION]
+    } else {
+        &[layout::ITEM, layout::THREAD]
+    };
+    for file in files {
         path.clear();
         path.push_str(name);
         path.push('/');
@@ -169,7 +177,8 @@ impl LocalTicketBackend {
         }
         let tickets = parallel::map_ordered(dirs, |(k, name)| {
             let (path, fd) = &opened[k];
-            let (stamp, changed_at_ns) = stamp_of(fd.as_ref(), path, &name);
+            let closed = STATUS_DIRS[k] == layout::CLOSED;
+            let (stamp, changed_at_ns) = stamp_of(fd.as_ref(), path, &name, closed);
             TicketStamp {
                 status_dir: STATUS_DIRS[k],
                 name,
@@ -205,7 +214,11 @@ impl LocalTicketBackend {
             Some(thread) => events(&thread_path, &thread)?,
             None => Vec::new(),
         };
-        let resolution = fsio::read_string_optional(&layout::resolution(&dir))?;
+        let resolution = if status_dir == layout::CLOSED {
+            fsio::read_string_optional(&layout::resolution(&dir))?
+        } else {
+            None
+        };
         Ok(Some(TicketTexts {
             summary,
             body: text[fm.body_start..].to_owned(),
