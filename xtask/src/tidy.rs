@@ -56,6 +56,8 @@ fn layout_names() -> Vec<&'static str> {
         layout::INDEX_STAMP,
         layout::INDEX_GITIGNORE,
         layout::INDEX_TMP_PREFIX,
+        layout::INDEX_NAMES,
+        layout::SEARCH_DIR,
         layout::TMP_FILE_PREFIX,
         layout::SCRATCH_DIR_PREFIX,
     ]);

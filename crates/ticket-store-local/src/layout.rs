@@ -7,6 +7,7 @@
 //! ```text
 //! <root>/
 //!   .lock  .tmp/  .index/            (LOCK_FILE, TMP_DIR, INDEX_DIR)
+//!                 .index/names       (INDEX_NAMES: ticket directory names, for stamps)
 //!                 .index/search/     (SEARCH_DIR: the search index, ticket-search's own)
 //!   open/ pending/ closed/           (STATUS_DIRS)
 //!     <id>/                          (ticket_dir)
@@ -48,6 +49,8 @@ pub const INDEX_STAMP: &str = "stamp";
 pub const INDEX_GITIGNORE: &str = ".gitignore";
 /// Inside [`INDEX_DIR`]: the prefix of a file being replaced.
 pub const INDEX_TMP_PREFIX: &str = ".new-";
+/// Inside [`INDEX_DIR`]: every ticket directory's name, with the status directories' state.
+pub const INDEX_NAMES: &str = "names";
 /// Inside [`INDEX_DIR`]: the full-text search index (ticket-search owns what is inside).
 pub const SEARCH_DIR: &str = "search";
 

@@ -11,6 +11,7 @@ pub mod fsio;
 mod index;
 pub mod layout;
 mod lookup;
+mod names;
 pub mod parallel;
 mod read;
 mod stamps;

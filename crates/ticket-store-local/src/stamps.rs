@@ -155,18 +155,14 @@ fn now_ns() -> i64 {
 
 impl LocalTicketBackend {
     /// Every ticket's stamp (see the module's documentation). Costs one `stat` per file, on a
-    /// few threads; no file is opened.
+    /// few threads, and no file is opened; the status directories are read only when they
+    /// changed (`names`).
     pub fn stamps(&self) -> Result<Stamps, BackendError> {
         let taken_at_ns = now_ns();
-        let mut dirs: Vec<(usize, String)> = Vec::new();
+        let dirs = self.all_ticket_names(taken_at_ns)?;
         let mut opened: Vec<(PathBuf, Option<OwnedFd>)> = Vec::new();
-        for (k, status_dir) in STATUS_DIRS.into_iter().enumerate() {
+        for status_dir in STATUS_DIRS {
             let path = self.root().join(status_dir);
-            dirs.extend(
-                self.ticket_dirs(status_dir)?
-                    .into_iter()
-                    .filter_map(|d| Some((k, d.file_name()?.to_str()?.to_owned()))),
-            );
             let fd = rustix::fs::open(
                 &path,
                 OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
