@@ -4,4 +4,5 @@
 
 mod behind;
 mod corpus;
+mod props;
 mod support;
