@@ -40,6 +40,8 @@ pub(crate) struct View<'a> {
     /// The searcher whose schema and readers weights are built with (they all share a schema).
     pub searcher: &'a Searcher,
     pub segments: Vec<(&'a SegmentReader, Option<&'a HashSet<DocId>>)>,
+    /// Per segment, its documents that are not live (deleted or left out), in order.
+    dead: Vec<Vec<DocId>>,
 }
 
 impl<'a> View<'a> {
@@ -57,9 +59,24 @@ impl<'a> View<'a> {
                 segments.push((reader, out));
             }
         }
+        let dead = segments
+            .iter()
+            .map(|(reader, out)| {
+                if !reader.has_deletes() {
+                    let mut d: Vec<DocId> =
+                        out.map(|o| o.iter().copied().collect()).unwrap_or_default();
+                    d.sort_unstable();
+                    return d;
+                }
+                (0..reader.max_doc())
+                    .filter(|doc| !View::live(reader, *out, *doc))
+                    .collect()
+            })
+            .collect();
         View {
             searcher: searchers[0],
             segments,
+            dead,
         }
     }
 
@@ -106,16 +123,38 @@ impl<'s, 'a> ExactStats<'s, 'a> {
     }
 }
 
-/// Live documents of `view` holding `term`.
+/// Live documents of `view` holding `term`: a segment's count, less its dead documents that
+/// hold the term (each looked up in the postings, when they are few), or its live postings
+/// counted one by one.
 fn live_doc_freq(view: &View<'_>, term: &Term) -> tantivy::Result<u64> {
     let mut df = 0u64;
-    for (reader, out) in &view.segments {
+    for ((reader, out), dead) in view.segments.iter().zip(&view.dead) {
         let inverted = reader.inverted_index(term.field())?;
-        if !reader.has_deletes() && out.is_none() {
-            df += u64::from(inverted.doc_freq(term)?);
+        let Some(info) = inverted.get_term_info(term)? else {
+            continue;
+        };
+        let total = u64::from(info.doc_freq);
+        if dead.is_empty() {
+            df += total;
             continue;
         }
-        if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
+        let mut postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+        if (dead.len() as u64) * 8 < total {
+            let mut gone = 0u64;
+            for &d in dead {
+                let mut doc = postings.doc();
+                if doc < d {
+                    doc = postings.seek(d);
+                }
+                if doc == TERMINATED {
+                    break;
+                }
+                if doc == d {
+                    gone += 1;
+                }
+            }
+            df += total - gone;
+        } else {
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if View::live(reader, *out, doc) {
