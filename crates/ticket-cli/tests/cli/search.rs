@@ -183,3 +183,53 @@ fn usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn searches_and_writers_at_once_leave_a_sound_index() {
+    let dir = tempfile::tempdir().expect("scratch");
+    fixture(dir.path());
+    let bin = assert_cmd::cargo::cargo_bin("ticket");
+    let spawn = |args: &[&str], stdin: bool| {
+        let mut c = std::process::Command::new(&bin);
+        c.current_dir(dir.path())
+            .env("USER", "tester")
+            .env_remove("WORK_ITEMS_DIR")
+            .env_remove("TICKETS_NOW")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .stdin(if stdin {
+                std::process::Stdio::piped()
+            } else {
+                std::process::Stdio::null()
+            });
+        c.spawn().expect("spawn")
+    };
+    let mut children = Vec::new();
+    for i in 0..6 {
+        children.push(spawn(&["search", "parser"], false));
+        let mut writer = spawn(&["comment", "fix-the-parser", "--file", "-"], true);
+        if let Some(mut stdin) = writer.stdin.take() {
+            std::io::Write::write_all(&mut stdin, format!("concurrent word{i}\n").as_bytes())
+                .expect("write body");
+        }
+        children.push(writer);
+    }
+    for c in children {
+        let out = c.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for q in ["concurrent", "word5", "parser"] {
+        let indexed = stdout(dir.path(), &["--json", "search", q]);
+        assert_eq!(
+            stdout(dir.path(), &["--json", "search", q, "--no-index"]),
+            indexed,
+            "{q}"
+        );
+    }
+    assert!(stdout(dir.path(), &["search", "word5"]).contains("fix-the-parser"));
+}
