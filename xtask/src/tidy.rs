@@ -83,6 +83,8 @@ fn layout_names() -> Vec<&'static str> {
         layout::INDEX_STAMP,
         layout::INDEX_GITIGNORE,
         layout::INDEX_TMP_PREFIX,
+        layout::INDEX_NAMES,
+        layout::SEARCH_DIR,
         layout::TMP_FILE_PREFIX,
         layout::SCRATCH_DIR_PREFIX,
     ]);
@@ -110,6 +112,9 @@ pub fn check(root: &Path) -> Result<(), String> {
             .to_string();
         if rel.starts_with("crates/ticket-doctor/src/") {
             doctor_asks_layout(&rel, &text, &names, &mut problems);
+        }
+        if rel.starts_with("crates/ticket-search/src/") {
+            search_knows_no_layout(&rel, &text, &names, &mut problems);
         }
         let is_crate_root = file.ends_with("src/lib.rs") || file.ends_with("src/main.rs");
         if is_crate_root && !text.starts_with("//!") {
@@ -172,6 +177,39 @@ fn doctor_asks_layout(rel: &str, text: &str, names: &[&str], problems: &mut Vec<
             let line = 1 + text[..at].matches('\n').count();
             problems.push(format!(
                 "{rel}:{line}: the doctor spells the layout name \"{literal}\"; use the constant or helper of ticket_store_local::layout"
+            ));
+        }
+    }
+}
+
+/// ticket-search knows no layout: it gets keys, stamps and a directory from its caller. No
+/// string literal of its sources is a file or directory name of the layout or a path of them
+/// (the doctor's check, less the status names, which are also status values, and `stamp`,
+/// which is also a field of its index), and it names neither `ticket_store_local` nor
+/// `layout::`.
+fn search_knows_no_layout(rel: &str, text: &str, names: &[&str], problems: &mut Vec<String>) {
+    let files: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !layout::STATUS_DIRS.contains(n) && *n != layout::INDEX_STAMP)
+        .collect();
+    let mut found = Vec::new();
+    doctor_asks_layout(rel, text, &files, &mut found);
+    problems.extend(found.into_iter().map(|p| {
+        p.replace(
+            "the doctor spells the layout name",
+            "ticket-search spells the layout name",
+        )
+        .replace(
+            "; use the constant or helper of ticket_store_local::layout",
+            "; the caller (ticket-app) passes keys, stamps and the index directory",
+        )
+    }));
+    for (n, line) in text.lines().enumerate() {
+        if line.contains("ticket_store_local") || line.contains("layout::") {
+            problems.push(format!(
+                "{rel}:{}: ticket-search knows no layout; take what it needs from the caller",
+                n + 1
             ));
         }
     }

@@ -81,6 +81,9 @@ pub enum AppError {
         rule: KeyRule,
         unset: bool,
     },
+    /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
+    #[snafu(display("{source}"))]
+    Search { source: ticket_search::SearchError },
 }
 
 /// Why a key cannot be set (or removed) by name.
@@ -180,7 +183,9 @@ impl AppError {
             AppError::NoRoot { .. } | AppError::RootMissing { .. } => ErrorCode::NoRoot,
             AppError::Env { .. } => ErrorCode::Env,
             AppError::SlugTaken { .. } => ErrorCode::Conflict,
-            AppError::CurrentDir { .. } | AppError::Foreign { .. } => ErrorCode::Io,
+            AppError::CurrentDir { .. } | AppError::Foreign { .. } | AppError::Search { .. } => {
+                ErrorCode::Io
+            }
             AppError::MissingTarget { .. } => ErrorCode::NotFound,
             AppError::SelfLink { .. } | AppError::Cycle { .. } => ErrorCode::Invalid,
             AppError::ReservedKey { .. } => ErrorCode::Invalid,

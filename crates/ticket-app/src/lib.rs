@@ -1,5 +1,5 @@
-//! The use cases of the ticket toolkit: create, show, list, comment (any event), review, status,
-//! close, reopen, edit and doctor, taking typed requests and returning typed responses or an [`AppError`] with
+//! The use cases of the ticket toolkit: create, show, list, search, comment (any event), review,
+//! status, close, reopen, edit and doctor, taking typed requests and returning typed responses or an [`AppError`] with
 //! a stable [`ErrorCode`].
 //!
 //! Every client drives this crate: the `ticket` CLI (argument parsing and rendering only),
@@ -21,6 +21,7 @@ mod foreign;
 mod read;
 mod relations;
 mod root;
+mod search;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,9 @@ pub use read::{
 };
 pub use relations::{Derived, LinkRequest, NotReady, ReadyQueue, UnlinkRequest};
 pub use root::{DEFAULT_DIR, RootSource};
+pub use search::{
+    DEFAULT_LIMIT as DEFAULT_SEARCH_LIMIT, Hit, HitField, SearchHow, SearchRequest, Searched,
+};
 pub use settings::Settings;
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::vocabulary::{self, Vocabulary};

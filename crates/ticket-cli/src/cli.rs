@@ -9,6 +9,7 @@ use ticket_app::RefList;
 const EXAMPLES: &str = "\
 Examples:
   ticket list --status all
+  ticket search 'parser crash' --status open
   ticket --json show my-slug
   ticket create --title \"Fix the parser\" --label parser,bug --body \"Steps: ...\"
   ticket comment my-slug --role plan --file plan.md
@@ -453,6 +454,11 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         /// Ids or slugs of the tickets to export (default: every ticket).
         tickets: Vec<String>,
     },
+    /// Search every ticket's title, body, events and resolution; best match first, one line a hit.
+    #[command(
+        after_help = "Query: words (all must match, case and accents ignored), \"quoted phrases\", prefix* terms;\nJapanese and Chinese are found inside runs of characters. Lines: score, status, id, field, title, snippet.\n\nExamples:\n  ticket search parser crash\n  ticket search '\"lock timeout\"' --status closed\n  ticket search 'pars*' --event-kind decision --limit 5\n  ticket --json search 永続化"
+    )]
+    Search(SearchArgs),
     /// Print a shell completion script (it completes ticket ids and slugs too, by asking `ticket`).
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },
@@ -500,4 +506,31 @@ pub struct OneRelation {
     /// The ticket supersedes TICKET.
     #[arg(long, value_name = "TICKET")]
     pub supersedes: Option<String>,
+}
+
+/// `ticket search`'s arguments.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words, "quoted phrases" and prefix* terms; every one must match.
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Default: all.
+    #[arg(long, value_enum)]
+    pub status: Option<StatusFilter>,
+    /// Only tickets carrying this label.
+    #[arg(long)]
+    pub label: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Search only events of this kind (comment, plan, decision, review, ...).
+    #[arg(long, value_name = "KIND")]
+    pub event_kind: Option<String>,
+    /// At most this many hits.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
+    /// Read every ticket instead of the index (same hits, same order; slower).
+    #[arg(long)]
+    pub no_index: bool,
 }

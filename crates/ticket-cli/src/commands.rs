@@ -233,6 +233,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
         Command::Export { to, path, tickets } => {
             crate::foreign::export(app, out, &to, path, tickets)
         }
+        Command::Search(args) => crate::search::run(app, args, out),
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
     }

@@ -134,7 +134,7 @@ pub fn list_row_with(s: &TicketSummary, columns: &[Column]) -> String {
 }
 
 /// Appends `value` with tab, LF and CR escaped (most values have none: copied as they are).
-fn push_cell(row: &mut String, value: &str) {
+pub(crate) fn push_cell(row: &mut String, value: &str) {
     if !value.contains(['\t', '\n', '\r']) {
         row.push_str(value);
         return;

@@ -15,6 +15,7 @@ mod human;
 mod json;
 mod output;
 mod progress;
+mod search;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

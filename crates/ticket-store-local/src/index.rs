@@ -167,7 +167,7 @@ fn bucket_path(root: &Path, key: &str) -> PathBuf {
 
 /// The index directory, created with its `.gitignore` if needed; `None` when it cannot be, or
 /// when something other than a real directory holds its name (never written through a link).
-fn index_dir(root: &Path) -> Option<PathBuf> {
+pub(crate) fn index_dir(root: &Path) -> Option<PathBuf> {
     let dir = layout::index_dir(root);
     match fs::symlink_metadata(&dir) {
         Ok(m) if m.is_dir() => Some(dir),

@@ -7,6 +7,8 @@
 //! ```text
 //! <root>/
 //!   .lock  .tmp/  .index/            (LOCK_FILE, TMP_DIR, INDEX_DIR)
+//!                 .index/names       (INDEX_NAMES: ticket directory names, for stamps)
+//!                 .index/search/     (SEARCH_DIR: the search index, ticket-search's own)
 //!   open/ pending/ closed/           (STATUS_DIRS)
 //!     <id>/                          (ticket_dir)
 //!       item.md  thread.md  resolution.md  artifacts/.gitkeep
@@ -47,6 +49,10 @@ pub const INDEX_STAMP: &str = "stamp";
 pub const INDEX_GITIGNORE: &str = ".gitignore";
 /// Inside [`INDEX_DIR`]: the prefix of a file being replaced.
 pub const INDEX_TMP_PREFIX: &str = ".new-";
+/// Inside [`INDEX_DIR`]: every ticket directory's name, with the status directories' state.
+pub const INDEX_NAMES: &str = "names";
+/// Inside [`INDEX_DIR`]: the full-text search index (ticket-search owns what is inside).
+pub const SEARCH_DIR: &str = "search";
 
 /// Inside [`TMP_DIR`]: the prefix of a staged file (`fsio::stage`).
 pub const TMP_FILE_PREFIX: &str = "ticket-";
@@ -111,6 +117,11 @@ pub fn index_dir(root: &Path) -> PathBuf {
     root.join(INDEX_DIR)
 }
 
+/// `<root>/.index/search`.
+pub fn search_dir(root: &Path) -> PathBuf {
+    index_dir(root).join(SEARCH_DIR)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +153,6 @@ mod tests {
             Path::new("work-items/open/x/artifacts/.gitkeep")
         );
         assert_eq!(item(&dir), Path::new("work-items/open/x/item.md"));
+        assert_eq!(search_dir(root), Path::new("work-items/.index/search"));
     }
 }

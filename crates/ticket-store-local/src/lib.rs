@@ -11,9 +11,11 @@ pub mod fsio;
 mod index;
 pub mod layout;
 mod lookup;
+mod names;
 pub mod parallel;
 mod read;
 mod relations;
+mod stamps;
 mod version;
 pub mod whole;
 
@@ -21,4 +23,5 @@ pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket};
 pub use clock::SystemClock;
 pub use layout::STATUS_DIRS;
 pub use relations::GraphRead;
+pub use stamps::{Stamps, TicketStamp, TicketTexts};
 pub use whole::Written;

@@ -42,6 +42,25 @@ pub fn doctor(root: &Path) -> Floor {
     })
 }
 
+/// Stat floor: the list floor's directory reads, plus one `stat` of each file the search
+/// indexes (`item.md`, `thread.md`, and `resolution.md` in `closed/`): what any check that a
+/// derived index is still fresh must cost, since a file edited in place changes nothing else.
+pub fn stat(root: &Path) -> Floor {
+    measure(root, |ticket, files, _| {
+        let closed = ticket.parent().is_some_and(|p| p.ends_with("closed"));
+        let names: &[&str] = if closed {
+            &["item.md", "thread.md", "resolution.md"]
+        } else {
+            &["item.md", "thread.md"]
+        };
+        for name in names {
+            if fs::metadata(ticket.join(name)).is_ok() {
+                *files += 1;
+            }
+        }
+    })
+}
+
 fn measure(root: &Path, mut per_ticket: impl FnMut(&Path, &mut usize, &mut usize)) -> Floor {
     let (mut files, mut bytes) = (0, 0);
     let started = Instant::now();

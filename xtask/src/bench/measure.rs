@@ -24,8 +24,20 @@ pub fn sample(
     runs: usize,
     args: &dyn Fn(usize) -> Vec<String>,
 ) -> Result<Sample, String> {
+    sample_after(dir, tool, runs, &|_| Ok(()), args)
+}
+
+/// [`sample`], with `before(k)` run untimed before run `k` (and before the memory run).
+pub fn sample_after(
+    dir: &Path,
+    tool: &Tool,
+    runs: usize,
+    before: &dyn Fn(usize) -> Result<(), String>,
+    args: &dyn Fn(usize) -> Vec<String>,
+) -> Result<Sample, String> {
     let mut times = Vec::with_capacity(runs);
     for k in 0..runs {
+        before(k)?;
         let a = args(k);
         let started = Instant::now();
         let status = command(dir, tool, &a)
@@ -45,10 +57,25 @@ pub fn sample(
         }
     }
     times.sort();
+    before(runs)?;
     Ok(Sample {
         median: times[times.len() / 2],
         rss_kib: peak_rss(dir, tool, &args(runs)),
     })
+}
+
+/// Runs `tool` with `args` once, untimed, output discarded; fails when it fails.
+pub fn run_quietly(dir: &Path, tool: &Tool, args: &[String]) -> Result<(), String> {
+    let status = command(dir, tool, args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", tool.name))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} {args:?} failed ({status})", tool.name))
+    }
 }
 
 fn command(dir: &Path, tool: &Tool, args: &[String]) -> Command {

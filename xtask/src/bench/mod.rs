@@ -1,7 +1,8 @@
 //! `cargo xtask bench [--smoke] [N ...]`: what users wait for, for `ticket` and `./tickets.sh`
 //! side by side with the I/O floors, on generated roots of N tickets (default 1,000, 10,000 and
-//! 100,000) and on the real corpus. Prints one Markdown report and, unless `--smoke`, writes it
-//! into docs/benchmarks.md between its markers. Figures, never pass/fail.
+//! 100,000) and on the real corpus. Prints one Markdown report and, unless `--smoke` or
+//! `--only`, writes it into docs/benchmarks.md between its markers. Figures, never pass/fail.
+//! `--only WORD` runs only the commands whose label holds WORD (`--only search`).
 
 mod floor;
 mod generate;
@@ -10,22 +11,31 @@ mod report;
 
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
 pub use measure::rss_main;
-use measure::{Sample, Tool, sample};
+use measure::{Sample, Tool, run_quietly, sample, sample_after};
 use report::{Measured, Report, Row};
 
 /// What to run: sizes, repetitions, and whether to write the docs.
 pub struct Config {
     pub sizes: Vec<usize>,
     pub smoke: bool,
+    /// Only the commands whose label holds this.
+    pub only: Option<String>,
 }
 
 impl Config {
     pub fn parse(args: &[String]) -> Result<Config, String> {
         let smoke = args.iter().any(|a| a == "--smoke");
         let mut sizes = Vec::new();
-        for a in args.iter().filter(|a| *a != "--smoke") {
+        let mut only = None;
+        let mut rest = args.iter().filter(|a| *a != "--smoke");
+        while let Some(a) = rest.next() {
+            if a == "--only" {
+                only = Some(rest.next().ok_or("bench: --only needs a word")?.clone());
+                continue;
+            }
             sizes.push(
                 a.replace('_', "")
                     .parse()
@@ -39,7 +49,20 @@ impl Config {
                 vec![1_000, 10_000, 100_000]
             };
         }
-        Ok(Config { sizes, smoke })
+        Ok(Config { sizes, smoke, only })
+    }
+
+    fn wants(&self, label: &str) -> bool {
+        self.only.as_deref().is_none_or(|w| label.contains(w))
+    }
+
+    /// Runs of a first build of the search index at `n` tickets.
+    fn build_runs(&self, n: usize) -> usize {
+        match (self.smoke, n) {
+            (true, _) => 1,
+            (false, n) if n >= 100_000 => 1,
+            _ => 3,
+        }
     }
 
     /// Runs of a single-ticket command, and of a whole-root command at `n` tickets.
@@ -72,7 +95,7 @@ pub fn run(repo: &Path, target: &Path, ticket_bin: &Path, config: &Config) -> Re
         argv: vec!["sh".into(), repo.join("tickets.sh").display().to_string()],
     };
     let mut report = Report::new(config.smoke);
-    if !config.smoke {
+    if !config.smoke && config.only.is_none() {
         corpus(repo, &ticket, &shell, &mut report)?;
     }
     let cache = target.join("bench-roots");
@@ -82,7 +105,7 @@ pub fn run(repo: &Path, target: &Path, ticket_bin: &Path, config: &Config) -> Re
     }
     let text = report.render();
     println!("{text}");
-    if !config.smoke {
+    if !config.smoke && config.only.is_none() {
         report::write_into_docs(&repo.join("docs/benchmarks.md"), &text)?;
         println!("bench: wrote docs/benchmarks.md");
     }
@@ -149,6 +172,7 @@ fn size(
     floor::doctor(&root); // warm-up
     let list_floor = median_of(whole, || floor::list(&root));
     let doctor_floor = median_of(whole, || floor::doctor(&root));
+    let stat_floor = median_of(whole, || floor::stat(&root));
     let floors = |kind| match kind {
         FloorKind::Process => process.median,
         FloorKind::List => list_floor.took,
@@ -264,6 +288,9 @@ fn size(
     ];
     let mut rows = Vec::new();
     for (label, kind, runs, shell_too, case_args) in &cases {
+        if !config.wants(label) {
+            continue;
+        }
         let mut measured: Vec<Option<Sample>> = Vec::new();
         for (t, tool) in [ticket, shell].into_iter().enumerate() {
             if t == 1 && !shell_too {
@@ -299,11 +326,86 @@ fn size(
             shell: shell_sample,
         });
     }
+    search(
+        dir,
+        ticket,
+        config,
+        n,
+        comment_i,
+        &body,
+        stat_floor.took,
+        &mut rows,
+    )?;
     Ok(Measured {
         rows,
         list_floor,
         doctor_floor,
+        stat_floor,
     })
+}
+
+/// `ticket search` (tickets.sh has none), against the stat floor: the first build of the index,
+/// a search with the index built (a query every ticket matches, and one only one matches), and
+/// a search right after a comment, which must notice it. The index stays in the cached root's
+/// `.index/`; the first case removes it before each run.
+#[allow(clippy::too_many_arguments)]
+fn search(
+    dir: &Path,
+    ticket: &Tool,
+    config: &Config,
+    n: usize,
+    comment_i: usize,
+    body: &str,
+    stat_floor: Duration,
+    rows: &mut Vec<Row>,
+) -> Result<(), String> {
+    let root = dir.join("work-items");
+    let (few, _) = config.runs(n);
+    let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+    let common = args(&["search", "parser", "lock"]);
+    // Only ticket `comment_i` has its number in its title.
+    let rare = args(&["search", &format!("{comment_i}")]);
+    let comment_id = generate::describe(comment_i).id;
+    let comment = args(&["comment", &comment_id, "--file", body]);
+    let index = root.join(".index/search");
+    let remove_index = |_| match fs::remove_dir_all(&index) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("cannot remove {}: {e}", index.display()))
+        }
+        _ => Ok(()),
+    };
+    let nothing = |_| Ok(());
+    let commented = |_| run_quietly(dir, ticket, &comment);
+    type Before<'a> = &'a dyn Fn(usize) -> Result<(), String>;
+    let cases: [(&'static str, usize, Before, &Vec<String>); 4] = [
+        (
+            "search (first build of the index)",
+            config.build_runs(n),
+            &remove_index,
+            &common,
+        ),
+        ("search parser lock (every ticket)", few, &nothing, &common),
+        ("search <number> (one ticket)", few, &nothing, &rare),
+        ("comment, then search parser lock", few, &commented, &common),
+    ];
+    for (label, runs, before, case_args) in cases {
+        if !config.wants(label) {
+            continue;
+        }
+        floor::doctor(&root);
+        // The index exists and holds every ticket as it is before a timed search.
+        run_quietly(dir, ticket, &common)?;
+        let s = sample_after(dir, ticket, runs, before, &|_| case_args.clone())?;
+        generate::restore(&root, comment_i)?;
+        rows.push(Row {
+            label,
+            floor: stat_floor,
+            floor_name: "stat floor",
+            ticket: s,
+            shell: None,
+        });
+    }
+    Ok(())
 }
 
 /// The run of median time among `runs` in-process floor measurements.

@@ -27,6 +27,7 @@ pub struct Measured {
     pub rows: Vec<Row>,
     pub list_floor: Floor,
     pub doctor_floor: Floor,
+    pub stat_floor: Floor,
 }
 
 struct Corpus {
@@ -106,12 +107,15 @@ impl Report {
         for (n, m) in &self.sizes {
             let _ = writeln!(
                 out,
-                "### {} tickets\n\nList floor: {} `item.md` files, {}. Doctor floor: {} files, {}.\n",
+                "### {} tickets\n\nList floor: {} `item.md` files, {}. Doctor floor: {} files, {}. \
+                 Stat floor: {} files, one `stat` each ({}).\n",
                 count(*n),
                 count(m.list_floor.files),
                 mb(m.list_floor.bytes),
                 count(m.doctor_floor.files),
-                mb(m.doctor_floor.bytes)
+                mb(m.doctor_floor.bytes),
+                count(m.stat_floor.files),
+                ms(m.stat_floor.took)
             );
             out.push_str("| command | floor | ticket | ticket / floor | tickets.sh | tickets.sh / ticket | peak RSS ticket | peak RSS tickets.sh |\n");
             out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

@@ -11,5 +11,6 @@ mod json;
 mod parity;
 mod progress;
 mod relations;
+mod search;
 mod snapshots;
 mod support;
