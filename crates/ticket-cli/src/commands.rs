@@ -364,30 +364,38 @@ fn show(app: &App, out: &mut Out, query: &str, full: bool) -> Result<(), CliErro
 
 /// The relation flags of `create`, as (kind, target) pairs in flag order.
 fn create_relations(r: CreateRelations) -> Vec<(RelationKind, String)> {
-    [
-        (RelationKind::DependsOn, r.depends_on),
-        (RelationKind::Parent, r.parent),
-        (RelationKind::Related, r.related),
-        (RelationKind::DuplicateOf, r.duplicate_of),
-        (RelationKind::Supersedes, r.supersedes),
-    ]
-    .into_iter()
-    .flat_map(|(kind, targets)| targets.into_iter().map(move |t| (kind, t)))
-    .collect()
+    by_kind([
+        r.depends_on,
+        r.parent,
+        r.related,
+        r.duplicate_of,
+        r.supersedes,
+    ])
 }
 
 /// The one relation flag given (clap requires exactly one).
 fn one_relation(r: OneRelation) -> (RelationKind, String) {
-    [
-        (RelationKind::DependsOn, r.depends_on),
-        (RelationKind::Parent, r.parent),
-        (RelationKind::Related, r.related),
-        (RelationKind::DuplicateOf, r.duplicate_of),
-        (RelationKind::Supersedes, r.supersedes),
-    ]
-    .into_iter()
-    .find_map(|(kind, target)| target.map(|t| (kind, t)))
-    .unwrap_or((RelationKind::Related, String::new()))
+    let flags = [
+        r.depends_on,
+        r.parent,
+        r.related,
+        r.duplicate_of,
+        r.supersedes,
+    ];
+    by_kind(flags.map(Option::into_iter))
+        .into_iter()
+        .next()
+        .unwrap_or((RelationKind::Related, String::new()))
+}
+
+/// The targets of the five relation flags, given in `RelationKind::ALL` order, as (kind, target)
+/// pairs in flag order.
+fn by_kind<T: IntoIterator<Item = String>>(flags: [T; 5]) -> Vec<(RelationKind, String)> {
+    RelationKind::ALL
+        .into_iter()
+        .zip(flags)
+        .flat_map(|(kind, targets)| targets.into_iter().map(move |t| (kind, t)))
+        .collect()
 }
 
 /// `ready`: the ready tickets as `list` rows; with `--explain`, `#` lines after them saying why
