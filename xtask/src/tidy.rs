@@ -98,6 +98,7 @@ pub fn check(root: &Path) -> Result<(), String> {
         manifest_is_pure(root, name, &mut problems);
     }
     test_support_stays_dev_only(root, &mut problems);
+    git_adapter_knows_no_tickets(root, &mut problems);
     for (name, allowed) in FORMAT_CRATES {
         format_crate_is_narrow(root, name, allowed, &mut problems);
     }
@@ -298,6 +299,22 @@ fn test_support_stays_dev_only(root: &Path, problems: &mut Vec<String>) {
             problems.push(format!(
                 "crates/{name}/Cargo.toml: ticket-test-support is for tests only; list it under [dev-dependencies]"
             ));
+        }
+    }
+}
+
+/// ticket-git is an adapter over git alone: no ticket crate among its dependencies.
+fn git_adapter_knows_no_tickets(root: &Path, problems: &mut Vec<String>) {
+    for (name, deps) in crate_manifests(root) {
+        if name != "ticket-git" {
+            continue;
+        }
+        for (table, dep) in deps {
+            if table == "dependencies" && dep.starts_with("ticket-") {
+                problems.push(format!(
+                    "crates/ticket-git/Cargo.toml: `{dep}` is a ticket crate; the git adapter knows nothing of tickets (docs/architecture.md)"
+                ));
+            }
         }
     }
 }
