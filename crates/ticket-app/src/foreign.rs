@@ -177,13 +177,18 @@ impl App {
                 ids.insert(t.id.to_string());
             }
         }
+        // First every ticket gets its id, so that links between them can name it.
+        let mut prepared = Vec::with_capacity(read.len());
+        let mut links = Vec::new();
         for imported in read {
             let Imported {
                 path,
                 mut ticket,
                 artifacts,
                 notices,
+                links: its_links,
             } = imported;
+            links.extend(its_links);
             let legacy = ticket.legacy_ticket.clone().unwrap_or_default();
             let count = ticket.events.len();
             if let Some(first) = ticket.events.first_mut() {
@@ -193,13 +198,17 @@ impl App {
                 Some((id, slug)) => {
                     ticket.summary.id = id.clone();
                     ticket.summary.slug = slug.clone();
-                    // Events added here since the last import stay, after the source's.
                     if let Ok(before) = backend.show(&TicketIdOrSlug::from(id)) {
+                        // Events added here since the last import stay, after the source's.
                         let local = &before.events[foreign::imported_events(&before.events)..];
                         if !local.is_empty() {
                             ticket.events.extend(local.iter().cloned());
                             ticket.summary.updated_at =
                                 ticket.summary.updated_at.max(before.updated_at);
+                        }
+                        // So do the links made here.
+                        for (kind, target) in before.relations.edges() {
+                            let _ = ticket.summary.relations.add(id, kind, target.clone());
                         }
                     }
                 }
@@ -213,6 +222,20 @@ impl App {
                     ticket.summary.id = id;
                 }
             }
+            prepared.push((path, ticket, artifacts, notices, legacy));
+        }
+        // Links become relations of the imported ticket at their source, once both ends are
+        // tickets of the root (imported now or before); an edge already there is kept once.
+        for link in links {
+            let Some((to, _)) = by_legacy.get(&link.to) else {
+                continue;
+            };
+            if let Some((_, ticket, ..)) = prepared.iter_mut().find(|p| p.4 == link.from) {
+                let from = ticket.summary.id.clone();
+                let _ = ticket.summary.relations.add(&from, link.kind, to.clone());
+            }
+        }
+        for (path, ticket, artifacts, notices, legacy) in prepared {
             match backend.put_whole(&ticket, &artifacts) {
                 Ok((written, at)) => report.imported.push(ImportedEntry {
                     source: path,

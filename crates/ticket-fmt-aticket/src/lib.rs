@@ -11,8 +11,12 @@
 pub mod record;
 pub mod render;
 
-use ticket_domain::{Label, Ticket, TicketEvent, TicketStatus, TicketSummary, Timestamp, WorkMeta};
-use ticket_format::foreign::{self, ExportedFile, Extras, Imported, Kept, attr, get_attr};
+use ticket_domain::{
+    Label, RelationKind, Ticket, TicketEvent, TicketStatus, TicketSummary, Timestamp, WorkMeta,
+};
+use ticket_format::foreign::{
+    self, ExportedFile, Extras, ForeignLink, Imported, Kept, attr, get_attr,
+};
 use ticket_format::json::Json;
 
 use record::{META_COLUMNS, NOTICE_COLUMNS, col, set};
@@ -386,7 +390,62 @@ pub fn import(r: &Record, now: Timestamp) -> Imported {
         ticket: foreign::ticket(summary, body, events, resolution),
         artifacts: Vec::new(),
         notices,
+        links: links(r),
     }
+}
+
+/// The fork and squash links of a ticket, as relations between legacy ids: a fork is `related`
+/// to its source (the source lives on; the direction stays in `x_aticket_source_ticket_dir`),
+/// and a squash target `supersedes` each source, so work that waited for a source now waits
+/// for the ticket it went into. The tool records a squash on every source
+/// (`squashed_into_ticket_dir`, or `Squashed into:` in `TICKET.md`), so the links are read
+/// there; `state/squash.json` is kept verbatim. A fork's source is its `source_ticket_dir`, else
+/// the `forked_from` of its fork metadata or `state/fork.json`.
+pub fn links(r: &Record) -> Vec<ForeignLink> {
+    let legacy = |dir: &str| format!("{TRACKER}:{dir}");
+    let here = legacy(&r.dir);
+    let forked_from_in = |raw: Option<&str>| {
+        let fork = ticket_format::json::parse(raw?).ok()?;
+        fork.get("forked_from")
+            .and_then(Json::as_str)
+            .map(str::to_owned)
+    };
+    let forked_from = col(&r.meta, "source_ticket_dir")
+        .text()
+        .map(str::to_owned)
+        .or_else(|| forked_from_in(col(&r.meta, "fork_metadata_json").text()))
+        .or_else(|| forked_from_in(r.fork_json.as_deref()));
+    let squashed_into = col(&r.meta, "squashed_into_ticket_dir")
+        .text()
+        .or_else(|| col(&r.meta, "squashed_into_ticket_uri").text())
+        .map(str::to_owned);
+    let mut out = Vec::new();
+    if let Some(dir) = forked_from.as_deref().and_then(dir_name) {
+        out.push(ForeignLink {
+            from: here.clone(),
+            kind: RelationKind::Related,
+            to: legacy(dir),
+        });
+    }
+    if let Some(dir) = squashed_into.as_deref().and_then(dir_name) {
+        out.push(ForeignLink {
+            from: legacy(dir),
+            kind: RelationKind::Supersedes,
+            to: here,
+        });
+    }
+    out.retain(|l| l.from != l.to);
+    out
+}
+
+/// The name of the ticket directory a path or `file://` URI points at (`/code/tickets/<dir>/`
+/// gives `<dir>`), when it looks like one.
+fn dir_name(path: &str) -> Option<&str> {
+    let path = path.trim();
+    let path = path.strip_prefix("file://").unwrap_or(path);
+    let path = path.strip_suffix("/TICKET.md").unwrap_or(path);
+    let name = path.trim_end_matches('/').rsplit('/').next()?;
+    (render::split_dir(name).is_some()).then_some(name)
 }
 
 /// A notice as a `message` event: its text the body, every other column an attribute.

@@ -130,21 +130,60 @@ fn messages(notices: &[Row]) -> String {
     lines.join("\n").trim_end().to_owned()
 }
 
+/// The keys of `state/fork.json` the `## Fork` section shows, with their labels, in order; then
+/// one `- Copied path:` line per entry of `copied_paths`.
+const FORK_LINES: [(&str, &str); 5] = [
+    ("forked_from", "Forked from"),
+    ("snapshot_taken_at", "Snapshot taken at"),
+    ("source_ticket_snapshot_path", "Source snapshot"),
+    ("canonical_source_after_fork", "Canonical source after fork"),
+    (
+        "source_ticket_owner_at_fork_time",
+        "Source ticket owner at fork time",
+    ),
+];
+
+/// `fork_metadata_json` as far as a `## Fork` section shows it (the reverse of
+/// [`fork_section`]; keys sorted and compact, as the tool writes it): what a ticket read from
+/// `TICKET.md` alone knows of its fork. `None` for an empty section.
+fn fork_json_from_section(section: &str) -> Option<String> {
+    let mut fields: Vec<(String, Json)> = Vec::new();
+    let mut copied = Vec::new();
+    for line in section.lines() {
+        let Some(line) = line.strip_prefix("- ") else {
+            continue;
+        };
+        if let Some(path) = line.strip_prefix("Copied path: ") {
+            copied.push(Json::String(path.to_owned()));
+            continue;
+        }
+        for (key, label) in FORK_LINES {
+            if let Some(value) = line.strip_prefix(label).and_then(|r| r.strip_prefix(": ")) {
+                let value = if key == "forked_from" {
+                    value.strip_suffix('/').unwrap_or(value)
+                } else {
+                    value
+                };
+                fields.push((key.to_owned(), Json::String(value.to_owned())));
+            }
+        }
+    }
+    if !copied.is_empty() {
+        fields.push(("copied_paths".to_owned(), Json::Array(copied)));
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(compact_utf8(&Json::Object(fields)))
+}
+
 fn fork_section(raw: &str) -> String {
     let Ok(data) = json::parse(raw) else {
         return String::new();
     };
     let mut lines = Vec::new();
-    for (key, label) in [
-        ("forked_from", "Forked from"),
-        ("snapshot_taken_at", "Snapshot taken at"),
-        ("source_ticket_snapshot_path", "Source snapshot"),
-        ("canonical_source_after_fork", "Canonical source after fork"),
-        (
-            "source_ticket_owner_at_fork_time",
-            "Source ticket owner at fork time",
-        ),
-    ] {
+    for (key, label) in FORK_LINES {
         let mut value = data
             .get(key)
             .and_then(Json::as_str)
@@ -405,6 +444,16 @@ pub fn parse(text: &str, dir: &str) -> Record {
     set(&mut view, "env_md", field(body("Environment")));
     let rendered_at = col(&meta, "last_rendered_at").clone();
     set(&mut view, "updated_at", rendered_at);
+    if let Some(fork) = body("Fork").and_then(|section| fork_json_from_section(&section)) {
+        if let Some(from) = json::parse(&fork).ok().and_then(|j| {
+            j.get("forked_from")
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+        }) {
+            set(&mut meta, "source_ticket_dir", Sql::Text(from));
+        }
+        set(&mut meta, "fork_metadata_json", Sql::Text(fork));
+    }
     let mut notices = Vec::new();
     let mut archived_part = false;
     for l in body("Messages").unwrap_or_default().lines() {

@@ -1,10 +1,11 @@
 //! aticket-cli records through import, storage and export: every column comes back, with
-//! hostile strings anywhere; a rendered TICKET.md reads back into the record it came from.
+//! hostile strings anywhere; a rendered TICKET.md reads back into the record it came from;
+//! forks and squashes become links wherever the tool keeps them.
 
 use proptest::prelude::*;
-use ticket_domain::Timestamp;
+use ticket_domain::{RelationKind, Timestamp};
 use ticket_fmt_aticket::record::{self, Row, Sql, col, set};
-use ticket_fmt_aticket::{Record, Source, export, import, render};
+use ticket_fmt_aticket::{Record, Source, export, import, links, render};
 use ticket_format::foreign::through_storage;
 
 fn row(cols: &[(&str, &str)], values: &[(&str, Sql)]) -> Row {
@@ -146,6 +147,105 @@ fn rendered_ticket_md_reads_back() {
     let mut again = parsed.clone();
     set(&mut again.meta, "render_revision", Sql::Int(6));
     assert_eq!(render::render(&again, "2026-11-25T00:05:00+08:00"), md);
+}
+
+#[test]
+fn a_fork_section_reads_back_as_the_fork_it_shows() {
+    let mut r = record("Goal", "", &[], "", "hi", "agents://codex/1");
+    set(
+        &mut r.meta,
+        "fork_metadata_json",
+        text(
+            "{\"forked_from\": \"/code/tickets/2026-11-20-old-spike-090000\", \"copied_paths\": [\"artifacts/a.txt\", \"notes/b.md\"], \"snapshot_taken_at\": \"2026-11-26T10:10:10+00:00\", \"canonical_source_after_fork\": \"source\"}",
+        ),
+    );
+    let md = render::render(&r, "2026-11-25T00:05:00+08:00");
+    assert!(
+        md.contains("## Fork\n- Forked from: /code/tickets/2026-11-20-old-spike-090000/\n"),
+        "{md}"
+    );
+    let parsed = render::parse(&md, &r.dir);
+    assert_eq!(
+        col(&parsed.meta, "source_ticket_dir"),
+        &text("/code/tickets/2026-11-20-old-spike-090000")
+    );
+    let mut again = parsed.clone();
+    set(&mut again.meta, "render_revision", Sql::Int(6));
+    assert_eq!(render::render(&again, "2026-11-25T00:05:00+08:00"), md);
+}
+
+#[test]
+fn forks_and_squashes_are_links_wherever_the_tool_keeps_them() {
+    const HERE: &str = "aticket:2026-11-24-fix-login-timeout-111710";
+    const SRC: &str = "aticket:2026-11-20-old-spike-090000";
+    // (what the record holds, the links expected as (from, kind, to))
+    let related = |from: &str, to: &str| (from.to_owned(), RelationKind::Related, to.to_owned());
+    let supersedes =
+        |from: &str, to: &str| (from.to_owned(), RelationKind::Supersedes, to.to_owned());
+    let cases: Vec<(&str, Vec<(&str, Sql)>, Option<&str>, Vec<_>)> = vec![
+        ("nothing", vec![], None, vec![]),
+        (
+            "fork by column",
+            vec![(
+                "source_ticket_dir",
+                text("/code/tickets/2026-11-20-old-spike-090000"),
+            )],
+            None,
+            vec![related(HERE, SRC)],
+        ),
+        (
+            "fork by fork.json alone",
+            vec![],
+            Some("{\"forked_from\": \"/code/tickets/2026-11-20-old-spike-090000/\"}"),
+            vec![related(HERE, SRC)],
+        ),
+        (
+            "squashed, by directory",
+            vec![(
+                "squashed_into_ticket_dir",
+                text("/code/tickets/2026-11-20-old-spike-090000"),
+            )],
+            None,
+            vec![supersedes(SRC, HERE)],
+        ),
+        (
+            "squashed, by URI (TICKET.md)",
+            vec![(
+                "squashed_into_ticket_uri",
+                text("file:///code/tickets/2026-11-20-old-spike-090000/TICKET.md"),
+            )],
+            None,
+            vec![supersedes(SRC, HERE)],
+        ),
+        (
+            "a path that names no ticket directory",
+            vec![("source_ticket_dir", text("/code/tickets/../etc"))],
+            Some("not json"),
+            vec![],
+        ),
+        (
+            "a link to itself",
+            vec![(
+                "squashed_into_ticket_dir",
+                text("/t/tickets/2026-11-24-fix-login-timeout-111710"),
+            )],
+            None,
+            vec![],
+        ),
+    ];
+    for (name, columns, fork_json, expected) in cases {
+        let mut r = record("Goal", "", &[], "", "hi", "agents://codex/1");
+        for (column, value) in columns {
+            set(&mut r.meta, column, value);
+        }
+        r.fork_json = fork_json.map(str::to_owned);
+        let got: Vec<_> = links(&r)
+            .into_iter()
+            .map(|l| (l.from, l.kind, l.to))
+            .collect();
+        assert_eq!(got, expected, "{name}");
+        assert_eq!(import(&r, now()).links.len(), expected.len(), "{name}");
+    }
 }
 
 proptest! {

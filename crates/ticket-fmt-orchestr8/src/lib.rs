@@ -342,6 +342,7 @@ fn import(
         ticket,
         artifacts: Vec::new(),
         notices,
+        links: Vec::new(),
     })
 }
 

@@ -255,6 +255,7 @@ fn import(file: &ForeignFile, p: &Parsed, repeats: bool, now: Timestamp) -> Impo
         ticket,
         artifacts: Vec::new(),
         notices,
+        links: Vec::new(),
     }
 }
 

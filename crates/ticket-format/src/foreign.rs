@@ -7,8 +7,8 @@
 //! as it was, passes both doctors, and survives `tickets.sh` writes (it keeps unknown keys).
 
 use ticket_domain::{
-    EventKind, EventRef, MarkdownText, RefKind, Slug, Ticket, TicketEvent, TicketId, TicketSummary,
-    Timestamp, Version,
+    EventKind, EventRef, MarkdownText, RefKind, RelationKind, Slug, Ticket, TicketEvent, TicketId,
+    TicketSummary, Timestamp, Version,
 };
 
 use crate::codec;
@@ -38,6 +38,18 @@ pub struct Imported {
     /// What was decided on the way, for the import report (bugs of the source fixed, ids
     /// qualified, values inferred).
     pub notices: Vec<String>,
+    /// Links between tickets the source keeps (aticket-cli's forks and squashes), which the
+    /// importer makes relations once it knows every end's id.
+    pub links: Vec<ForeignLink>,
+}
+
+/// A link of the source tracker, between tickets named by their `legacy_ticket`: `from` stores
+/// an edge of `kind` to `to` once both are tickets of the root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignLink {
+    pub from: String,
+    pub kind: RelationKind,
+    pub to: String,
 }
 
 /// A file an export writes, relative to the directory written.

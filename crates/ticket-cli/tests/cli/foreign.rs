@@ -180,6 +180,82 @@ fn show_of_imported_tickets_shows_notes_messages_pins_and_links() {
 }
 
 #[test]
+fn aticket_forks_and_squashes_become_relations_and_stay_through_reimports() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let import = || {
+        let out = ticket(dir.path())
+            .args(["--root", "wi", "--json", "import", "--from", "aticket"])
+            .arg(fixture("aticket"))
+            .output()
+            .expect("runs");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["imported"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|e| e["outcome"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let relations = |q: &str| {
+        let out = ticket(dir.path())
+            .args(["--root", "wi", "--json", "show", q])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{q}: {}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["relations"].clone()
+    };
+    assert_eq!(import(), vec!["created"; 4]);
+    // The fixtures were read from TICKET.md alone: the fork is known from its `## Fork`
+    // section, the squash from `Squashed into:`.
+    let fork = relations("forked-work");
+    let spike = relations("old-spike");
+    assert_eq!(
+        fork["related"],
+        serde_json::json!(["20261120-010000-old-spike"])
+    );
+    assert_eq!(
+        fork["supersedes"],
+        serde_json::json!(["20261120-010000-old-spike"])
+    );
+    assert_eq!(
+        spike["superseded_by"],
+        serde_json::json!(["20261126-101010-forked-work"])
+    );
+    // A link made here survives a re-import, which changes nothing else (the one ticket it
+    // updates gets its frontmatter in the key order of a whole write).
+    let out = ticket(dir.path())
+        .args([
+            "--root",
+            "wi",
+            "link",
+            "forked-work",
+            "--depends-on",
+            "from-git-only",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let outcomes = import();
+    assert_eq!(
+        outcomes.iter().filter(|o| *o == "unchanged").count(),
+        3,
+        "{outcomes:?}"
+    );
+    let fork = relations("forked-work");
+    assert_eq!(
+        fork["depends_on"],
+        serde_json::json!(["20261124-230500-from-git-only"])
+    );
+    assert_eq!(
+        fork["supersedes"],
+        serde_json::json!(["20261120-010000-old-spike"])
+    );
+    assert_eq!(import(), vec!["unchanged"; 4]);
+    doctors_ok(dir.path());
+}
+
+#[test]
 fn json_reports_and_usage_errors() {
     let dir = tempfile::tempdir().expect("scratch");
     let out = ticket(dir.path())
