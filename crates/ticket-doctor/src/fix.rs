@@ -17,7 +17,7 @@ use ticket_store_local::fsio;
 
 use crate::code::Code;
 use crate::report::Sink;
-use crate::scan::{Artifacts, TicketDir, Tree};
+use crate::scan::{ArtifactsFix, Kept, Tree};
 
 /// Applies the repairs `tree` calls for; returns a line per repair, and a `fix-failed` warning
 /// for each one that could not be made. Fails, having changed nothing, when the lock cannot be
@@ -32,7 +32,7 @@ pub(crate) fn apply(
         .statuses
         .iter()
         .flat_map(|s| &s.tickets)
-        .any(needs_artifacts)
+        .any(|t| t.artifacts_fix.is_some())
         || !tree.leftovers.is_empty();
     if !wanted {
         return Ok(Vec::new());
@@ -50,15 +50,15 @@ pub(crate) fn apply(
             }
         }
         for t in tree.statuses.iter().flat_map(|s| &s.tickets) {
-            if !needs_artifacts(t) {
+            let Some(fix) = t.artifacts_fix else {
                 continue;
-            }
+            };
             let keep = t.gitkeep_path();
-            let result = match t.artifacts {
-                Artifacts::Absent => create_artifacts(root, t).map(|made| {
+            let result = match fix {
+                ArtifactsFix::Create => create_artifacts(root, t).map(|made| {
                     made.then(|| format!("created missing artifacts/.gitkeep: {}", keep.display()))
                 }),
-                Artifacts::Empty => fsio::create_empty(root, &keep).map(|made| {
+                ArtifactsFix::Keep => fsio::create_empty(root, &keep).map(|made| {
                     made.then(|| {
                         format!(
                             "created artifacts/.gitkeep in empty artifacts/: {}",
@@ -66,7 +66,6 @@ pub(crate) fn apply(
                         )
                     })
                 }),
-                _ => continue,
             };
             match result {
                 Ok(Some(line)) => fixed.push(line),
@@ -80,13 +79,6 @@ pub(crate) fn apply(
 }
 
 /// A ticket (a real directory with an item.md, listed whole) whose artifacts/ is missing or empty.
-fn needs_artifacts(t: &TicketDir) -> bool {
-    t.real
-        && t.listing_error.is_none()
-        && t.item.is_file()
-        && matches!(t.artifacts, Artifacts::Absent | Artifacts::Empty)
-}
-
 /// `could not <what> <path>: <why>`.
 fn failed(sink: &mut Sink, path: &Path, what: &str, e: &BackendError) {
     let shown = path.display().to_string();
@@ -103,7 +95,7 @@ fn failed(sink: &mut Sink, path: &Path, what: &str, e: &BackendError) {
 }
 
 /// `mkdir artifacts && : > artifacts/.gitkeep`, unless something appeared meanwhile.
-fn create_artifacts(root: &Path, t: &TicketDir) -> Result<bool, BackendError> {
+fn create_artifacts(root: &Path, t: &Kept) -> Result<bool, BackendError> {
     if !fsio::create_dir_new(root, &t.artifacts_path())? {
         return Ok(false);
     }

@@ -68,15 +68,20 @@ pub fn run_with_progress(
     options: &Options,
     progress: &dyn ticket_domain::Progress,
 ) -> Result<Report, BackendError> {
-    let (mut tree, mut tickets) = scan::scan(root, rules::ticket, progress);
+    let scan = || {
+        let mut found = rules::Found::default();
+        let tree = scan::scan(root, rules::ticket, &mut found, progress);
+        (tree, found)
+    };
+    let (mut tree, mut found) = scan();
     let mut fixed = Vec::new();
     let mut fix_problems = report::Sink::new(options.max_per_code);
     if options.fix {
         fixed = fix::apply(root, &tree, options.lock_timeout, &mut fix_problems)?;
         if !fixed.is_empty() {
-            (tree, tickets) = scan::scan(root, rules::ticket, progress);
+            (tree, found) = scan();
         }
     }
-    let [shell, ours] = rules::check(&tree, tickets, options.max_per_code);
+    let [shell, ours] = rules::check(&tree, found, options.max_per_code);
     Ok(Report::from_sinks(vec![shell, ours, fix_problems], fixed))
 }

@@ -107,6 +107,11 @@ impl Sink {
         }
     }
 
+    /// Whether nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
     /// Moves a buffer's findings into this sink, in order, as if pushed here.
     pub fn append(&mut self, buffer: Sink) {
         for (code, d) in buffer.codes.into_iter().zip(buffer.items) {

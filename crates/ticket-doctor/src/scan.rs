@@ -4,9 +4,11 @@
 //! only read when they are regular files (a FIFO named `item.md` would block forever) and never
 //! beyond [`MAX_FILE`] bytes.
 //!
-//! Tickets are read on a few worker threads, and each ticket's contents are handed to the
-//! caller's check and dropped as soon as it returns: memory holds one ticket's files per thread,
-//! not the root's.
+//! Tickets are read on a few worker threads, a batch of [`BATCH`] directory entries at a time,
+//! and each ticket's contents are handed to the caller's check and dropped as soon as it
+//! returns: memory holds one batch's results and one ticket's files per thread, not the root's.
+//! What the tree keeps of a ticket afterwards is a [`Kept`]: its path and what `--fix` may
+//! repair, nothing the size of its text.
 
 use std::ffi::OsString;
 use std::fs::{self, File, FileType};
@@ -29,23 +31,12 @@ pub enum Content {
     NotFile,
     Unreadable(String),
     Bytes(Vec<u8>),
-    /// A regular file whose bytes were checked and then dropped.
-    Checked,
 }
 
 impl Content {
     /// Whether the shell's `[ -f ]` holds.
     pub fn is_file(&self) -> bool {
-        matches!(
-            self,
-            Content::Bytes(_) | Content::Unreadable(_) | Content::Checked
-        )
-    }
-
-    fn shed(&mut self) {
-        if matches!(self, Content::Bytes(_)) {
-            *self = Content::Checked;
-        }
+        matches!(self, Content::Bytes(_) | Content::Unreadable(_))
     }
 
     /// The bytes the shell's `sed`/`awk` would see: none when unreadable.
@@ -96,6 +87,49 @@ impl TicketDir {
     pub fn artifacts_path(&self) -> PathBuf {
         layout::artifacts(&self.path)
     }
+}
+
+/// What the tree keeps of a ticket once its rules have run.
+#[derive(Debug)]
+pub struct Kept {
+    pub path: Box<Path>,
+    /// What `artifacts/` needs, when `--fix` may repair it: a real directory whose `item.md` is
+    /// a file and whose `artifacts/` is missing or empty.
+    pub artifacts_fix: Option<ArtifactsFix>,
+}
+
+/// What `--fix` does to a ticket's `artifacts/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArtifactsFix {
+    /// Creates `artifacts/` and its `.gitkeep`.
+    Create,
+    /// Adds the `.gitkeep` to an empty `artifacts/`.
+    Keep,
+}
+
+impl Kept {
+    fn of(t: &TicketDir) -> Kept {
+        let fixable = t.real && t.listing_error.is_none() && t.item.is_file();
+        Kept {
+            path: t.path.clone().into_boxed_path(),
+            artifacts_fix: match t.artifacts {
+                Artifacts::Absent if fixable => Some(ArtifactsFix::Create),
+                Artifacts::Empty if fixable => Some(ArtifactsFix::Keep),
+                _ => None,
+            },
+        }
+    }
+
+    /// The directory's name.
+    pub fn name(&self) -> &std::ffi::OsStr {
+        self.path.file_name().unwrap_or_default()
+    }
+    pub fn item_path(&self) -> PathBuf {
+        layout::item(&self.path)
+    }
+    pub fn artifacts_path(&self) -> PathBuf {
+        layout::artifacts(&self.path)
+    }
     pub fn gitkeep_path(&self) -> PathBuf {
         layout::gitkeep(&self.path)
     }
@@ -107,7 +141,7 @@ pub struct StatusDir {
     /// The shell's `[ -d ]`.
     pub present: bool,
     pub listing_error: Option<String>,
-    pub tickets: Vec<TicketDir>,
+    pub tickets: Vec<Kept>,
 }
 
 /// A symbolic link inside the root whose target is outside it.
@@ -147,51 +181,74 @@ struct Job {
     real: bool,
 }
 
-/// Walks `root`, calling `check` on each ticket while its files are in memory; returns the tree
-/// (ticket contents dropped) and the checks' results in ticket order. Never fails: what cannot
-/// be read is recorded for the rules to report.
+/// How many status-directory entries are read and checked between two merges of their results.
+pub const BATCH: usize = 4096;
+
+/// What receives the checks' results, in ticket order.
+pub trait Collect<T> {
+    /// At most `n` results will come (the status directories' entries): room can be made once.
+    fn expect(&mut self, n: usize);
+    fn take(&mut self, result: T);
+}
+
+/// Walks `root`, calling `check` on each ticket while its files are in memory (on a worker
+/// thread) and handing each result to `into`, in ticket order (on this one); returns the tree
+/// (what it keeps of each ticket: [`Kept`]). Never fails: what cannot be read is recorded for
+/// the rules to report.
 pub fn scan<T: Send>(
     root: &Path,
     check: impl Fn(&TicketDir) -> T + Sync,
+    into: &mut impl Collect<T>,
     progress: &dyn Progress,
-) -> (Tree, Vec<T>) {
+) -> Tree {
     let real_root = fs::canonicalize(root).ok();
     let mut w = Walker::new(real_root.as_deref());
     w.root_entries(root);
-    let mut found = Vec::new();
-    let mut statuses: Vec<StatusDir> = STATUS_DIRS
+    // The bar counts entries (a directory count, not a listing kept in memory).
+    let total: usize = STATUS_DIRS
         .iter()
-        .enumerate()
-        .map(|(k, &status)| w.status_dir(root, k, status, &mut found))
-        .collect();
-    let tickets = found.iter().filter(|f| f.ticket.is_some()).count();
-    progress.start("checking tickets", tickets as u64);
-    let read = read_tickets(found, real_root.as_deref(), &|t: &TicketDir| {
-        let result = check(t);
-        progress.advance(1);
-        result
-    });
-    progress.finish();
-    let mut results = Vec::with_capacity(read.len());
-    for (before, ticket) in read {
-        w.absorb(before);
-        if let Some((k, ticket, inside, result)) = ticket {
-            w.absorb(inside);
-            statuses[k].tickets.push(ticket);
-            results.push(result);
+        .map(|s| fs::read_dir(root.join(s)).map_or(0, Iterator::count))
+        .sum();
+    progress.start("checking tickets", total as u64);
+    into.expect(total);
+    let mut statuses = Vec::with_capacity(STATUS_DIRS.len());
+    for (k, &name) in STATUS_DIRS.iter().enumerate() {
+        let (mut status, entries) = w.status_dir(root, name);
+        status.tickets.reserve_exact(entries.len());
+        let mut entries = entries.into_iter();
+        loop {
+            let batch: Vec<Found> = entries
+                .by_ref()
+                .take(BATCH)
+                .map(|(entry, kind, real)| w.found(&status.path, k, entry, kind, real))
+                .collect();
+            if batch.is_empty() {
+                break;
+            }
+            let read = read_tickets(batch, real_root.as_deref(), &|t: &TicketDir| check(t));
+            for (before, ticket) in read {
+                w.absorb(before);
+                progress.advance(1);
+                if let Some((ticket, inside, result)) = ticket {
+                    w.absorb(inside);
+                    status.tickets.push(ticket);
+                    into.take(result);
+                }
+            }
         }
+        statuses.push(status);
     }
-    let tree = Tree {
+    progress.finish();
+    Tree {
         statuses,
         leftovers: w.leftovers,
         escapes: w.escapes,
-    };
-    (tree, results)
+    }
 }
 
-/// A status-directory entry after reading: what it reported and, for a ticket, its status
-/// index, the ticket, what the ticket's walk reported, and the check's result.
-type Outcome<'r, T> = (Walker<'r>, Option<(usize, TicketDir, Walker<'r>, T)>);
+/// A status-directory entry after reading: what it reported and, for a ticket, what is kept of
+/// it, what the ticket's walk reported, and the check's result.
+type Outcome<'r, T> = (Walker<'r>, Option<(Kept, Walker<'r>, T)>);
 
 /// Reads and checks the found tickets on a few threads; returns them in the order found.
 fn read_tickets<'r, T: Send>(
@@ -202,13 +259,9 @@ fn read_tickets<'r, T: Send>(
     parallel::map_ordered(found, |f| {
         let read = f.ticket.map(|job| {
             let mut inside = Walker::new(real_root);
-            let mut ticket =
-                inside.ticket_dir(STATUS_DIRS[job.status], job.name, job.path, job.real);
+            let ticket = inside.ticket_dir(STATUS_DIRS[job.status], job.name, job.path, job.real);
             let result = check(&ticket);
-            ticket.item.shed();
-            ticket.thread.shed();
-            ticket.resolution.shed();
-            (job.status, ticket, inside, result)
+            (Kept::of(&ticket), inside, result)
         });
         (f.before, read)
     })
@@ -276,15 +329,13 @@ impl<'r> Walker<'r> {
         true
     }
 
-    /// Lists one status directory; its ticket directories are appended to `found`, to be read
-    /// later.
+    /// Lists one status directory: the directory, and its entries in the shell's order, each
+    /// with whether a ticket in it may be written to (no link on the way).
     fn status_dir(
         &mut self,
         root: &Path,
-        k: usize,
         name: &'static str,
-        found: &mut Vec<Found<'r>>,
-    ) -> StatusDir {
+    ) -> (StatusDir, Vec<(OsString, FileType, bool)>) {
         let path = root.join(name);
         let mut status = StatusDir {
             present: path.is_dir(),
@@ -293,41 +344,55 @@ impl<'r> Walker<'r> {
             tickets: Vec::new(),
         };
         if !status.present {
-            return status;
+            return (status, Vec::new());
         }
         let status_real = match fs::symlink_metadata(&status.path) {
             Ok(meta) => !self.check_link(&status.path, meta.file_type()),
             Err(_) => false,
         };
-        let entries = match sorted_entries(&status.path) {
-            Ok(entries) => entries,
+        match sorted_entries(&status.path) {
+            Ok(entries) => {
+                let entries = entries
+                    .into_iter()
+                    .map(|(entry, kind)| (entry, kind, status_real))
+                    .collect();
+                (status, entries)
+            }
             Err(e) => {
                 status.listing_error = Some(e.to_string());
-                return status;
+                (status, Vec::new())
             }
-        };
-        for (entry, kind) in entries {
-            let dir = status.path.join(&entry);
-            // What this entry reports is kept apart, to be merged back in walk order.
-            let mut before = Walker::new(self.real_root);
-            if is_leftover_name(&entry) {
-                before.leftovers.push(dir.clone());
-            }
-            // The shell's `*` skips hidden names.
-            let visible = !entry.as_encoded_bytes().starts_with(b".");
-            let link = visible && before.check_link(&dir, kind);
-            let is_dir = visible && (kind.is_dir() || (link && dir.is_dir()));
-            found.push(Found {
-                before,
-                ticket: is_dir.then_some(Job {
-                    status: k,
-                    name: entry,
-                    path: dir,
-                    real: status_real && !link,
-                }),
-            });
         }
-        status
+    }
+
+    /// One entry of the status directory `status_path` (index `k`): what the entry itself
+    /// reports, kept apart to be merged back in walk order, and the ticket to read, if it is one.
+    fn found(
+        &self,
+        status_path: &Path,
+        k: usize,
+        entry: OsString,
+        kind: FileType,
+        status_real: bool,
+    ) -> Found<'r> {
+        let dir = status_path.join(&entry);
+        let mut before = Walker::new(self.real_root);
+        if is_leftover_name(&entry) {
+            before.leftovers.push(dir.clone());
+        }
+        // The shell's `*` skips hidden names.
+        let visible = !entry.as_encoded_bytes().starts_with(b".");
+        let link = visible && before.check_link(&dir, kind);
+        let is_dir = visible && (kind.is_dir() || (link && dir.is_dir()));
+        Found {
+            before,
+            ticket: is_dir.then_some(Job {
+                status: k,
+                name: entry,
+                path: dir,
+                real: status_real && !link,
+            }),
+        }
     }
 
     fn ticket_dir(

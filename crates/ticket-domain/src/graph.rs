@@ -197,6 +197,14 @@ impl Graph {
         Self::default()
     }
 
+    /// An empty graph with room for `n` tickets, for a caller that knows how many it inserts.
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            index: HashMap::with_capacity(n),
+            nodes: Vec::with_capacity(n),
+        }
+    }
+
     /// A graph of these tickets.
     pub fn from_summaries<'a>(summaries: impl IntoIterator<Item = &'a TicketSummary>) -> Self {
         let mut g = Self::new();

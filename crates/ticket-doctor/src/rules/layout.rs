@@ -2,9 +2,8 @@
 //! writes, resolutions that do not match the status, empty artifacts/, and one ticket in two
 //! status directories.
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::path::PathBuf;
+use std::path::Path;
 
 use ticket_store_local::layout::CLOSED;
 
@@ -96,20 +95,19 @@ pub(super) fn ticket(t: &TicketDir, sink: &mut Sink) {
 
 /// One directory name under two or more status directories: a merge of two status moves.
 pub(super) fn across(tree: &Tree, sink: &mut Sink) {
-    let mut by_name: BTreeMap<&[u8], Vec<PathBuf>> = BTreeMap::new();
-    for status in &tree.statuses {
-        for t in &status.tickets {
-            by_name
-                .entry(OsStr::as_encoded_bytes(&t.name))
-                .or_default()
-                .push(t.path.clone());
-        }
-    }
-    for paths in by_name.values().filter(|p| p.len() > 1) {
-        let listed: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    // Sorted by name, stably: each name's paths stay in status order. No path is copied.
+    let mut names: Vec<(&[u8], &Path)> = tree
+        .statuses
+        .iter()
+        .flat_map(|s| &s.tickets)
+        .map(|t| (OsStr::as_encoded_bytes(t.name()), &*t.path))
+        .collect();
+    names.sort_by(|a, b| a.0.cmp(b.0));
+    for group in names.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let listed: Vec<String> = group.iter().map(|(_, p)| p.display().to_string()).collect();
         sink.push(
             Code::SameIdInTwoStatuses,
-            &paths[0],
+            group[0].1,
             None,
             format!(
                 "same ticket in two status directories: {}",

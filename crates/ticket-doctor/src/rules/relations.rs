@@ -74,14 +74,19 @@ pub(super) fn check(fm: &Frontmatter, path: &Path, sink: &mut Sink) -> Option<Ed
         }
     }
     let item = (!edges.is_empty()).then(|| path.to_path_buf());
+    // Kept for every ticket until the end: no spare capacity.
+    edges.shrink_to_fit();
     Some(Edges { id, edges, item })
 }
 
-/// The rules between tickets: every edge's target exists; no cycle through `depends_on` and
-/// `parent`.
-pub(super) fn across(tickets: &[Edges], sink: &mut Sink) {
-    let mut graph = Graph::new();
-    for t in tickets {
+/// The rules between tickets: every edge's target is one of `ids` (every ticket's); no cycle
+/// through `depends_on` and `parent`. `tickets` holds the tickets that have edges.
+pub(super) fn across(ids: &std::collections::HashSet<&str>, tickets: &[Edges], sink: &mut Sink) {
+    // Only a ticket with a `depends_on` or `parent` edge can be on a cycle, so only those are
+    // nodes of the graph (a target that is not a node ends a path).
+    let structural = |t: &&Edges| t.edges.iter().any(|(kind, _, _)| kind.is_structural());
+    let mut graph = Graph::with_capacity(tickets.iter().filter(structural).count());
+    for t in tickets.iter().filter(structural) {
         let mut relations = Relations::default();
         for (kind, target, _) in &t.edges {
             relations.get_mut(*kind).push(target.clone());
@@ -97,7 +102,7 @@ pub(super) fn across(tickets: &[Edges], sink: &mut Sink) {
     for t in tickets {
         let Some(item) = &t.item else { continue };
         for (kind, target, line) in &t.edges {
-            if !graph.contains(target.as_str()) {
+            if !ids.contains(target.as_str()) {
                 sink.push(
                     Code::RelationDangling,
                     item,
@@ -110,8 +115,12 @@ pub(super) fn across(tickets: &[Edges], sink: &mut Sink) {
             }
         }
     }
-    let by_id: std::collections::HashMap<&str, &Edges> =
-        tickets.iter().rev().map(|t| (t.id.as_str(), t)).collect();
+    let by_id: std::collections::HashMap<&str, &Edges> = tickets
+        .iter()
+        .rev()
+        .filter(structural)
+        .map(|t| (t.id.as_str(), t))
+        .collect();
     for cycle in graph.cycles() {
         let Some(first) = by_id.get(cycle[0].as_str()) else {
             continue;

@@ -6,7 +6,7 @@
 //! removed, and unquoted when wholly quoted (docs/format.md). The replaced tool kept the `\r` and
 //! the quotes; what it would misread is a warning of the frontmatter rules, not an error here.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ticket_format::keys::REQUIRED_KEYS;
 
@@ -75,8 +75,9 @@ fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(bytes)
 }
 
-/// `(cut -f1 value, item path)`: what the shell appends to its ids and slugs lists.
-type Seen = (Vec<u8>, PathBuf);
+/// `cut -f1 value`: what the shell appends to its ids and slugs lists (with the ticket's item
+/// path, which the caller knows by the ticket's place in the tree).
+type Seen = Box<[u8]>;
 
 /// The shell's first check: the three status directories.
 pub(super) fn missing_directories(tree: &Tree, sink: &mut Sink) {
@@ -150,7 +151,7 @@ pub(super) fn check_ticket(t: &TicketDir, sink: &mut Sink) -> (Option<Seen>, Opt
     let (id, slug, status): (&[u8], &[u8], &[u8]) = (id, slug, status);
     let mut seen_id = None;
     if !id.is_empty() {
-        seen_id = Some((cut_f1(id), item_path.clone()));
+        seen_id = Some(cut_f1(id));
         if t.name.as_encoded_bytes() != id {
             sink.push(
                 Code::DirectoryIdMismatch,
@@ -160,7 +161,7 @@ pub(super) fn check_ticket(t: &TicketDir, sink: &mut Sink) -> (Option<Seen>, Opt
             );
         }
     }
-    let seen_slug = (!slug.is_empty()).then(|| (cut_f1(slug), item_path.clone()));
+    let seen_slug = (!slug.is_empty()).then(|| cut_f1(slug));
     if status != t.status.as_bytes() {
         sink.push(
             Code::StatusMismatch,
@@ -177,29 +178,35 @@ pub(super) fn check_ticket(t: &TicketDir, sink: &mut Sink) -> (Option<Seen>, Opt
 }
 
 /// `cut -f1`: up to the first tab.
-fn cut_f1(value: &[u8]) -> Vec<u8> {
-    value
-        .split(|&b| b == b'\t')
-        .next()
-        .unwrap_or(value)
-        .to_vec()
+fn cut_f1(value: &[u8]) -> Box<[u8]> {
+    value.split(|&b| b == b'\t').next().unwrap_or(value).into()
 }
 
-/// `cut -f1 | sort | uniq -d`: each duplicated value once, in byte order.
-pub(super) fn duplicates(mut seen: Vec<Seen>, code: Code, what: &str, sink: &mut Sink) {
-    seen.sort();
+/// `cut -f1 | sort | uniq -d`: each duplicated value once, in byte order. `seen` pairs each
+/// value with the place of its ticket, and `item_path` gives that ticket's item path (only the
+/// duplicates' paths are ever built).
+pub(super) fn duplicates(
+    mut seen: Vec<(&[u8], usize)>,
+    item_path: &dyn Fn(usize) -> PathBuf,
+    code: Code,
+    what: &str,
+    sink: &mut Sink,
+) {
+    seen.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for group in seen.chunk_by(|a, b| a.0 == b.0) {
         if group.len() < 2 {
             continue;
         }
-        let value = lossy(&group[0].0);
-        let paths: Vec<String> = group.iter().map(|(_, p)| p.display().to_string()).collect();
+        let value = lossy(group[0].0);
+        let mut paths: Vec<PathBuf> = group.iter().map(|(_, at)| item_path(*at)).collect();
+        paths.sort();
+        let listed: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         sink.push_hinted(
             code,
-            Path::new(&group[0].1),
+            &paths[0],
             None,
             format!("duplicate {what}: {value}"),
-            format!("{}: {}; {}", what, paths.join(", "), code.hint()),
+            format!("{}: {}; {}", what, listed.join(", "), code.hint()),
         );
     }
 }
