@@ -192,7 +192,7 @@ pub(super) fn duplicates(
     what: &str,
     sink: &mut Sink,
 ) {
-    seen.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    seen.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for group in seen.chunk_by(|a, b| a.0 == b.0) {
         if group.len() < 2 {
             continue;
