@@ -198,15 +198,16 @@ impl App {
             })
             .collect();
         open.sort_by(|a, b| best_first(&a.summary, &b.summary));
-        for entry in open {
-            match report.reasons(entry.summary.id.as_str()) {
-                Some(reasons) if !reasons.is_empty() => queue.not_ready.push(NotReady {
-                    reasons: reasons.to_vec(),
-                    entry,
-                }),
-                _ => queue.ready.push(entry),
-            }
-        }
+        let reasons = |e: &ListEntry| report.reasons(e.summary.id.as_str()).unwrap_or_default();
+        // The ready ones stay where they are: no second list of every open ticket.
+        queue.not_ready = open
+            .extract_if(.., |e| !reasons(e).is_empty())
+            .map(|entry| NotReady {
+                reasons: reasons(&entry).to_vec(),
+                entry,
+            })
+            .collect();
+        queue.ready = open;
         queue.cycles = report.cycles;
         Ok(queue)
     }
