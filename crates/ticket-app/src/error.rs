@@ -81,6 +81,12 @@ pub enum AppError {
         rule: KeyRule,
         unset: bool,
     },
+    /// A change asked of another tracker's tickets read in place, which are never written.
+    #[snafu(display(
+        "{} holds {format} tickets, read in place and never changed; import them into a ticket root to change them",
+        path.display()
+    ))]
+    ReadOnly { path: PathBuf, format: String },
     /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
     #[snafu(display("{source}"))]
     Search { source: ticket_search::SearchError },
@@ -142,6 +148,7 @@ pub enum ErrorCode {
     NoRoot,
     Env,
     Io,
+    ReadOnly,
 }
 
 impl ErrorCode {
@@ -158,6 +165,7 @@ impl ErrorCode {
             ErrorCode::NoRoot => "no_root",
             ErrorCode::Env => "env",
             ErrorCode::Io => "io",
+            ErrorCode::ReadOnly => "read_only",
         }
     }
 }
@@ -189,6 +197,7 @@ impl AppError {
             AppError::MissingTarget { .. } => ErrorCode::NotFound,
             AppError::SelfLink { .. } | AppError::Cycle { .. } => ErrorCode::Invalid,
             AppError::ReservedKey { .. } => ErrorCode::Invalid,
+            AppError::ReadOnly { .. } => ErrorCode::ReadOnly,
         }
     }
 

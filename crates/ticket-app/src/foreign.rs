@@ -17,7 +17,7 @@ use ticket_format::foreign::{self, ExportedFile, ForeignFile, Imported};
 use ticket_store_local::Written;
 
 use crate::error::AppError;
-use crate::{App, query};
+use crate::{App, Settings, query};
 
 /// The trackers whose files can be imported and exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -147,6 +147,48 @@ const MAX_FILE: u64 = 16 << 20;
 
 /// Times a source file lacks entirely are read as this (and marked inferred), so that importing
 /// twice gives the same bytes.
+/// Another tracker's tickets read in place: imported, on every run, into a private scratch root
+/// that lives as long as the [`App`] over it and is then removed. Nothing is written where the
+/// tickets are, and the view is never stale.
+pub(crate) struct View {
+    /// Holds the scratch root; removed when the last `App` over it goes.
+    _scratch: tempfile::TempDir,
+    format: Format,
+    source: PathBuf,
+    /// Each ticket directory of the scratch root, as shown, with the file it was read from.
+    sources: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for View {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View")
+            .field("format", &self.format)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl View {
+    pub(crate) fn source_of(&self, shown: &str) -> Option<String> {
+        self.sources.get(shown).cloned()
+    }
+
+    pub(crate) fn refusal(&self) -> AppError {
+        AppError::ReadOnly {
+            path: self.source.clone(),
+            format: self.format.as_str().to_owned(),
+        }
+    }
+}
+
+/// An [`App`] over another tracker's tickets, and how reading them went (the files that did not
+/// read are in `report.skipped`).
+#[derive(Debug)]
+pub struct Viewed {
+    pub app: App,
+    pub report: ImportReport,
+}
+
 fn unknown_time() -> Timestamp {
     Timestamp::from_unix(0).unwrap_or_else(|| "1970-01-01T00:00:00Z".parse().expect("valid"))
 }
@@ -257,6 +299,42 @@ impl App {
             }
         }
         Ok(report)
+    }
+
+    /// Reads another tracker's tickets where they are (`path`, as [`App::import`] takes it), for
+    /// the use cases that only read: every writer of the `App` returned refuses with
+    /// [`AppError::ReadOnly`]. The tickets are imported into a scratch root, which the `App`
+    /// removes when it goes; `settings` are those of the reading commands.
+    pub fn view(format: Format, path: &Path, settings: Settings) -> Result<Viewed, AppError> {
+        let scratch = tempfile::Builder::new()
+            .prefix("ticket-view-")
+            .tempdir()
+            .map_err(|e| foreign_io(&std::env::temp_dir(), &e))?;
+        let root = scratch.path().join(crate::DEFAULT_DIR);
+        let importer = App::new(&root, settings.clone());
+        let report = importer.import(&ImportRequest {
+            format,
+            path: path.to_path_buf(),
+        })?;
+        let read_from = Path::new(&report.source);
+        let sources = report
+            .imported
+            .iter()
+            .map(|e| {
+                (
+                    e.path.clone(),
+                    read_from.join(&e.source).display().to_string(),
+                )
+            })
+            .collect();
+        let mut app = App::new(root, settings);
+        app.view = Some(std::sync::Arc::new(View {
+            _scratch: scratch,
+            format,
+            source: path.to_path_buf(),
+            sources,
+        }));
+        Ok(Viewed { app, report })
     }
 
     /// Reads the tickets of a tracker's directory, adding the files that do not read to `skipped`.

@@ -40,7 +40,7 @@ pub use edit::{Assign, EditRequest, Replacement};
 pub use error::{AppError, ErrorCode, KeyRule};
 pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
-    Outcome, Skipped,
+    Outcome, Skipped, Viewed,
 };
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
@@ -64,6 +64,8 @@ pub use ticket_domain::{
 pub struct App {
     root: PathBuf,
     settings: Settings,
+    /// Set when the root is a view of another tracker's tickets ([`App::view`]): writers refuse.
+    view: Option<Arc<foreign::View>>,
 }
 
 impl App {
@@ -72,6 +74,7 @@ impl App {
         Self {
             root: root.into(),
             settings,
+            view: None,
         }
     }
 
@@ -98,10 +101,24 @@ impl App {
         LocalTicketBackend::new(&self.root, Arc::new(SystemClock))
     }
 
-    /// A backend for writes, with the clock and lock timeout the settings give.
+    /// A backend for writes, with the clock and lock timeout the settings give; refused over a
+    /// view of another tracker's tickets.
     fn writer(&self) -> Result<LocalTicketBackend, AppError> {
+        if let Some(view) = &self.view {
+            return Err(view.refusal());
+        }
         Ok(LocalTicketBackend::new(&self.root, self.settings.clock()?)
             .with_lock_timeout(self.settings.lock_timeout()?))
+    }
+
+    /// How a located ticket directory is shown: as it is, or, in a view of another tracker's
+    /// tickets, the file it was read from.
+    fn shown(&self, dir: &Path) -> String {
+        let shown = display(dir);
+        match &self.view {
+            Some(view) => view.source_of(&shown).unwrap_or(shown),
+            None => shown,
+        }
     }
 
     /// Where the tickets with this id are, one path each (several only when a merge left the

@@ -8,7 +8,7 @@ use ticket_domain::{ActionRequired, Diagnostic, ListFilter, Ticket, TicketStatus
 use ticket_format::keys;
 
 use crate::error::AppError;
-use crate::{App, display, query};
+use crate::{App, query};
 
 /// A ticket and where it lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,7 +148,7 @@ impl App {
         let ticket = backend.read_ticket(&found.dir)?;
         Ok(Shown {
             ticket,
-            path: display(&found.dir),
+            path: self.shown(&found.dir),
         })
     }
 
@@ -164,7 +164,7 @@ impl App {
                 .unwrap_or_default()
         };
         Ok(RawView {
-            path: display(&found.dir),
+            path: self.shown(&found.dir),
             title: field(keys::TITLE),
             status: field(keys::STATUS),
             id: field(keys::ID),
@@ -212,7 +212,7 @@ impl App {
                     going = hand_over(match found {
                         Ok((at, summary)) => Listed::Ticket(ListEntry {
                             summary,
-                            path: display(&at.dir),
+                            path: self.shown(&at.dir),
                         }),
                         Err(d) => Listed::Skipped(d),
                     });
@@ -229,7 +229,7 @@ impl App {
                 .into_iter()
                 .map(|(at, summary)| ListEntry {
                     summary,
-                    path: display(&at.dir),
+                    path: self.shown(&at.dir),
                 })
                 .collect();
             entries.sort_by(|a, b| order(request.sort, &a.summary, &b.summary));

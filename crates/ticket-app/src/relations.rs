@@ -193,7 +193,7 @@ impl App {
                 with_action(&mut summary);
                 ListEntry {
                     summary,
-                    path: display(&at.dir),
+                    path: self.shown(&at.dir),
                 }
             })
             .collect();

@@ -36,6 +36,9 @@ pub struct Cli {
     /// The ticket root (default: $WORK_ITEMS_DIR, else the nearest work-items/).
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Read --root as another tracker's tickets (orchestr8, ushabti, aticket), in place and read only.
+    #[arg(long, global = true, value_name = "FORMAT", requires = "root")]
+    pub root_format: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }

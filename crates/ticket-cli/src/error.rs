@@ -63,7 +63,7 @@ impl CliError {
             Self::App(e) | Self::Ambiguous { error: e, .. } => match e.code() {
                 ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::NoRoot => 3,
                 ErrorCode::Locked | ErrorCode::Conflict => 4,
-                ErrorCode::Invalid => 2,
+                ErrorCode::Invalid | ErrorCode::ReadOnly => 2,
                 ErrorCode::Transition
                 | ErrorCode::Corrupt
                 | ErrorCode::Storage
@@ -201,6 +201,10 @@ fn app_message(e: &AppError) -> String {
                 rule: KeyRule::Status,
                 ..
             } => format!("{e} (use ticket status, close or reopen)"),
+            AppError::ReadOnly { path, format } => format!(
+                "{e}: `ticket import --from {format} {} --root DIR`",
+                path.display()
+            ),
             _ => e.to_string(),
         };
     };

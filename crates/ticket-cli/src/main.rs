@@ -21,7 +21,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use ticket_app::{App, Settings};
+use ticket_app::{App, Format, Settings};
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
@@ -109,8 +109,26 @@ fn run(cli: Cli) -> Result<(), CliError> {
         what: "cannot read the current directory".into(),
         source,
     })?;
-    let creating = matches!(cli.command, Command::Create { .. } | Command::Import { .. });
-    let app = App::discover(cli.root.clone(), Settings::from_env(), &cwd, creating)?;
     let mut out = Out { json: cli.json };
+    let app = match (&cli.root_format, &cli.root) {
+        (Some(format), Some(root)) => view(format, root, &mut out)?,
+        _ => {
+            let creating = matches!(cli.command, Command::Create { .. } | Command::Import { .. });
+            App::discover(cli.root.clone(), Settings::from_env(), &cwd, creating)?
+        }
+    };
     commands::run(cli.command, &app, &mut out).map_err(|e| e.located(&app))
+}
+
+/// The app over another tracker's tickets read in place (`--root-format`), saying on standard
+/// error which files did not read (unless `--json`, whose commands answer with data only).
+fn view(format: &str, root: &std::path::Path, out: &mut Out) -> Result<App, CliError> {
+    let format: Format = format.parse().map_err(CliError::Usage)?;
+    let viewed = App::view(format, root, Settings::from_env())?;
+    if !out.json {
+        for skipped in &viewed.report.skipped {
+            out.warn(&format!("not read: {}: {}", skipped.path, skipped.message))?;
+        }
+    }
+    Ok(viewed.app)
 }

@@ -255,6 +255,125 @@ fn aticket_forks_and_squashes_become_relations_and_stay_through_reimports() {
     doctors_ok(dir.path());
 }
 
+/// Every file under `dir` with its bytes, to show that nothing was written there.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("lists").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.display().to_string(), fs::read(&p).expect("reads")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn each_format_is_read_in_place_and_never_written() {
+    // (format, fixture, tickets listed, a slug, the file `show` names, one file that does not read)
+    let cases = [
+        (
+            "orchestr8",
+            "orchestr8/tickets",
+            9,
+            "lock-contention-9f8e7d6c",
+            "9f8e7d6c.json",
+            Some("broken.json"),
+        ),
+        (
+            "ushabti",
+            "ushabti",
+            7,
+            "improve-error-messages",
+            ".ushabti/tickets/T0001-improve-error-messages.yaml",
+            Some("T0007-broken.yaml"),
+        ),
+        (
+            "aticket",
+            "aticket",
+            4,
+            "forked-work",
+            "tickets/2026-11-26-forked-work-101010",
+            Some("2026-11-27-corrupt-db-000000"),
+        ),
+    ];
+    for (format, fixture_rel, count, slug, file, broken) in cases {
+        let dir = tempfile::tempdir().expect("scratch");
+        let src = dir.path().join("src");
+        copy_tree(&repo().join("tests/fixtures").join(fixture_rel), &src);
+        fs::write(dir.path().join("body.md"), "A comment.\n").expect("body");
+        let before = tree(&src);
+        let run = |args: &[&str]| {
+            ticket(dir.path())
+                .args(["--root", "src", "--root-format", format])
+                .args(args)
+                .output()
+                .expect("runs")
+        };
+        let out = run(&["--json", "list", "--status", "all"]);
+        assert!(out.status.success(), "{format}: {}", text(&out.stderr));
+        let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(listed.as_array().map(Vec::len), Some(count), "{format}");
+        let out = run(&["show", slug]);
+        assert!(out.status.success(), "{format}: {}", text(&out.stderr));
+        let shown = text(&out.stdout);
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with("Path: src/") && l.ends_with(file)),
+            "{format}: {shown}"
+        );
+        if let Some(broken) = broken {
+            assert!(
+                text(&out.stderr).contains(&format!("warning: not read: {broken}")),
+                "{format}: {}",
+                text(&out.stderr)
+            );
+        }
+        // Every writer refuses, before anything is written, and says how to change them.
+        for args in [
+            vec!["comment", slug, "--file", "body.md"],
+            vec!["close", slug, "--resolution", "x"],
+            vec!["edit", slug, "--title", "New"],
+            vec!["create", "--title", "New"],
+        ] {
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(2), "{format} {args:?}");
+            assert!(
+                text(&out.stderr)
+                    .contains(&format!("ticket import --from {format} src --root DIR")),
+                "{format} {args:?}: {}",
+                text(&out.stderr)
+            );
+        }
+        let out = run(&["--json", "status", slug, "pending"]);
+        let err: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
+        assert_eq!(err["error"]["code"], "read_only", "{format}");
+        assert_eq!(
+            tree(&src),
+            before,
+            "{format}: nothing written where the tickets are"
+        );
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for e in fs::read_dir(from).expect("lists").flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            fs::copy(e.path(), &target).expect("copies");
+        }
+    }
+}
+
 #[test]
 fn json_reports_and_usage_errors() {
     let dir = tempfile::tempdir().expect("scratch");
