@@ -71,23 +71,45 @@ impl FromStr for Timestamp {
 }
 
 impl fmt::Display for Timestamp {
+    /// `YYYY-MM-DDTHH:MM:SSZ`, written digit by digit: `list` prints one per ticket.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        write!(
-            f,
-            "{}T{:02}:{:02}:{:02}Z",
-            self.date_part(),
-            d.hour(),
-            d.minute(),
-            d.second()
-        )
-    }
-}
-
-impl Timestamp {
-    fn date_part(&self) -> String {
-        let d = self.0;
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        let (year, month, day) = d.to_calendar_date();
+        let Ok(year) = u16::try_from(year) else {
+            // Outside 0..=65535 (the range `time` allows is wider): the slow, general way.
+            return write!(
+                f,
+                "{year:04}-{:02}-{day:02}T{:02}:{:02}:{:02}Z",
+                u8::from(month),
+                d.hour(),
+                d.minute(),
+                d.second()
+            );
+        };
+        if year > 9999 {
+            return write!(
+                f,
+                "{year}-{:02}-{day:02}T{:02}:{:02}:{:02}Z",
+                u8::from(month),
+                d.hour(),
+                d.minute(),
+                d.second()
+            );
+        }
+        let mut out = *b"0000-00-00T00:00:00Z";
+        let digits = |at: &mut [u8], mut n: u16| {
+            for b in at.iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        digits(&mut out[0..4], year);
+        digits(&mut out[5..7], u16::from(u8::from(month)));
+        digits(&mut out[8..10], u16::from(day));
+        digits(&mut out[11..13], u16::from(d.hour()));
+        digits(&mut out[14..16], u16::from(d.minute()));
+        digits(&mut out[17..19], u16::from(d.second()));
+        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -117,5 +139,25 @@ mod tests {
         assert_eq!(offset, t);
         assert!("2026-05-27".parse::<Timestamp>().is_err());
         assert!("yesterday".parse::<Timestamp>().is_err());
+    }
+
+    proptest::proptest! {
+        /// The digit-by-digit writer says what the general formatter says, and reads back.
+        #[test]
+        fn display_is_the_general_format(seconds in -62_135_596_800i64..253_402_300_799) {
+            let t = Timestamp::from_unix(seconds).expect("in range");
+            let d = t.0;
+            let general = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                d.year(),
+                u8::from(d.month()),
+                d.day(),
+                d.hour(),
+                d.minute(),
+                d.second()
+            );
+            proptest::prop_assert_eq!(t.to_string(), general.clone());
+            proptest::prop_assert_eq!(general.parse::<Timestamp>().expect("reads back"), t);
+        }
     }
 }
