@@ -174,6 +174,14 @@ fn a_fork_section_reads_back_as_the_fork_it_shows() {
     assert_eq!(render::render(&again, "2026-11-25T00:05:00+08:00"), md);
 }
 
+/// A case of links: its name, the columns set, `state/fork.json`, the links expected.
+type Case<'a> = (
+    &'a str,
+    Vec<(&'a str, Sql)>,
+    Option<&'a str>,
+    Vec<(String, RelationKind, String)>,
+);
+
 #[test]
 fn forks_and_squashes_are_links_wherever_the_tool_keeps_them() {
     const HERE: &str = "aticket:2026-11-24-fix-login-timeout-111710";
@@ -182,7 +190,7 @@ fn forks_and_squashes_are_links_wherever_the_tool_keeps_them() {
     let related = |from: &str, to: &str| (from.to_owned(), RelationKind::Related, to.to_owned());
     let supersedes =
         |from: &str, to: &str| (from.to_owned(), RelationKind::Supersedes, to.to_owned());
-    let cases: Vec<(&str, Vec<(&str, Sql)>, Option<&str>, Vec<_>)> = vec![
+    let cases: Vec<Case> = vec![
         ("nothing", vec![], None, vec![]),
         (
             "fork by column",
