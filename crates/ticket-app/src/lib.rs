@@ -18,11 +18,13 @@ mod doctor;
 mod edit;
 mod error;
 mod foreign;
+mod init;
 mod read;
 mod relations;
 mod root;
 mod search;
 mod settings;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,6 +40,10 @@ pub use create::{BodyText, CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use edit::{Assign, EditRequest, Replacement};
 pub use error::{AppError, ErrorCode, KeyRule};
+pub use init::{InitRequest, Initialized};
+pub use sync::{
+    DriverKind, DriverOutcome, Repaired, SyncRequest, Synced, merge_driver,
+};
 pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
     Outcome, Skipped,

@@ -16,6 +16,7 @@ mod json;
 mod output;
 mod progress;
 mod search;
+mod sync;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -105,12 +106,29 @@ fn run(cli: Cli) -> Result<(), CliError> {
             source,
         });
     }
+    if let Command::MergeDriver {
+        which,
+        base,
+        ours,
+        theirs,
+        path,
+    } = &cli.command
+    {
+        return sync::merge_driver(*which, base, ours, theirs, path.as_deref());
+    }
     let cwd = std::env::current_dir().map_err(|source| CliError::Io {
         what: "cannot read the current directory".into(),
         source,
     })?;
-    let creating = matches!(cli.command, Command::Create { .. } | Command::Import { .. });
-    let app = App::discover(cli.root.clone(), Settings::from_env(), &cwd, creating)?;
+    let creating = matches!(
+        cli.command,
+        Command::Create { .. } | Command::Import { .. } | Command::Init { .. }
+    );
+    let root = match &cli.command {
+        Command::Init { dir: Some(dir) } => Some(dir.clone()),
+        _ => cli.root.clone(),
+    };
+    let app = App::discover(root, Settings::from_env(), &cwd, creating)?;
     let mut out = Out { json: cli.json };
     commands::run(cli.command, &app, &mut out).map_err(|e| e.located(&app))
 }

@@ -48,8 +48,8 @@ macro_rules! codes {
 
 codes! {
     // The shell's checks, in the shell's order.
-    MissingDirectory => "missing-directory", Error, shell: true, fix: false,
-        "create it (`mkdir -p`); writers create it on first write";
+    MissingDirectory => "missing-directory", Warning, shell: true, fix: true,
+        "git keeps no empty directory: create it with an empty .gitkeep; writers create it on first write";
     MissingItem => "missing-item", Error, shell: true, fix: false,
         "restore item.md from git, or remove the directory if it is not a ticket";
     MissingThread => "missing-thread", Error, shell: true, fix: false,
@@ -73,8 +73,12 @@ codes! {
         "replace the link with the file or directory itself; writers refuse to follow it";
     LeftoverTemp => "leftover-temp", Warning, shell: false, fix: true,
         "a crashed write left it; remove it when no writer runs";
-    SameIdInTwoStatuses => "same-id-in-two-statuses", Error, shell: false, fix: false,
-        "a merge kept two status moves: compare both copies, keep one, remove the other";
+    SameIdInTwoStatuses => "same-id-in-two-statuses", Error, shell: false, fix: true,
+        "a merge kept two status moves: the repair merges both copies into one, in the status its thread says last";
+    MergeDriverMissing => "merge-driver-missing", Warning, shell: false, fix: false,
+        "the root's .gitattributes routes thread.md and item.md to merge drivers this clone's git config does not define: configure them, or git merges of tickets leave conflict markers";
+    ThreadTwoCreates => "thread-two-creates", Error, shell: false, fix: false,
+        "two tickets created with one id on two clones were merged into one thread: split the events of the second `create` into a ticket of their own";
     Unreadable => "unreadable", Error, shell: false, fix: false,
         "check the file's permissions and size";
     NotUtf8 => "not-utf8", Error, shell: false, fix: false,

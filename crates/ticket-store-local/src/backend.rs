@@ -68,6 +68,11 @@ impl LocalTicketBackend {
     }
 
     /// How long a writer waits for the root's lock (for other writers of the same root: the doctor).
+    /// The clock writes are stamped with.
+    pub(crate) fn clock_ref(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
     pub fn lock_timeout(&self) -> Duration {
         self.lock_timeout
     }
