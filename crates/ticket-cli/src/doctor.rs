@@ -41,6 +41,9 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
         for d in &report.diagnostics {
             match d.severity {
                 Severity::Error => stderr.push_str(&format!("doctor: {}\n", d.message)),
+                Severity::Warning if d.code == Code::MergeDriverMissing.as_str() => stderr.push_str(
+                    &format!("doctor: warning: {}; run `ticket init` to configure them\n", d.message),
+                ),
                 Severity::Warning => stderr.push_str(&format!("doctor: warning: {}\n", d.message)),
             }
         }

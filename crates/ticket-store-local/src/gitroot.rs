@@ -272,7 +272,12 @@ impl LocalTicketBackend {
                 line: Some(1),
                 message: "no frontmatter".into(),
             })?;
-            let item = frontmatter::set_field(&item, &fm, keys::UPDATED_AT, &now.to_string());
+            let mut item = frontmatter::set_field(&item, &fm, keys::UPDATED_AT, &now.to_string());
+            // The slug goes apart too (slugs name one ticket), by the same suffix as the id.
+            if let (Some(suffix), Ok(fm)) = (new_id.strip_prefix(id), frontmatter::parse(&item)) {
+                let slug = format!("{}{suffix}", fm.value(keys::SLUG));
+                item = frontmatter::set_field(&item, &fm, keys::SLUG, &slug);
+            }
             let event = TicketEvent {
                 kind: EventKind::parse(RENAME_EVENT),
                 author: author.to_owned(),
