@@ -450,7 +450,19 @@ impl App {
                 "HEAD is detached; check out the branch to sync (git switch <branch>), then sync again",
             ));
         }
-        let branch = branch.stdout.trim().to_owned();
+        let local = branch.stdout.trim().to_owned();
+        // The remote branch: the one the local branch tracks (a worktree's own branch can track
+        // the shared one), else the same name.
+        let tracked = ctx
+            .repo
+            .git_outcome(["config", "--get", &format!("branch.{local}.merge")])?;
+        let branch = tracked
+            .stdout
+            .trim()
+            .strip_prefix("refs/heads/")
+            .filter(|b| tracked.success() && !b.is_empty())
+            .unwrap_or(&local)
+            .to_owned();
         let mut synced = Synced {
             branch: branch.clone(),
             ..Synced::default()
