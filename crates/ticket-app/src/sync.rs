@@ -408,11 +408,29 @@ impl Ctx<'_> {
             )));
         }
         for path in unmerged.lines() {
-            let full = self.repo.worktree.join(path);
-            if full.exists() {
-                self.git(&["add", "--", path])?;
+            // Which versions git holds: 1 base, 2 ours, 3 theirs. Ours is kept where both are
+            // (never a file with conflict markers); the one version left where a side removed
+            // or moved it (the repair merges the copies).
+            let stages: BTreeSet<String> = self
+                .git(&["ls-files", "-u", "--", path])?
+                .lines()
+                .filter_map(|l| l.split('\t').next()?.split(' ').nth(2).map(str::to_owned))
+                .collect();
+            let side = if stages.contains("2") {
+                Some("--ours")
+            } else if stages.contains("3") {
+                Some("--theirs")
             } else {
-                self.git(&["rm", "-q", "--cached", "--ignore-unmatch", "--", path])?;
+                None
+            };
+            match side {
+                Some(side) => {
+                    self.git(&["checkout", side, "--", path])?;
+                    self.git(&["add", "--", path])?;
+                }
+                None => {
+                    self.git(&["rm", "-q", "--cached", "--ignore-unmatch", "--", path])?;
+                }
             }
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! `clones`: tickets across clones and worktrees with real git (issue 17). A bare remote, four
 //! clones and two linked worktrees of the first (their branches track `main`), random operations
-//! on each (create, comment, review, edit, link, status, close, reopen), each syncing at random
+//! on each (create, comment (a third by tickets.sh), review, edit, link, status, close, reopen),
+//! each syncing at random
 //! moments with `ticket sync`. After everyone has synced twice: every tree is byte-identical,
 //! every acknowledged event is present exactly once, no file holds a conflict marker, no ticket
 //! sits in two status directories, both doctors pass.
@@ -64,7 +65,17 @@ impl Participant {
     }
 
     fn ticket(&self, env: &Env, args: &[String], stdin: Option<&str>) -> Result<(bool, String, String), String> {
-        let mut cmd = env.command(Tool::Cli, &self.root());
+        self.run(env, Tool::Cli, args, stdin)
+    }
+
+    fn run(
+        &self,
+        env: &Env,
+        tool: Tool,
+        args: &[String],
+        stdin: Option<&str>,
+    ) -> Result<(bool, String, String), String> {
+        let mut cmd = env.command(tool, &self.root());
         cmd.current_dir(&self.dir)
             .args(args)
             .env("USER", &self.name)
@@ -242,7 +253,13 @@ pub fn run(env: &Env, ops: usize, seed: u64) -> Result<Figures, String> {
                 "status",
             ),
         };
-        let (ok, _, _) = p.ticket(env, &args, stdin.as_deref())?;
+        // A third of the comments are written by tickets.sh (its events merge the same way).
+        let tool = if kind == "comment" && rng.below(3) == 0 {
+            Tool::Shell
+        } else {
+            Tool::Cli
+        };
+        let (ok, _, _) = p.run(env, tool, &args, stdin.as_deref())?;
         if ok {
             acknowledged += 1;
             if kind == "create" {
