@@ -423,6 +423,32 @@ impl Ctx<'_> {
             } else {
                 None
             };
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let both = stages.contains("2") && stages.contains("3");
+            if both && (name == layout::THREAD || name == layout::ITEM) {
+                // git met renames it could not pair (a ticket moved on both sides, its thread
+                // grown past git's similarity) and did not run the driver: merge here.
+                let show = |stage: &str| self.git(&["show", &format!(":{stage}:{path}")]);
+                let base = if stages.contains("1") { Some(show("1")?) } else { None };
+                let (o, t) = (show("2")?, show("3")?);
+                let merged = if name == layout::THREAD {
+                    merge_threads(base.as_deref(), &o, &t).text
+                } else {
+                    let m = merge_item(base.as_deref(), &o, &t);
+                    if !m.lost.is_empty() {
+                        let id = path.rsplit('/').nth(1).unwrap_or("unknown");
+                        write_note(self.repo.worktree.as_std_path(), id, &lost_record(&m.lost))?;
+                    }
+                    m.text
+                };
+                let full = self.repo.worktree.join(path);
+                fs::write(&full, merged).map_err(|e| AppError::MergeFile {
+                    path: full.clone().into(),
+                    message: format!("cannot be written ({e})"),
+                })?;
+                self.git(&["add", "--", path])?;
+                continue;
+            }
             match side {
                 Some(side) => {
                     self.git(&["checkout", side, "--", path])?;

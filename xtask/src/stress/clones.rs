@@ -152,7 +152,15 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn run(env: &Env, ops: usize, seed: u64) -> Result<Figures, String> {
     let started = Instant::now();
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let base = scratch.path();
+    // STRESS_KEEP=1 keeps the clones for a look after a failure.
+    let kept;
+    let base = if std::env::var_os("STRESS_KEEP").is_some() {
+        kept = scratch.keep();
+        println!("clones: kept in {}", kept.display());
+        kept.as_path()
+    } else {
+        scratch.path()
+    };
     git(base, &["init", "-q", "--bare", "-b", "main", "remote.git"])?;
     let mut people: Vec<Participant> = Vec::new();
     for i in 0..4 {
