@@ -180,9 +180,18 @@ impl App {
     /// is merged into one (two tickets that share an id are renamed apart instead), and the
     /// notes item merges left are recorded as `merge` events. A writer: it takes the lock.
     pub fn repair(&self) -> Result<Repaired, AppError> {
+        self.repair_against(&|_| None)
+    }
+
+    /// [`repair`](Self::repair), with each ticket's version the copies share (`base(id)`:
+    /// thread.md and item.md), when known.
+    fn repair_against(
+        &self,
+        base: &dyn Fn(&str) -> Option<(String, String)>,
+    ) -> Result<Repaired, AppError> {
         let backend = self.writer()?;
         let mut out = Repaired::default();
-        let repair = backend.repair_copies()?;
+        let repair = backend.repair_copies_against(base)?;
         for r in repair.repaired {
             if !r.lost.is_empty() {
                 self.record(&r.id, &lost_record(&r.lost))?;
@@ -390,6 +399,25 @@ impl Ctx<'_> {
         Ok(renamed)
     }
 
+    /// The thread.md and item.md of ticket `id` at commit `base`, in whichever status it was.
+    fn base_version(&self, base: &str, id: &str) -> Option<(String, String)> {
+        if base.is_empty() {
+            return None;
+        }
+        let prefix = if self.rel.is_empty() { String::new() } else { format!("{}/", self.rel) };
+        layout::STATUS_DIRS.iter().find_map(|status| {
+            let at = |name: &str| {
+                let spec = format!("{base}:{prefix}{status}/{id}/{name}");
+                self.repo
+                    .git_outcome(["show", spec.as_str()])
+                    .ok()
+                    .filter(ticket_git::Outcome::success)
+                    .map(|o| o.stdout)
+            };
+            Some((at(layout::THREAD)?, at(layout::ITEM)?))
+        })
+    }
+
     /// After a merge that stopped on conflicts: those under the root are resolved by keeping
     /// every file git left (the repair merges the copies); any other stops the sync, the merge
     /// undone.
@@ -551,9 +579,19 @@ impl App {
                         ctx.commit_root(Some("tickets: renamed apart from tickets of the same id"))?;
                         synced.repaired.renamed.extend(renamed);
                     }
+                    // No rename detection: git would pair two young tickets' look-alike files
+                    // (a fresh thread of one create event, an empty .gitkeep) and merge
+                    // different tickets into one. A ticket moved on one side and changed on the
+                    // other comes out as two copies instead, which the repair merges against the
+                    // base. `ort` (git 2.47) detects renames despite `no-renames`; `recursive`
+                    // honours it.
                     let merge = ctx.git_with_drivers(&[
                         "merge",
                         "-q",
+                        "-s",
+                        "recursive",
+                        "-X",
+                        "no-renames",
                         "--no-edit",
                         "--no-verify",
                         "-m",
@@ -566,7 +604,8 @@ impl App {
                         ctx.git(&["commit", "-q", "--no-verify", "-m", &m])?;
                     }
                     synced.merged = true;
-                    let repaired = self.repair()?;
+                    let base_of = |id: &str| ctx.base_version(&base, id);
+                    let repaired = self.repair_against(&base_of)?;
                     if !repaired.is_empty() {
                         ctx.commit_root(Some("tickets: repaired after merge"))?;
                     }

@@ -135,6 +135,16 @@ impl LocalTicketBackend {
     /// merged thread says last, the resolution and artifacts of every copy. Copies whose threads
     /// hold two different `create` events are two tickets: reported, never merged.
     pub fn repair_copies(&self) -> Result<Repair, BackendError> {
+        self.repair_copies_against(&|_| None)
+    }
+
+    /// [`repair_copies`](Self::repair_copies), with the version of each ticket the copies share
+    /// (`base(id)`: its thread.md and item.md, from a merge base) when there is one, so the items
+    /// merge three-way: only fields both copies changed differently are conflicts.
+    pub fn repair_copies_against(
+        &self,
+        base: &dyn Fn(&str) -> Option<(String, String)>,
+    ) -> Result<Repair, BackendError> {
         let root = self.root().to_path_buf();
         let mut repair = Repair::default();
         if self.ids_in_several_statuses().is_empty() {
@@ -157,12 +167,17 @@ impl LocalTicketBackend {
                 let mut resolution: Option<String> = None;
                 let mut lost = Vec::new();
                 let mut two_tickets = false;
+                let shared = base(&id);
+                let (base_thread, base_item) = match &shared {
+                    Some((t, i)) => (Some(t.as_str()), Some(i.as_str())),
+                    None => (None, None),
+                };
                 for dir in &dirs {
                     if let Some(t) = read(dir, layout::THREAD)? {
                         thread = Some(match thread {
                             None => t,
                             Some(acc) => {
-                                let m = merge_threads(None, &acc, &t);
+                                let m = merge_threads(base_thread, &acc, &t);
                                 two_tickets |= m.creates.len() > 1;
                                 m.text
                             }
@@ -172,7 +187,7 @@ impl LocalTicketBackend {
                         item = Some(match item {
                             None => i,
                             Some(acc) => {
-                                let m = merge_item(None, &acc, &i);
+                                let m = merge_item(base_item, &acc, &i);
                                 lost.extend(m.lost);
                                 m.text
                             }
