@@ -89,6 +89,10 @@ pub fn lost_record(lost: &[Lost]) -> String {
 /// two files added on both sides) and writes the result into `ours`. `path` (`%P`) names the
 /// ticket. Never leaves a conflict marker; what an item merge does not keep goes into a note in
 /// the git directory of the worktree (`cwd`), which the next sync or repair records as an event.
+///
+/// `base_rev` (given by `sync`) is the merge base commit: when git gives no base (the file was
+/// added on both sides, as a ticket moved to the same status on both is, without rename
+/// detection), the ticket's file at that commit, in whichever status it was, is the base.
 pub fn merge_driver(
     kind: DriverKind,
     base: &Path,
@@ -96,8 +100,15 @@ pub fn merge_driver(
     theirs: &Path,
     path: &str,
     cwd: &Path,
+    base_rev: Option<&str>,
 ) -> Result<DriverOutcome, AppError> {
-    let (b, o, t) = (read_file(base)?, read_file(ours)?, read_file(theirs)?);
+    let (mut b, o, t) = (read_file(base)?, read_file(ours)?, read_file(theirs)?);
+    if b.is_empty()
+        && let Some(rev) = base_rev
+        && let Some(found) = file_at(cwd, rev, path)?
+    {
+        b = found;
+    }
     let base_text = (!b.is_empty()).then_some(b.as_str());
     let mut outcome = DriverOutcome::default();
     let merged = match kind {
@@ -121,6 +132,30 @@ pub fn merge_driver(
         message: format!("cannot be written ({e})"),
     })?;
     Ok(outcome)
+}
+
+/// The file `path` (`<root>/<status>/<id>/<name>`) at commit `rev`, under any status.
+fn file_at(cwd: &Path, rev: &str, path: &str) -> Result<Option<String>, AppError> {
+    let Some(repo) = repo_of(cwd)? else {
+        return Ok(None);
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    let Some(at) = parts.len().checked_sub(3) else {
+        return Ok(None);
+    };
+    if !layout::STATUS_DIRS.contains(&parts[at]) {
+        return Ok(None);
+    }
+    for status in layout::STATUS_DIRS {
+        let mut p = parts.clone();
+        p[at] = status;
+        let spec = format!("{rev}:{}", p.join("/"));
+        let out = repo.git_outcome(["show", spec.as_str()])?;
+        if out.success() {
+            return Ok(Some(out.stdout));
+        }
+    }
+    Ok(None)
 }
 
 /// Writes a note for ticket `id` under the worktree's git directory; `None` outside git.
@@ -328,10 +363,12 @@ impl Ctx<'_> {
 
     /// `git -c merge.<driver>.driver=... <args>`: the drivers of this very program, whatever
     /// the config says.
-    fn git_with_drivers(&self, args: &[&str]) -> Result<ticket_git::Outcome, AppError> {
+    fn git_with_drivers(&self, base: &str, args: &[&str]) -> Result<ticket_git::Outcome, AppError> {
         let mut all: Vec<String> = Vec::new();
         for (name, _, which) in DRIVERS {
             all.push("-c".into());
+            let with_base = format!("{which} --base-rev {base}");
+            let which = if base.is_empty() { which } else { with_base.as_str() };
             all.push(format!("merge.{name}.driver={}", driver_command(&self.request.program, which)));
         }
         all.extend(args.iter().map(|a| (*a).to_owned()));
@@ -585,7 +622,7 @@ impl App {
                     // other comes out as two copies instead, which the repair merges against the
                     // base. `ort` (git 2.47) detects renames despite `no-renames`; `recursive`
                     // honours it.
-                    let merge = ctx.git_with_drivers(&[
+                    let merge = ctx.git_with_drivers(&base, &[
                         "merge",
                         "-q",
                         "-s",

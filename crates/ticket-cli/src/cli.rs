@@ -491,6 +491,9 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         theirs: std::path::PathBuf,
         /// %P: the file's path in the tree.
         path: Option<String>,
+        /// The merge base commit, for files git gives no base (added on both sides).
+        #[arg(long)]
+        base_rev: Option<String>,
     },
 }
 

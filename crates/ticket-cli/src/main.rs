@@ -112,9 +112,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
         ours,
         theirs,
         path,
+        base_rev,
     } = &cli.command
     {
-        return sync::merge_driver(*which, base, ours, theirs, path.as_deref());
+        return sync::merge_driver(
+            *which,
+            base,
+            ours,
+            theirs,
+            path.as_deref(),
+            base_rev.as_deref(),
+        );
     }
     let cwd = std::env::current_dir().map_err(|source| CliError::Io {
         what: "cannot read the current directory".into(),

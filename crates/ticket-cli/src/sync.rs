@@ -125,6 +125,7 @@ pub fn merge_driver(
     ours: &Path,
     theirs: &Path,
     path: Option<&str>,
+    base_rev: Option<&str>,
 ) -> Result<(), CliError> {
     let cwd = std::env::current_dir().map_err(|source| CliError::Io {
         what: "cannot read the current directory".into(),
@@ -134,7 +135,7 @@ pub fn merge_driver(
         DriverWhich::Thread => DriverKind::Thread,
         DriverWhich::Item => DriverKind::Item,
     };
-    let outcome = ticket_app::merge_driver(kind, base, ours, theirs, path.unwrap_or(""), &cwd)?;
+    let outcome = ticket_app::merge_driver(kind, base, ours, theirs, path.unwrap_or(""), &cwd, base_rev)?;
     if let Some(note) = outcome.note {
         eprintln!(
             "ticket merge-driver: {}: {} value(s) both sides changed; the later edit was kept, the other is noted in {note} and is recorded in the thread by the next `ticket sync` or `ticket doctor --fix`",
