@@ -1226,7 +1226,9 @@ fn event_ids(env: &Env) -> Result<(), String> {
     let d = dir.path();
     let run = |w: Writer, args: &[&str], body: Option<&str>| -> Result<String, String> {
         let mut cmd = env.command(w, d);
-        cmd.args(args).env_remove("TICKETS_NOW").env("USER", "compat");
+        cmd.args(args)
+            .env_remove("TICKETS_NOW")
+            .env("USER", "compat");
         if let Some(body) = body {
             let file = d.join("body.txt");
             fs::write(&file, body).map_err(|e| e.to_string())?;
@@ -1234,26 +1236,42 @@ fn event_ids(env: &Env) -> Result<(), String> {
         }
         let out = cmd.output().map_err(|e| e.to_string())?;
         if !out.status.success() {
-            return Err(format!("{w:?} {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "{w:?} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
-    let id = run(Writer::Shell, &["create", "--title", "Ids"], None)?.trim().to_owned();
+    let id = run(Writer::Shell, &["create", "--title", "Ids"], None)?
+        .trim()
+        .to_owned();
     run(Writer::Cli, &["comment", &id], Some("from ticket\n"))?;
     run(Writer::Shell, &["comment", &id], Some("from tickets.sh\n"))?;
-    run(Writer::Cli, &["status", &id, "pending", "--reason", "r"], None)?;
+    run(
+        Writer::Cli,
+        &["status", &id, "pending", "--reason", "r"],
+        None,
+    )?;
     run(Writer::Shell, &["review", &id, "--approve"], Some("ok\n"))?;
     run(Writer::Cli, &["edit", &id, "--title", "Ids edited"], None)?;
     env.doctors_ok(d)?;
     let thread_path = d.join("work-items/pending").join(&id).join("thread.md");
     let thread = fs::read_to_string(&thread_path).map_err(|e| e.to_string())?;
-    let headers: Vec<&str> = thread.lines().filter(|l| l.starts_with("<!-- event:")).collect();
+    let headers: Vec<&str> = thread
+        .lines()
+        .filter(|l| l.starts_with("<!-- event:"))
+        .collect();
     let ids: std::collections::BTreeSet<String> = headers
         .iter()
         .filter_map(|h| ticket_format::thread::parse_header(h).ok()?.id)
         .collect();
     if headers.len() != 6 || ids.len() != 6 {
-        return Err(format!("{} headers, {} distinct ids:\n{thread}", headers.len(), ids.len()));
+        return Err(format!(
+            "{} headers, {} distinct ids:\n{thread}",
+            headers.len(),
+            ids.len()
+        ));
     }
     let shown = run(Writer::Cli, &["--json", "show", &id], None)?;
     if shown.contains("\"kind\": \"id\"") {
@@ -1262,7 +1280,11 @@ fn event_ids(env: &Env) -> Result<(), String> {
     // Two copies extended by each tool, merged by the driver: every event once.
     let copy = d.join("theirs.md");
     fs::copy(&thread_path, d.join("base.md")).map_err(|e| e.to_string())?;
-    run(Writer::Shell, &["comment", &id], Some("ours by tickets.sh\n"))?;
+    run(
+        Writer::Shell,
+        &["comment", &id],
+        Some("ours by tickets.sh\n"),
+    )?;
     let ours = fs::read_to_string(&thread_path).map_err(|e| e.to_string())?;
     fs::copy(d.join("base.md"), &thread_path).map_err(|e| e.to_string())?;
     run(Writer::Cli, &["comment", &id], Some("theirs by ticket\n"))?;
@@ -1276,12 +1298,22 @@ fn event_ids(env: &Env) -> Result<(), String> {
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
-        return Err(format!("merge-driver: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "merge-driver: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let merged = fs::read_to_string(&thread_path).map_err(|e| e.to_string())?;
-    for body in ["from ticket", "from tickets.sh", "ours by tickets.sh", "theirs by ticket"] {
+    for body in [
+        "from ticket",
+        "from tickets.sh",
+        "ours by tickets.sh",
+        "theirs by ticket",
+    ] {
         if merged.matches(&format!("\n{body}\n")).count() != 1 {
-            return Err(format!("`{body}` is not in the merged thread once:\n{merged}"));
+            return Err(format!(
+                "`{body}` is not in the merged thread once:\n{merged}"
+            ));
         }
     }
     env.doctors_ok(d)

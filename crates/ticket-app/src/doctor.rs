@@ -47,10 +47,14 @@ impl App {
                 ));
             }
             for (old, new) in &r.renamed {
-                repaired.push(format!("renamed {old} apart as {new}: another ticket has its id"));
+                repaired.push(format!(
+                    "renamed {old} apart as {new}: another ticket has its id"
+                ));
             }
             for id in &r.recorded {
-                repaired.push(format!("recorded what a merge did not keep in {id}'s thread"));
+                repaired.push(format!(
+                    "recorded what a merge did not keep in {id}'s thread"
+                ));
             }
         }
         let mut report = ticket_doctor::run_with_progress(&self.root, &options, progress)?;

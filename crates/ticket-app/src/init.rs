@@ -55,7 +55,10 @@ pub(crate) fn repo_of(path: &Path) -> Result<Option<Repo>, AppError> {
 pub(crate) fn drivers_configured(repo: &Repo) -> Result<bool, AppError> {
     for (name, _, _) in DRIVERS {
         let key = format!("merge.{name}.driver");
-        if !repo.git_outcome(["config", "--get", key.as_str()])?.success() {
+        if !repo
+            .git_outcome(["config", "--get", key.as_str()])?
+            .success()
+        {
             return Ok(false);
         }
     }
@@ -79,10 +82,7 @@ impl App {
                         continue;
                     }
                     repo.git(["config", key.as_str(), value.as_str()])?;
-                    done.push(format!(
-                        "set {key} in {}",
-                        repo.common_dir.join("config")
-                    ));
+                    done.push(format!("set {key} in {}", repo.common_dir.join("config")));
                 }
             }
         }

@@ -40,14 +40,11 @@ pub use create::{BodyText, CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use edit::{Assign, EditRequest, Replacement};
 pub use error::{AppError, ErrorCode, KeyRule};
-pub use init::{InitRequest, Initialized};
-pub use sync::{
-    DriverKind, DriverOutcome, Repaired, SyncRequest, Synced, merge_driver,
-};
 pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
     Outcome, Skipped,
 };
+pub use init::{InitRequest, Initialized};
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
@@ -58,6 +55,7 @@ pub use search::{
     DEFAULT_LIMIT as DEFAULT_SEARCH_LIMIT, Hit, HitField, SearchHow, SearchRequest, Searched,
 };
 pub use settings::Settings;
+pub use sync::{DriverKind, DriverOutcome, Repaired, SyncRequest, Synced, merge_driver};
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::vocabulary::{self, Vocabulary};
 pub use ticket_domain::{

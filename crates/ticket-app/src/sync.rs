@@ -318,7 +318,11 @@ fn stopped(message: impl Into<String>) -> AppError {
 
 /// The ticket ids of paths under the root (`<rel>/<status>/<id>/...`).
 fn ids_of(paths: &str, rel: &str) -> BTreeSet<String> {
-    let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+    let prefix = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
     paths
         .lines()
         .filter_map(|l| l.rsplit('\t').next())
@@ -368,8 +372,15 @@ impl Ctx<'_> {
         for (name, _, which) in DRIVERS {
             all.push("-c".into());
             let with_base = format!("{which} --base-rev {base}");
-            let which = if base.is_empty() { which } else { with_base.as_str() };
-            all.push(format!("merge.{name}.driver={}", driver_command(&self.request.program, which)));
+            let which = if base.is_empty() {
+                which
+            } else {
+                with_base.as_str()
+            };
+            all.push(format!(
+                "merge.{name}.driver={}",
+                driver_command(&self.request.program, which)
+            ));
         }
         all.extend(args.iter().map(|a| (*a).to_owned()));
         Ok(self.repo.git_outcome(&all)?)
@@ -392,10 +403,18 @@ impl Ctx<'_> {
 
     /// Renames apart our tickets that share an id with a different ticket of `theirs` (both
     /// created since `base`), before merging, so git never meets them as one.
-    fn rename_collisions(&self, base: &str, theirs: &str) -> Result<Vec<(String, String)>, AppError> {
+    fn rename_collisions(
+        &self,
+        base: &str,
+        theirs: &str,
+    ) -> Result<Vec<(String, String)>, AppError> {
         let list = |rev: &str| -> Result<BTreeMap<String, String>, AppError> {
             let out = self.git(&["ls-tree", "-r", "--name-only", rev, "--", &self.rel])?;
-            let prefix = if self.rel.is_empty() { String::new() } else { format!("{}/", self.rel) };
+            let prefix = if self.rel.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", self.rel)
+            };
             Ok(out
                 .lines()
                 .filter_map(|p| {
@@ -408,10 +427,16 @@ impl Ctx<'_> {
                 .collect())
         };
         let (ours, theirs_map) = (list("HEAD")?, list(theirs)?);
-        let based = if base.is_empty() { BTreeMap::new() } else { list(base)? };
+        let based = if base.is_empty() {
+            BTreeMap::new()
+        } else {
+            list(base)?
+        };
         let mut renamed = Vec::new();
         for (id, our_path) in &ours {
-            let Some(their_path) = theirs_map.get(id) else { continue };
+            let Some(their_path) = theirs_map.get(id) else {
+                continue;
+            };
             if based.contains_key(id) {
                 continue;
             }
@@ -441,7 +466,11 @@ impl Ctx<'_> {
         if base.is_empty() {
             return None;
         }
-        let prefix = if self.rel.is_empty() { String::new() } else { format!("{}/", self.rel) };
+        let prefix = if self.rel.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.rel)
+        };
         layout::STATUS_DIRS.iter().find_map(|status| {
             let at = |name: &str| {
                 let spec = format!("{base}:{prefix}{status}/{id}/{name}");
@@ -494,7 +523,11 @@ impl Ctx<'_> {
                 // git met renames it could not pair (a ticket moved on both sides, its thread
                 // grown past git's similarity) and did not run the driver: merge here.
                 let show = |stage: &str| self.git(&["show", &format!(":{stage}:{path}")]);
-                let base = if stages.contains("1") { Some(show("1")?) } else { None };
+                let base = if stages.contains("1") {
+                    Some(show("1")?)
+                } else {
+                    None
+                };
                 let (o, t) = (show("2")?, show("3")?);
                 let merged = if name == layout::THREAD {
                     merge_threads(base.as_deref(), &o, &t).text
@@ -562,9 +595,9 @@ impl App {
         let local = branch.stdout.trim().to_owned();
         // The remote branch: the one the local branch tracks (a worktree's own branch can track
         // the shared one), else the same name.
-        let tracked = ctx
-            .repo
-            .git_outcome(["config", "--get", &format!("branch.{local}.merge")])?;
+        let tracked =
+            ctx.repo
+                .git_outcome(["config", "--get", &format!("branch.{local}.merge")])?;
         let branch = tracked
             .stdout
             .trim()
@@ -582,7 +615,9 @@ impl App {
         let remote_ref = format!("refs/remotes/{}/{branch}", request.remote);
         for round in 1..=request.attempts.max(1) {
             synced.rounds = round;
-            let fetch = ctx.repo.git_outcome(["fetch", "-q", request.remote.as_str(), branch.as_str()])?;
+            let fetch =
+                ctx.repo
+                    .git_outcome(["fetch", "-q", request.remote.as_str(), branch.as_str()])?;
             let remote_exists = if fetch.success() {
                 // Keep the remote-tracking ref up to date even without a configured refspec.
                 ctx.git(&["update-ref", &remote_ref, "FETCH_HEAD"])?;
@@ -613,7 +648,9 @@ impl App {
                         .to_owned();
                     let renamed = ctx.rename_collisions(&base, &remote_ref)?;
                     if !renamed.is_empty() {
-                        ctx.commit_root(Some("tickets: renamed apart from tickets of the same id"))?;
+                        ctx.commit_root(Some(
+                            "tickets: renamed apart from tickets of the same id",
+                        ))?;
                         synced.repaired.renamed.extend(renamed);
                     }
                     // No rename detection: git would pair two young tickets' look-alike files
@@ -622,19 +659,22 @@ impl App {
                     // other comes out as two copies instead, which the repair merges against the
                     // base. `ort` (git 2.47) detects renames despite `no-renames`; `recursive`
                     // honours it.
-                    let merge = ctx.git_with_drivers(&base, &[
-                        "merge",
-                        "-q",
-                        "-s",
-                        "recursive",
-                        "-X",
-                        "no-renames",
-                        "--no-edit",
-                        "--no-verify",
-                        "-m",
-                        &format!("tickets: merge {}/{branch}", request.remote),
-                        &remote_ref,
-                    ])?;
+                    let merge = ctx.git_with_drivers(
+                        &base,
+                        &[
+                            "merge",
+                            "-q",
+                            "-s",
+                            "recursive",
+                            "-X",
+                            "no-renames",
+                            "--no-edit",
+                            "--no-verify",
+                            "-m",
+                            &format!("tickets: merge {}/{branch}", request.remote),
+                            &remote_ref,
+                        ],
+                    )?;
                     if !merge.success() {
                         ctx.settle_conflicts()?;
                         let m = format!("tickets: merge {}/{branch}", request.remote);

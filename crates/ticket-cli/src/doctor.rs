@@ -41,9 +41,11 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
         for d in &report.diagnostics {
             match d.severity {
                 Severity::Error => stderr.push_str(&format!("doctor: {}\n", d.message)),
-                Severity::Warning if d.code == Code::MergeDriverMissing.as_str() => stderr.push_str(
-                    &format!("doctor: warning: {}; run `ticket init` to configure them\n", d.message),
-                ),
+                Severity::Warning if d.code == Code::MergeDriverMissing.as_str() => stderr
+                    .push_str(&format!(
+                        "doctor: warning: {}; run `ticket init` to configure them\n",
+                        d.message
+                    )),
                 Severity::Warning => stderr.push_str(&format!("doctor: warning: {}\n", d.message)),
             }
         }
@@ -89,7 +91,10 @@ const CLI_HINTS: &[(Code, &str)] = &[
     ),
     (Code::FixFailed, ", or run `ticket doctor --fix` again"),
     (Code::MissingDirectory, " (`ticket doctor --fix` does)"),
-    (Code::SameIdInTwoStatuses, " (`ticket doctor --fix` or `ticket sync` does)"),
+    (
+        Code::SameIdInTwoStatuses,
+        " (`ticket doctor --fix` or `ticket sync` does)",
+    ),
     (Code::MergeDriverMissing, " (`ticket init` does)"),
 ];
 

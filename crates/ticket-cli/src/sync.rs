@@ -27,7 +27,9 @@ struct InitJson<'a> {
 }
 
 pub fn init(app: &App, out: &mut Out) -> Result<(), CliError> {
-    let done = app.init(&InitRequest { program: program()? })?;
+    let done = app.init(&InitRequest {
+        program: program()?,
+    })?;
     if out.json {
         return out.json(&InitJson {
             root: &done.root,
@@ -41,7 +43,10 @@ pub fn init(app: &App, out: &mut Out) -> Result<(), CliError> {
         text.push('\n');
     }
     if done.done.is_empty() {
-        text.push_str(&format!("{} is already set up for git; nothing to do\n", done.root));
+        text.push_str(&format!(
+            "{} is already set up for git; nothing to do\n",
+            done.root
+        ));
     }
     if done.repository.is_none() {
         text.push_str(&format!(
@@ -135,7 +140,8 @@ pub fn merge_driver(
         DriverWhich::Thread => DriverKind::Thread,
         DriverWhich::Item => DriverKind::Item,
     };
-    let outcome = ticket_app::merge_driver(kind, base, ours, theirs, path.unwrap_or(""), &cwd, base_rev)?;
+    let outcome =
+        ticket_app::merge_driver(kind, base, ours, theirs, path.unwrap_or(""), &cwd, base_rev)?;
     if let Some(note) = outcome.note {
         eprintln!(
             "ticket merge-driver: {}: {} value(s) both sides changed; the later edit was kept, the other is noted in {note} and is recorded in the thread by the next `ticket sync` or `ticket doctor --fix`",

@@ -457,14 +457,26 @@ mod tests {
     fn event_ids_ride_in_refs_and_come_back() {
         // (header line, refs, id)
         let cases = [
-            ("<!-- event: c author: a at: T refs: id=01abc -->", None, Some("01abc")),
+            (
+                "<!-- event: c author: a at: T refs: id=01abc -->",
+                None,
+                Some("01abc"),
+            ),
             (
                 "<!-- event: c author: a at: T refs: commit=x,id=01abc -->",
                 Some("commit=x"),
                 Some("01abc"),
             ),
-            ("<!-- event: c author: a at: T refs: commit=x -->", Some("commit=x"), None),
-            ("<!-- event: c author: a at: T refs: id= -->", Some("id="), None),
+            (
+                "<!-- event: c author: a at: T refs: commit=x -->",
+                Some("commit=x"),
+                None,
+            ),
+            (
+                "<!-- event: c author: a at: T refs: id= -->",
+                Some("id="),
+                None,
+            ),
             (
                 "<!-- event: c author: a at: T status: s refs: url=u,id=z9 -->",
                 Some("url=u"),

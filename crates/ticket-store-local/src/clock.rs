@@ -29,7 +29,11 @@ impl Clock for SystemClock {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        Some(event_id_from(nanos, random_u64(nanos), random_u64(nanos ^ 0x5bd1)))
+        Some(event_id_from(
+            nanos,
+            random_u64(nanos),
+            random_u64(nanos ^ 0x5bd1),
+        ))
     }
 }
 

@@ -52,7 +52,11 @@ pub fn routes_to_drivers(root: &Path) -> bool {
 }
 
 /// Ensures `path` holds every line of `lines` (appending the missing ones); says what it added.
-fn ensure_lines(root: &Path, path: &Path, lines: &[String]) -> Result<Option<String>, BackendError> {
+fn ensure_lines(
+    root: &Path,
+    path: &Path,
+    lines: &[String],
+) -> Result<Option<String>, BackendError> {
     let text = fsio::read_string_optional(path)?.unwrap_or_default();
     let missing: Vec<&String> = lines
         .iter()
@@ -104,7 +108,11 @@ impl LocalTicketBackend {
             let ignore = root.join(layout::GITIGNORE);
             done.extend(ensure_lines(&root, &ignore, &layout::gitignore_lines())?);
             let attributes = root.join(layout::GITATTRIBUTES);
-            done.extend(ensure_lines(&root, &attributes, &layout::gitattributes_lines())?);
+            done.extend(ensure_lines(
+                &root,
+                &attributes,
+                &layout::gitattributes_lines(),
+            )?);
             Ok(())
         })?;
         Ok(done)
@@ -210,7 +218,11 @@ impl LocalTicketBackend {
                     .unwrap_or_default();
                 let status = last_status(&thread)
                     .filter(|s| STATUS_DIRS.contains(&s.as_str()))
-                    .or_else(|| STATUS_DIRS.contains(&current.as_str()).then(|| current.clone()))
+                    .or_else(|| {
+                        STATUS_DIRS
+                            .contains(&current.as_str())
+                            .then(|| current.clone())
+                    })
                     .unwrap_or_else(|| layout::OPEN.to_owned());
                 if current != status
                     && let Ok(fm) = frontmatter::parse(&item)
@@ -227,7 +239,12 @@ impl LocalTicketBackend {
                     if n == keep_index {
                         continue;
                     }
-                    copy_artifacts(&root, &layout::artifacts(dir), &layout::artifacts(&target), &statuses[n])?;
+                    copy_artifacts(
+                        &root,
+                        &layout::artifacts(dir),
+                        &layout::artifacts(&target),
+                        &statuses[n],
+                    )?;
                 }
                 fs::create_dir_all(layout::artifacts(&target)).map_err(|e| storage(&target, e))?;
                 fsio::create_empty(&root, &layout::gitkeep(&target))?;
@@ -304,7 +321,8 @@ impl LocalTicketBackend {
                 )),
                 refs: Vec::new(),
             };
-            let thread = codec::thread_with_id(&thread, &event, self.clock_ref().event_id().as_deref());
+            let thread =
+                codec::thread_with_id(&thread, &event, self.clock_ref().event_id().as_deref());
             fsio::write_atomic(&root, &layout::thread(&from), thread.as_bytes())?;
             fsio::write_atomic(&root, &layout::item(&from), item.as_bytes())?;
             fsio::move_dir(&from, &to)

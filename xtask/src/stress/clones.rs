@@ -64,7 +64,12 @@ impl Participant {
         self.dir.join("work-items")
     }
 
-    fn ticket(&self, env: &Env, args: &[String], stdin: Option<&str>) -> Result<(bool, String, String), String> {
+    fn ticket(
+        &self,
+        env: &Env,
+        args: &[String],
+        stdin: Option<&str>,
+    ) -> Result<(bool, String, String), String> {
         self.run(env, Tool::Cli, args, stdin)
     }
 
@@ -193,7 +198,16 @@ pub fn run(env: &Env, ops: usize, seed: u64) -> Result<Figures, String> {
         let path = base.join(w);
         git(
             &people[0].dir,
-            &["worktree", "add", "-q", "--track", "-b", w, path.to_str().unwrap_or(w), "origin/main"],
+            &[
+                "worktree",
+                "add",
+                "-q",
+                "--track",
+                "-b",
+                w,
+                path.to_str().unwrap_or(w),
+                "origin/main",
+            ],
         )?;
         people.push(Participant {
             name: w.to_owned(),
@@ -208,59 +222,85 @@ pub fn run(env: &Env, ops: usize, seed: u64) -> Result<Figures, String> {
         let p = &people[who];
         let ids = p.ids();
         let token = format!("op-{}-{n}", p.name);
-        let pick = |rng: &mut Rng| ids.get(usize::try_from(rng.below(ids.len().max(1) as u64)).unwrap_or(0)).cloned();
-        let choice = if ids.is_empty() { 0 } else { rng.below(10) };
-        let (args, stdin, kind): (Vec<String>, Option<String>, &'static str) = match (choice, pick(&mut rng)) {
-            (0 | 1, _) | (_, None) => (
-                vec!["create".into(), "--title".into(), format!("Ticket {token}")],
-                None,
-                "create",
-            ),
-            (2 | 3, Some(id)) => (vec!["comment".into(), id], Some(format!("{token}\n")), "comment"),
-            (4, Some(id)) => (
-                vec!["review".into(), id, if rng.below(2) == 0 { "--approve" } else { "--request-changes" }.into()],
-                Some(format!("{token}\n")),
-                "review",
-            ),
-            (5, Some(id)) => {
-                let mut a = vec!["edit".into(), id, "--title".into(), format!("Title {token}")];
-                if rng.below(2) == 0 {
-                    a.extend(["--label-add".into(), format!("l{}", rng.below(4))]);
-                } else {
-                    a.extend(["--label-rm".into(), format!("l{}", rng.below(4))]);
-                }
-                (a, None, "edit")
-            }
-            (6, Some(id)) => match pick(&mut rng) {
-                Some(target) => (
-                    vec!["link".into(), id, "--related".into(), target],
-                    None,
-                    "link",
-                ),
-                None => (vec!["comment".into(), id], Some(format!("{token}\n")), "comment"),
-            },
-            (7, Some(id)) => (
-                vec![
-                    "status".into(),
-                    id,
-                    if rng.below(2) == 0 { "pending" } else { "open" }.into(),
-                    "--reason".into(),
-                    token.clone(),
-                ],
-                None,
-                "status",
-            ),
-            (8, Some(id)) => (
-                vec!["close".into(), id, "--resolution".into(), token.clone()],
-                None,
-                "close",
-            ),
-            (_, Some(id)) => (
-                vec!["reopen".into(), id, "--reason".into(), token.clone()],
-                None,
-                "status",
-            ),
+        let pick = |rng: &mut Rng| {
+            ids.get(usize::try_from(rng.below(ids.len().max(1) as u64)).unwrap_or(0))
+                .cloned()
         };
+        let choice = if ids.is_empty() { 0 } else { rng.below(10) };
+        let (args, stdin, kind): (Vec<String>, Option<String>, &'static str) =
+            match (choice, pick(&mut rng)) {
+                (0 | 1, _) | (_, None) => (
+                    vec!["create".into(), "--title".into(), format!("Ticket {token}")],
+                    None,
+                    "create",
+                ),
+                (2 | 3, Some(id)) => (
+                    vec!["comment".into(), id],
+                    Some(format!("{token}\n")),
+                    "comment",
+                ),
+                (4, Some(id)) => (
+                    vec![
+                        "review".into(),
+                        id,
+                        if rng.below(2) == 0 {
+                            "--approve"
+                        } else {
+                            "--request-changes"
+                        }
+                        .into(),
+                    ],
+                    Some(format!("{token}\n")),
+                    "review",
+                ),
+                (5, Some(id)) => {
+                    let mut a = vec![
+                        "edit".into(),
+                        id,
+                        "--title".into(),
+                        format!("Title {token}"),
+                    ];
+                    if rng.below(2) == 0 {
+                        a.extend(["--label-add".into(), format!("l{}", rng.below(4))]);
+                    } else {
+                        a.extend(["--label-rm".into(), format!("l{}", rng.below(4))]);
+                    }
+                    (a, None, "edit")
+                }
+                (6, Some(id)) => match pick(&mut rng) {
+                    Some(target) => (
+                        vec!["link".into(), id, "--related".into(), target],
+                        None,
+                        "link",
+                    ),
+                    None => (
+                        vec!["comment".into(), id],
+                        Some(format!("{token}\n")),
+                        "comment",
+                    ),
+                },
+                (7, Some(id)) => (
+                    vec![
+                        "status".into(),
+                        id,
+                        if rng.below(2) == 0 { "pending" } else { "open" }.into(),
+                        "--reason".into(),
+                        token.clone(),
+                    ],
+                    None,
+                    "status",
+                ),
+                (8, Some(id)) => (
+                    vec!["close".into(), id, "--resolution".into(), token.clone()],
+                    None,
+                    "close",
+                ),
+                (_, Some(id)) => (
+                    vec!["reopen".into(), id, "--reason".into(), token.clone()],
+                    None,
+                    "status",
+                ),
+            };
         // A third of the comments are written by tickets.sh (its events merge the same way).
         let tool = if kind == "comment" && rng.below(3) == 0 {
             Tool::Shell
@@ -313,7 +353,10 @@ pub fn run(env: &Env, ops: usize, seed: u64) -> Result<Figures, String> {
                 .filter(|k| t.get(*k) != reference.get(*k))
                 .take(5)
                 .collect();
-            problems.push(format!("{}'s tree differs from {}'s: {differ:?}", p.name, people[0].name));
+            problems.push(format!(
+                "{}'s tree differs from {}'s: {differ:?}",
+                p.name, people[0].name
+            ));
         }
     }
     // Every acknowledged event exactly once, no conflict marker, no ticket in two directories.
@@ -328,7 +371,10 @@ pub fn run(env: &Env, ops: usize, seed: u64) -> Result<Figures, String> {
         }
         let parts: Vec<&str> = path.split('/').collect();
         if parts.len() >= 3 && parts[2] == "item.md" {
-            seen_ids.entry(parts[1].to_owned()).or_default().push(parts[0].to_owned());
+            seen_ids
+                .entry(parts[1].to_owned())
+                .or_default()
+                .push(parts[0].to_owned());
         }
         if path.ends_with("thread.md") {
             for e in thread::parse(&text).events {
@@ -368,10 +414,16 @@ pub fn run(env: &Env, ops: usize, seed: u64) -> Result<Figures, String> {
         }
     }
     if create_events != creates {
-        problems.push(format!("{creates} tickets created, {create_events} create events in the tree"));
+        problems.push(format!(
+            "{creates} tickets created, {create_events} create events in the tree"
+        ));
     }
     for p in &people {
-        problems.extend(env.doctors_pass(&p.root()).into_iter().map(|l| format!("{}: {l}", p.name)));
+        problems.extend(
+            env.doctors_pass(&p.root())
+                .into_iter()
+                .map(|l| format!("{}: {l}", p.name)),
+        );
     }
     if !problems.is_empty() {
         return Err(format!(

@@ -55,9 +55,15 @@ fn out(cmd: &mut assert_cmd::Command) -> String {
 fn clones(n: usize) -> (tempfile::TempDir, Vec<PathBuf>) {
     let dir = tempfile::tempdir().expect("scratch");
     let remote = dir.path().join("remote.git");
-    git(dir.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+    git(
+        dir.path(),
+        &["init", "-q", "--bare", "-b", "main", "remote.git"],
+    );
     let first = dir.path().join("c0");
-    git(dir.path(), &["clone", "-q", remote.to_str().expect("utf8"), "c0"]);
+    git(
+        dir.path(),
+        &["clone", "-q", remote.to_str().expect("utf8"), "c0"],
+    );
     git(&first, &["checkout", "-q", "-b", "main"]);
     out(ticket(&first, "c0").arg("init"));
     git(&first, &["add", "-A"]);
@@ -66,7 +72,10 @@ fn clones(n: usize) -> (tempfile::TempDir, Vec<PathBuf>) {
     let mut all = vec![first];
     for i in 1..n {
         let name = format!("c{i}");
-        git(dir.path(), &["clone", "-q", remote.to_str().expect("utf8"), &name]);
+        git(
+            dir.path(),
+            &["clone", "-q", remote.to_str().expect("utf8"), &name],
+        );
         let c = dir.path().join(&name);
         out(ticket(&c, &name).arg("init"));
         all.push(c);
@@ -107,10 +116,17 @@ fn assert_clean(c: &Path) {
         String::from_utf8_lossy(&o.stderr)
     );
     let sh = run_shell(c, &["doctor"]);
-    assert!(sh.status.success(), "{}", String::from_utf8_lossy(&sh.stderr));
+    assert!(
+        sh.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sh.stderr)
+    );
     for (path, bytes) in tree(&root) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("<<<<<<<") && !text.contains(">>>>>>>"), "{path}");
+        assert!(
+            !text.contains("<<<<<<<") && !text.contains(">>>>>>>"),
+            "{path}"
+        );
     }
 }
 
@@ -133,8 +149,14 @@ fn init_is_idempotent_and_a_fresh_clone_passes_the_doctor() {
     let o = ticket(&plain, "p").arg("doctor").output().expect("doctor");
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("merge drivers") && err.contains("ticket init"), "{err}");
-    let j = ticket(&plain, "p").args(["--json", "doctor"]).output().expect("doctor");
+    assert!(
+        err.contains("merge drivers") && err.contains("ticket init"),
+        "{err}"
+    );
+    let j = ticket(&plain, "p")
+        .args(["--json", "doctor"])
+        .output()
+        .expect("doctor");
     assert!(String::from_utf8_lossy(&j.stdout).contains("merge-driver-missing"));
     out(ticket(&plain, "p").arg("init"));
     assert_clean(&plain);
@@ -157,16 +179,24 @@ fn sync_merges_concurrent_changes_with_nothing_lost() {
     out(ticket(b, "b").arg("sync"));
     out(ticket(c, "c").arg("sync"));
     // a: comment, edit the title, remove a label, move to pending.
-    out(ticket(a, "a").args(["comment", &id]).write_stdin("from a\n"));
+    out(ticket(a, "a")
+        .args(["comment", &id])
+        .write_stdin("from a\n"));
     out(ticket(a, "a").args(["edit", &id, "--title", "Title a", "--label-rm", "x"]));
     out(ticket(a, "a").args(["status", &id, "pending"]));
     // b: comment, edit the title, add a label, close.
-    out(ticket(b, "b").args(["comment", &id]).write_stdin("from b\n"));
+    out(ticket(b, "b")
+        .args(["comment", &id])
+        .write_stdin("from b\n"));
     out(ticket(b, "b").args(["edit", &id, "--title", "Title b", "--label-add", "z"]));
     out(ticket(b, "b").args(["close", &id, "--resolution", "done by b"]));
     // c: a ticket of its own and a review.
-    let own = out(ticket(c, "c").args(["create", "--title", "C's own"])).trim().to_owned();
-    out(ticket(c, "c").args(["review", &id, "--approve"]).write_stdin("ok\n"));
+    let own = out(ticket(c, "c").args(["create", "--title", "C's own"]))
+        .trim()
+        .to_owned();
+    out(ticket(c, "c")
+        .args(["review", &id, "--approve"])
+        .write_stdin("ok\n"));
     for _ in 0..2 {
         for (n, clone) in cs.iter().enumerate() {
             out(ticket(clone, &format!("u{n}")).arg("sync"));
@@ -180,12 +210,21 @@ fn sync_merges_concurrent_changes_with_nothing_lost() {
     assert_clean(a);
     let shown = out(ticket(a, "a").args(["--json", "show", &id]));
     let v: serde_json::Value = serde_json::from_str(&shown).expect("json");
-    let thread = fs::read_to_string(
-        a.join("work-items/closed").join(&id).join("thread.md"),
-    )
-    .expect("the ticket is closed, in one directory");
-    for body in ["from a", "from b", "done by b", "\nok\n", "Title a", "Title b"] {
-        assert_eq!(thread.matches(body).count() >= 1, true, "{body} in {thread}");
+    let thread = fs::read_to_string(a.join("work-items/closed").join(&id).join("thread.md"))
+        .expect("the ticket is closed, in one directory");
+    for body in [
+        "from a",
+        "from b",
+        "done by b",
+        "\nok\n",
+        "Title a",
+        "Title b",
+    ] {
+        assert_eq!(
+            thread.matches(body).count() >= 1,
+            true,
+            "{body} in {thread}"
+        );
     }
     assert_eq!(thread.matches("\n## Comment\n").count(), 2);
     assert!(!a.join("work-items/pending").join(&id).exists());
@@ -205,8 +244,12 @@ fn tickets_created_with_one_id_on_two_clones_stay_two() {
     let (_dir, cs) = clones(2);
     let (a, b) = (&cs[0], &cs[1]);
     let now = "2026-11-24T10:00:00Z";
-    let ia = out(ticket(a, "alice").env("TICKETS_NOW", now).args(["create", "--title", "Same"]));
-    let ib = out(ticket(b, "bob").env("TICKETS_NOW", now).args(["create", "--title", "Same"]));
+    let ia = out(ticket(a, "alice")
+        .env("TICKETS_NOW", now)
+        .args(["create", "--title", "Same"]));
+    let ib = out(ticket(b, "bob")
+        .env("TICKETS_NOW", now)
+        .args(["create", "--title", "Same"]));
     assert_eq!(ia, ib, "one id on both clones");
     for _ in 0..2 {
         out(ticket(a, "alice").arg("sync"));
@@ -232,7 +275,10 @@ fn tickets_created_with_one_id_on_two_clones_stay_two() {
 fn sync_refuses_outside_git_and_stops_on_conflicts_outside_the_root() {
     let dir = tempfile::tempdir().expect("scratch");
     out(ticket(dir.path(), "u").args(["create", "--title", "x"]));
-    let o = ticket(dir.path(), "u").args(["--json", "sync"]).output().expect("sync");
+    let o = ticket(dir.path(), "u")
+        .args(["--json", "sync"])
+        .output()
+        .expect("sync");
     assert_eq!(o.status.code(), Some(7));
     assert!(String::from_utf8_lossy(&o.stderr).contains("\"git\""));
 
@@ -244,9 +290,19 @@ fn sync_refuses_outside_git_and_stops_on_conflicts_outside_the_root() {
         git(c, &["commit", "-q", "-m", "readme"]);
     }
     out(ticket(a, "a").arg("sync"));
-    let id = out(ticket(b, "b").args(["create", "--title", "kept"])).trim().to_owned();
-    let o = ticket(b, "b").args(["--json", "sync"]).output().expect("sync");
-    assert_eq!(o.status.code(), Some(8), "{}", String::from_utf8_lossy(&o.stderr));
+    let id = out(ticket(b, "b").args(["create", "--title", "kept"]))
+        .trim()
+        .to_owned();
+    let o = ticket(b, "b")
+        .args(["--json", "sync"])
+        .output()
+        .expect("sync");
+    assert_eq!(
+        o.status.code(),
+        Some(8),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("sync_stopped"));
     // Nothing lost: the ticket is committed, no merge is left half done.
     assert!(!b.join(".git/MERGE_HEAD").exists());
@@ -258,15 +314,32 @@ fn merge_driver_writes_the_union_into_ours() {
     let dir = tempfile::tempdir().expect("scratch");
     let p = |n: &str| dir.path().join(n);
     let h = |id: &str, at: &str, body: &str| {
-        format!("<!-- event: comment author: a at: {at} refs: id={id} -->\n\n## Comment\n\n{body}\n\n---\n")
+        format!(
+            "<!-- event: comment author: a at: {at} refs: id={id} -->\n\n## Comment\n\n{body}\n\n---\n"
+        )
     };
     let create = "<!-- event: create author: a at: 2026-01-01T00:00:00Z -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n";
     fs::write(p("O"), create).expect("w");
-    fs::write(p("A"), format!("{create}\n{}", h("a1", "2026-01-01T00:00:02Z", "A"))).expect("w");
-    fs::write(p("B"), format!("{create}\n{}", h("b1", "2026-01-01T00:00:01Z", "B"))).expect("w");
+    fs::write(
+        p("A"),
+        format!("{create}\n{}", h("a1", "2026-01-01T00:00:02Z", "A")),
+    )
+    .expect("w");
+    fs::write(
+        p("B"),
+        format!("{create}\n{}", h("b1", "2026-01-01T00:00:01Z", "B")),
+    )
+    .expect("w");
     let mut cmd = assert_cmd::Command::cargo_bin("ticket").expect("bin");
     cmd.current_dir(dir.path())
-        .args(["merge-driver", "thread", "O", "A", "B", "work-items/open/x/thread.md"])
+        .args([
+            "merge-driver",
+            "thread",
+            "O",
+            "A",
+            "B",
+            "work-items/open/x/thread.md",
+        ])
         .assert()
         .success();
     let merged = fs::read_to_string(p("A")).expect("read");

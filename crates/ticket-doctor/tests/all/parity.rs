@@ -91,7 +91,8 @@ fn shell_messages_are_exact_and_in_the_shells_order() {
     assert!(
         report.diagnostics[..first_ours]
             .iter()
-            .all(|d| (d.severity == ticket_domain::Severity::Error) != (d.code == "missing-directory"))
+            .all(|d| (d.severity == ticket_domain::Severity::Error)
+                != (d.code == "missing-directory"))
     );
     // Ours on top: the unclosed frontmatter.
     assert!(

@@ -71,7 +71,9 @@ fn spelled(e: Option<&Entry>) -> Option<String> {
 }
 
 fn updated(fm: &Frontmatter) -> String {
-    fm.entry(keys::UPDATED_AT).map(|e| e.text()).unwrap_or_default()
+    fm.entry(keys::UPDATED_AT)
+        .map(|e| e.text())
+        .unwrap_or_default()
 }
 
 /// Which side was edited later: the later `updated_at`; on a tie the greater bytes.
@@ -127,7 +129,13 @@ pub fn merge_item(base: Option<&str>, ours: &str, theirs: &str) -> ItemMerge {
         (Ok(fo), Ok(ft)) => (fo, ft),
         (Ok(_), Err(_)) => return whole(ours, theirs),
         (Err(_), Ok(_)) => return whole(theirs, ours),
-        (Err(_), Err(_)) => return if ours >= theirs { whole(ours, theirs) } else { whole(theirs, ours) },
+        (Err(_), Err(_)) => {
+            return if ours >= theirs {
+                whole(ours, theirs)
+            } else {
+                whole(theirs, ours)
+            };
+        }
     };
     let fb = base.and_then(|b| frontmatter::parse(b).ok());
     let winner = later(ours, &fo, theirs, &ft);
@@ -157,7 +165,17 @@ pub fn merge_item(base: Option<&str>, ours: &str, theirs: &str) -> ItemMerge {
             let list = |e: Option<&Entry>| e.and_then(|e| e.list().ok()).unwrap_or_default();
             let parsed = |e: Option<&Entry>| e.is_none_or(|e| e.list().is_ok());
             if !(parsed(eo) && parsed(et) && parsed(eb)) {
-                scalar(fb.is_some(), vb == vo, vb == vt, winner, key, eo, et, theirs, &mut lost)
+                scalar(
+                    fb.is_some(),
+                    vb == vo,
+                    vb == vt,
+                    winner,
+                    key,
+                    eo,
+                    et,
+                    theirs,
+                    &mut lost,
+                )
             } else {
                 let merged = merge_list(&list(eb), &list(eo), &list(et));
                 if eo.is_some() && merged == list(eo) {
@@ -176,13 +194,25 @@ pub fn merge_item(base: Option<&str>, ours: &str, theirs: &str) -> ItemMerge {
                 Side::Theirs => theirs_entry(),
             }
         } else {
-            scalar(fb.is_some(), vb == vo, vb == vt, winner, key, eo, et, theirs, &mut lost)
+            scalar(
+                fb.is_some(),
+                vb == vo,
+                vb == vt,
+                winner,
+                key,
+                eo,
+                et,
+                theirs,
+                &mut lost,
+            )
         };
         puts.push((key.to_owned(), put));
     }
     let mut text = ours.to_owned();
     for (key, put) in puts {
-        let Ok(fm) = frontmatter::parse(&text) else { break };
+        let Ok(fm) = frontmatter::parse(&text) else {
+            break;
+        };
         text = match put {
             Put::Keep => continue,
             Put::Value(v) => frontmatter::set_field(&text, &fm, &key, &v),

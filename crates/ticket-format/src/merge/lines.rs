@@ -141,20 +141,68 @@ mod tests {
         // (ours, theirs, keep, merged, conflicts)
         let cases: &[(&str, &str, Side, &str, usize)] = &[
             // Different lines: both apply.
-            ("A\nb\nc\nd\ne\n", "a\nb\nc\nd\nE\n", Side::Ours, "A\nb\nc\nd\nE\n", 0),
+            (
+                "A\nb\nc\nd\ne\n",
+                "a\nb\nc\nd\nE\n",
+                Side::Ours,
+                "A\nb\nc\nd\nE\n",
+                0,
+            ),
             // The same change on both sides applies once.
-            ("a\nB\nc\nd\ne\n", "a\nB\nc\nd\ne\n", Side::Ours, "a\nB\nc\nd\ne\n", 0),
+            (
+                "a\nB\nc\nd\ne\n",
+                "a\nB\nc\nd\ne\n",
+                Side::Ours,
+                "a\nB\nc\nd\ne\n",
+                0,
+            ),
             // The same line changed differently: one side kept, the other reported.
-            ("a\nX\nc\nd\ne\n", "a\nY\nc\nd\ne\n", Side::Ours, "a\nX\nc\nd\ne\n", 1),
-            ("a\nX\nc\nd\ne\n", "a\nY\nc\nd\ne\n", Side::Theirs, "a\nY\nc\nd\ne\n", 1),
+            (
+                "a\nX\nc\nd\ne\n",
+                "a\nY\nc\nd\ne\n",
+                Side::Ours,
+                "a\nX\nc\nd\ne\n",
+                1,
+            ),
+            (
+                "a\nX\nc\nd\ne\n",
+                "a\nY\nc\nd\ne\n",
+                Side::Theirs,
+                "a\nY\nc\nd\ne\n",
+                1,
+            ),
             // Inserts at both ends.
-            ("0\na\nb\nc\nd\ne\n", "a\nb\nc\nd\ne\nf\n", Side::Ours, "0\na\nb\nc\nd\ne\nf\n", 0),
+            (
+                "0\na\nb\nc\nd\ne\n",
+                "a\nb\nc\nd\ne\nf\n",
+                Side::Ours,
+                "0\na\nb\nc\nd\ne\nf\n",
+                0,
+            ),
             // A deletion against an edit elsewhere.
-            ("a\nc\nd\ne\n", "a\nb\nc\nd\nE\n", Side::Ours, "a\nc\nd\nE\n", 0),
+            (
+                "a\nc\nd\ne\n",
+                "a\nb\nc\nd\nE\n",
+                Side::Ours,
+                "a\nc\nd\nE\n",
+                0,
+            ),
             // No final newline on one side.
-            ("a\nb\nc\nd\ne", "A\nb\nc\nd\ne\n", Side::Ours, "A\nb\nc\nd\ne", 0),
+            (
+                "a\nb\nc\nd\ne",
+                "A\nb\nc\nd\ne\n",
+                Side::Ours,
+                "A\nb\nc\nd\ne",
+                0,
+            ),
             // CRLF lines keep their ending.
-            ("a\nb\nc\nd\ne\n", "a\r\nb\nc\nd\ne\n", Side::Ours, "a\r\nb\nc\nd\ne\n", 0),
+            (
+                "a\nb\nc\nd\ne\n",
+                "a\r\nb\nc\nd\ne\n",
+                Side::Ours,
+                "a\r\nb\nc\nd\ne\n",
+                0,
+            ),
         ];
         for (n, (ours, theirs, keep, merged, conflicts)) in cases.iter().enumerate() {
             let m = merge3(base, ours, theirs, *keep);

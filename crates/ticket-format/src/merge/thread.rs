@@ -115,11 +115,16 @@ fn wanted(identity: &Identity, base: usize, ours: usize, theirs: usize) -> usize
 
 /// Joins event bytes: a CRLF event is followed by `\r\n`, any other by `\n`.
 fn join(preamble: &str, events: &[&str]) -> String {
-    let mut out = String::with_capacity(preamble.len() + events.iter().map(|e| e.len() + 2).sum::<usize>());
+    let mut out =
+        String::with_capacity(preamble.len() + events.iter().map(|e| e.len() + 2).sum::<usize>());
     out.push_str(preamble);
     for (n, e) in events.iter().enumerate() {
         if n > 0 {
-            out.push_str(if events[n - 1].ends_with("\r\n") { "\r\n" } else { "\n" });
+            out.push_str(if events[n - 1].ends_with("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            });
         }
         out.push_str(e);
     }
@@ -167,12 +172,18 @@ pub fn merge_threads(base: Option<&str>, ours: &str, theirs: &str) -> ThreadMerg
         }
     }
     rest.sort_by(|x, y| {
-        (x.kind != EventKind::Create.as_str(), &x.at, &x.order_id, x.bytes).cmp(&(
-            y.kind != EventKind::Create.as_str(),
-            &y.at,
-            &y.order_id,
-            y.bytes,
-        ))
+        (
+            x.kind != EventKind::Create.as_str(),
+            &x.at,
+            &x.order_id,
+            x.bytes,
+        )
+            .cmp(&(
+                y.kind != EventKind::Create.as_str(),
+                &y.at,
+                &y.order_id,
+                y.bytes,
+            ))
     });
     out.extend(rest.iter().map(|e| e.bytes));
     let text = join(preamble, &out);

@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use ticket_format::frontmatter;
-use ticket_format::merge::{Identity, merge_item, merge_threads, split_events, last_status};
+use ticket_format::merge::{Identity, last_status, merge_item, merge_threads, split_events};
 use ticket_format::thread::{self, Header};
 
 fn header(kind: &str, at: &str, id: Option<&str>, status: Option<&str>) -> Header {
@@ -33,33 +33,63 @@ fn event(kind: &str, at: &str, id: Option<&str>, body: &str) -> String {
 }
 
 fn ids(text: &str) -> Vec<Identity> {
-    split_events(text).1.into_iter().map(|e| e.identity).collect()
+    split_events(text)
+        .1
+        .into_iter()
+        .map(|e| e.identity)
+        .collect()
 }
 
 #[test]
 fn concurrent_comments_are_both_kept_once_in_time_order() {
     let base = create(Some("c0"));
-    let ours = format!("{base}{}", event("comment", "2026-01-01T00:00:09Z", Some("o1"), "ours"));
+    let ours = format!(
+        "{base}{}",
+        event("comment", "2026-01-01T00:00:09Z", Some("o1"), "ours")
+    );
     let theirs = format!(
         "{base}{}{}",
         event("comment", "2026-01-01T00:00:05Z", Some("t1"), "theirs"),
-        event("comment", "2026-01-01T00:00:10Z", Some("t2"), "theirs again")
+        event(
+            "comment",
+            "2026-01-01T00:00:10Z",
+            Some("t2"),
+            "theirs again"
+        )
     );
     let m = merge_threads(Some(&base), &ours, &theirs);
     let expected = format!(
         "{base}{}{}{}",
         event("comment", "2026-01-01T00:00:05Z", Some("t1"), "theirs"),
         event("comment", "2026-01-01T00:00:09Z", Some("o1"), "ours"),
-        event("comment", "2026-01-01T00:00:10Z", Some("t2"), "theirs again")
+        event(
+            "comment",
+            "2026-01-01T00:00:10Z",
+            Some("t2"),
+            "theirs again"
+        )
     );
     assert_eq!(m.text, expected);
     assert_eq!(m.creates.len(), 1);
-    assert_eq!(merge_threads(Some(&base), &theirs, &ours).text, expected, "symmetric");
-    assert_eq!(merge_threads(Some(&base), &m.text, &ours).text, expected, "idempotent");
+    assert_eq!(
+        merge_threads(Some(&base), &theirs, &ours).text,
+        expected,
+        "symmetric"
+    );
+    assert_eq!(
+        merge_threads(Some(&base), &m.text, &ours).text,
+        expected,
+        "idempotent"
+    );
     // Every event parses back with its body.
     let parsed = thread::parse(&m.text);
     assert_eq!(parsed.events.len(), 4);
-    assert!(parsed.events.iter().all(|e| e.header.is_ok() && e.terminated));
+    assert!(
+        parsed
+            .events
+            .iter()
+            .all(|e| e.header.is_ok() && e.terminated)
+    );
 }
 
 #[test]
@@ -87,14 +117,26 @@ fn threads_of_the_original_script_merge_by_bytes() {
 fn crlf_threads_keep_their_line_endings() {
     let crlf = |s: String| s.replace('\n', "\r\n");
     let base = crlf(create(None));
-    let ours = format!("{base}{}", crlf(event("comment", "2026-01-01T00:00:01Z", None, "o")));
-    let theirs = format!("{base}{}", crlf(event("comment", "2026-01-01T00:00:02Z", None, "t")));
+    let ours = format!(
+        "{base}{}",
+        crlf(event("comment", "2026-01-01T00:00:01Z", None, "o"))
+    );
+    let theirs = format!(
+        "{base}{}",
+        crlf(event("comment", "2026-01-01T00:00:02Z", None, "t"))
+    );
     let m = merge_threads(Some(&base), &ours, &theirs);
     assert_eq!(
         m.text,
-        format!("{ours}{}", crlf(event("comment", "2026-01-01T00:00:02Z", None, "t")))
+        format!(
+            "{ours}{}",
+            crlf(event("comment", "2026-01-01T00:00:02Z", None, "t"))
+        )
     );
-    assert!(!m.text.replace("\r\n", "").contains('\n'), "every line ends with CRLF");
+    assert!(
+        !m.text.replace("\r\n", "").contains('\n'),
+        "every line ends with CRLF"
+    );
 }
 
 #[test]
@@ -106,7 +148,12 @@ fn two_creates_are_reported_and_status_comes_from_the_last_move() {
     let moved = format!(
         "{ours}{}{}",
         thread::appended_event(
-            &header("status", "2026-01-02T00:00:00Z", Some("s1"), Some("pending")),
+            &header(
+                "status",
+                "2026-01-02T00:00:00Z",
+                Some("s1"),
+                Some("pending")
+            ),
             "Status",
             "from: open\nto: pending\n"
         ),
@@ -166,22 +213,54 @@ fn item_merges_field_by_field() {
         ),
         (
             "body edits on different lines",
-            item("Title", "[a, b]", T1, "", &BODY.replace("line one", "line 1")),
-            item("Title", "[a, b]", T2, "", &BODY.replace("line five", "line 5")),
+            item(
+                "Title",
+                "[a, b]",
+                T1,
+                "",
+                &BODY.replace("line one", "line 1"),
+            ),
             item(
                 "Title",
                 "[a, b]",
                 T2,
                 "",
-                &BODY.replace("line one", "line 1").replace("line five", "line 5"),
+                &BODY.replace("line five", "line 5"),
+            ),
+            item(
+                "Title",
+                "[a, b]",
+                T2,
+                "",
+                &BODY
+                    .replace("line one", "line 1")
+                    .replace("line five", "line 5"),
             ),
             vec![],
         ),
         (
             "body edits on the same line: the later side's kept, the other recorded",
-            item("Title", "[a, b]", T1, "", &BODY.replace("line three", "ours")),
-            item("Title", "[a, b]", T2, "", &BODY.replace("line three", "theirs")),
-            item("Title", "[a, b]", T2, "", &BODY.replace("line three", "theirs")),
+            item(
+                "Title",
+                "[a, b]",
+                T1,
+                "",
+                &BODY.replace("line three", "ours"),
+            ),
+            item(
+                "Title",
+                "[a, b]",
+                T2,
+                "",
+                &BODY.replace("line three", "theirs"),
+            ),
+            item(
+                "Title",
+                "[a, b]",
+                T2,
+                "",
+                &BODY.replace("line three", "theirs"),
+            ),
             vec!["body"],
         ),
     ];
@@ -205,12 +284,30 @@ fn item_merges_field_by_field() {
 fn crlf_and_hand_written_items_keep_their_bytes() {
     let crlf = |s: String| s.replace('\n', "\r\n");
     let base = crlf(item("Title", "[a]", T0, "owner: 'me' # hand\n", BODY));
-    let ours = crlf(item("Title", "[a]", T1, "owner: 'me' # hand\n", &BODY.replace("two", "2")));
-    let theirs = crlf(item("\"Quoted: title\"", "[a]", T2, "owner: 'me' # hand\n", BODY));
+    let ours = crlf(item(
+        "Title",
+        "[a]",
+        T1,
+        "owner: 'me' # hand\n",
+        &BODY.replace("two", "2"),
+    ));
+    let theirs = crlf(item(
+        "\"Quoted: title\"",
+        "[a]",
+        T2,
+        "owner: 'me' # hand\n",
+        BODY,
+    ));
     let m = merge_item(Some(&base), &ours, &theirs);
     assert_eq!(
         m.text,
-        crlf(item("\"Quoted: title\"", "[a]", T2, "owner: 'me' # hand\n", &BODY.replace("two", "2")))
+        crlf(item(
+            "\"Quoted: title\"",
+            "[a]",
+            T2,
+            "owner: 'me' # hand\n",
+            &BODY.replace("two", "2")
+        ))
     );
     assert!(m.lost.is_empty());
 }
