@@ -1192,33 +1192,8 @@ fn corpus_writes(env: &Env, src: &Path, writer: Writer) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_quoted_title_gives_a_readable_diff() {
-        let a = BTreeMap::from([(
-            "open/x/item.md".to_owned(),
-            b"---\ntitle: A: b\n---\n".to_vec(),
-        )]);
-        let b = BTreeMap::from([(
-            "open/x/item.md".to_owned(),
-            b"---\ntitle: \"A: b\"\n---\n".to_vec(),
-        )]);
-        let diff = tree_diff("Shell", &a, "Cli", &b).expect("they differ");
-        assert!(diff.contains("differs: open/x/item.md"), "{diff}");
-        assert!(
-            diff.contains(
-                "line 2:\n    - Shell: \"title: A: b\"\n    + Cli: \"title: \\\"A: b\\\"\""
-            ),
-            "{diff}"
-        );
-    }
-}
-
-/// 6. Event ids (docs/format.md, "Event ids"): with the real clock both tools write an id into
-/// every header they write; each reads the other's, both doctors accept them, `ticket` keeps
+/// Case 6, event ids (docs/format.md, "Event ids"): with the real clock both tools write an id
+/// into every header they write; each reads the other's, both doctors accept them, `ticket` keeps
 /// them out of the references it shows, and the thread merge driver unites two copies that each
 /// tool extended, every event once.
 fn event_ids(env: &Env) -> Result<(), String> {
@@ -1317,4 +1292,29 @@ fn event_ids(env: &Env) -> Result<(), String> {
         }
     }
     env.doctors_ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quoted_title_gives_a_readable_diff() {
+        let a = BTreeMap::from([(
+            "open/x/item.md".to_owned(),
+            b"---\ntitle: A: b\n---\n".to_vec(),
+        )]);
+        let b = BTreeMap::from([(
+            "open/x/item.md".to_owned(),
+            b"---\ntitle: \"A: b\"\n---\n".to_vec(),
+        )]);
+        let diff = tree_diff("Shell", &a, "Cli", &b).expect("they differ");
+        assert!(diff.contains("differs: open/x/item.md"), "{diff}");
+        assert!(
+            diff.contains(
+                "line 2:\n    - Shell: \"title: A: b\"\n    + Cli: \"title: \\\"A: b\\\"\""
+            ),
+            "{diff}"
+        );
+    }
 }
