@@ -318,14 +318,24 @@ set_fields() {
     commit "$sf_tmp" "$sf_file"
 }
 
+# Prints the ` refs: id=<id>` a new event header carries (docs/format.md, "Event ids"): random,
+# one word; nothing under TICKETS_NOW (fixed clocks write byte-comparable trees) or without
+# /dev/urandom (such events are identified by their bytes).
+event_id_attr() {
+    [ -n "${TICKETS_NOW:-}" ] && return 0
+    ei_hex=$(od -An -N10 -tx1 /dev/urandom 2>/dev/null | tr -d ' \n') || ei_hex=
+    [ -n "$ei_hex" ] && printf ' refs: id=sh%s' "$ei_hex"
+    return 0
+}
+
 # Appends one event to $1/thread.md: kind author heading header-status body-file.
 append_event() {
     ae_thread=$1/thread.md
     ae_tmp=$tmpd/thread.$$
     if [ -f "$ae_thread" ]; then cp -- "$ae_thread" "$ae_tmp"; else : >"$ae_tmp"; fi
     {
-        printf '\n<!-- event: %s author: %s at: %s%s -->\n\n## %s\n\n' \
-            "$2" "$3" "$now" "${5:+ status: $5}" "$4"
+        printf '\n<!-- event: %s author: %s at: %s%s%s -->\n\n## %s\n\n' \
+            "$2" "$3" "$now" "${5:+ status: $5}" "$(event_id_attr)" "$4"
         sed 's/^\(\\*<!-- event:\)/\\\1/' "$6"
         printf '\n\n---\n'
     } >>"$ae_tmp"
@@ -584,8 +594,8 @@ cmd_create() {
             printf '\n## Background\n\nCreated by tickets.sh.\n\n## Acceptance criteria\n\n- TBD\n'
         fi
     } >"$new/item.md"
-    printf '<!-- event: create author: %s at: %s -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n' \
-        "$author" "$now" >"$new/thread.md"
+    printf '<!-- event: create author: %s at: %s%s -->\n\n## Created\n\nCreated by tickets.sh create.\n\n---\n' \
+        "$author" "$now" "$(event_id_attr)" >"$new/thread.md"
     sync -- "$new/item.md" "$new/thread.md" "$new/artifacts/.gitkeep" 2>/dev/null || :
     mv -- "$new" "$root/open/$id"
     printf '%s\n' "$id"

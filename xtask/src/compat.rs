@@ -11,6 +11,8 @@
 //! 4. The same on a copy of the real corpus, when `../shared/corpus` is present.
 //! 5. Relations: the CLI and the library link and unlink; `tickets.sh` reads the result (list,
 //!    show, doctor) and its own writes keep the relation keys and the link events intact.
+//! 6. Event ids: both tools write them with the real clock, read each other's, and the thread
+//!    merge driver unites copies each tool extended.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -753,6 +755,10 @@ pub fn run(env: &Env) -> Vec<Outcome> {
         "relations: ticket and the library link, tickets.sh reads and keeps them".into(),
         relations(env),
     );
+    push(
+        "event ids: both tools write them, read each other's, merge by them".into(),
+        event_ids(env),
+    );
     match ticket_test_support::corpus() {
         Some(src) => {
             push(
@@ -1184,6 +1190,108 @@ fn corpus_writes(env: &Env, src: &Path, writer: Writer) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Case 6, event ids (docs/format.md, "Event ids"): with the real clock both tools write an id
+/// into every header they write; each reads the other's, both doctors accept them, `ticket` keeps
+/// them out of the references it shows, and the thread merge driver unites two copies that each
+/// tool extended, every event once.
+fn event_ids(env: &Env) -> Result<(), String> {
+    let dir = scratch()?;
+    let d = dir.path();
+    let run = |w: Writer, args: &[&str], body: Option<&str>| -> Result<String, String> {
+        let mut cmd = env.command(w, d);
+        cmd.args(args)
+            .env_remove("TICKETS_NOW")
+            .env("USER", "compat");
+        if let Some(body) = body {
+            let file = d.join("body.txt");
+            fs::write(&file, body).map_err(|e| e.to_string())?;
+            cmd.stdin(fs::File::open(&file).map_err(|e| e.to_string())?);
+        }
+        let out = cmd.output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!(
+                "{w:?} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let id = run(Writer::Shell, &["create", "--title", "Ids"], None)?
+        .trim()
+        .to_owned();
+    run(Writer::Cli, &["comment", &id], Some("from ticket\n"))?;
+    run(Writer::Shell, &["comment", &id], Some("from tickets.sh\n"))?;
+    run(
+        Writer::Cli,
+        &["status", &id, "pending", "--reason", "r"],
+        None,
+    )?;
+    run(Writer::Shell, &["review", &id, "--approve"], Some("ok\n"))?;
+    run(Writer::Cli, &["edit", &id, "--title", "Ids edited"], None)?;
+    env.doctors_ok(d)?;
+    let thread_path = d.join("work-items/pending").join(&id).join("thread.md");
+    let thread = fs::read_to_string(&thread_path).map_err(|e| e.to_string())?;
+    let headers: Vec<&str> = thread
+        .lines()
+        .filter(|l| l.starts_with("<!-- event:"))
+        .collect();
+    let ids: std::collections::BTreeSet<String> = headers
+        .iter()
+        .filter_map(|h| ticket_format::thread::parse_header(h).ok()?.id)
+        .collect();
+    if headers.len() != 6 || ids.len() != 6 {
+        return Err(format!(
+            "{} headers, {} distinct ids:\n{thread}",
+            headers.len(),
+            ids.len()
+        ));
+    }
+    let shown = run(Writer::Cli, &["--json", "show", &id], None)?;
+    if shown.contains("\"kind\": \"id\"") {
+        return Err(format!("ticket shows an event id as a reference:\n{shown}"));
+    }
+    // Two copies extended by each tool, merged by the driver: every event once.
+    let copy = d.join("theirs.md");
+    fs::copy(&thread_path, d.join("base.md")).map_err(|e| e.to_string())?;
+    run(
+        Writer::Shell,
+        &["comment", &id],
+        Some("ours by tickets.sh\n"),
+    )?;
+    let ours = fs::read_to_string(&thread_path).map_err(|e| e.to_string())?;
+    fs::copy(d.join("base.md"), &thread_path).map_err(|e| e.to_string())?;
+    run(Writer::Cli, &["comment", &id], Some("theirs by ticket\n"))?;
+    fs::copy(&thread_path, &copy).map_err(|e| e.to_string())?;
+    fs::write(&thread_path, &ours).map_err(|e| e.to_string())?;
+    let out = env
+        .command(Writer::Cli, d)
+        .args(["merge-driver", "thread", "base.md"])
+        .arg(&thread_path)
+        .arg(&copy)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "merge-driver: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let merged = fs::read_to_string(&thread_path).map_err(|e| e.to_string())?;
+    for body in [
+        "from ticket",
+        "from tickets.sh",
+        "ours by tickets.sh",
+        "theirs by ticket",
+    ] {
+        if merged.matches(&format!("\n{body}\n")).count() != 1 {
+            return Err(format!(
+                "`{body}` is not in the merged thread once:\n{merged}"
+            ));
+        }
+    }
+    env.doctors_ok(d)
 }
 
 #[cfg(test)]

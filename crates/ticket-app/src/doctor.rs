@@ -1,7 +1,7 @@
 //! `doctor`: the consistency rules over the root, and the unambiguous repairs when asked.
 
 use ticket_doctor::{Options, Report};
-use ticket_domain::Progress;
+use ticket_domain::{Diagnostic, Progress};
 
 use crate::App;
 use crate::error::AppError;
@@ -35,8 +35,48 @@ impl App {
             lock_timeout,
             ..Options::default()
         };
-        Ok(ticket_doctor::run_with_progress(
-            &self.root, &options, progress,
-        )?)
+        // A merge's leftovers (one ticket in two status directories, notes of values a merge
+        // did not keep) are repaired first, so the check sees the result.
+        let mut repaired = Vec::new();
+        if request.fix && self.root.is_dir() {
+            let r = self.repair()?;
+            for (id, from, to) in &r.merged {
+                repaired.push(format!(
+                    "merged the copies of {id} in {} into {to}",
+                    from.join(" and ")
+                ));
+            }
+            for (old, new) in &r.renamed {
+                repaired.push(format!(
+                    "renamed {old} apart as {new}: another ticket has its id"
+                ));
+            }
+            for id in &r.recorded {
+                repaired.push(format!(
+                    "recorded what a merge did not keep in {id}'s thread"
+                ));
+            }
+        }
+        let mut report = ticket_doctor::run_with_progress(&self.root, &options, progress)?;
+        repaired.append(&mut report.fixed);
+        report.fixed = repaired;
+        if ticket_store_local::gitroot::routes_to_drivers(&self.root)
+            && let Ok(Some(repo)) = crate::init::repo_of(&self.root)
+            && let Ok(false) = crate::init::drivers_configured(&repo)
+        {
+            let code = ticket_doctor::Code::MergeDriverMissing;
+            report.diagnostics.push(Diagnostic {
+                code: code.as_str().to_owned(),
+                severity: code.severity(),
+                path: Some(repo.common_dir.join("config").to_string()),
+                line: None,
+                message: format!(
+                    "the merge drivers of thread.md and item.md are not configured in this clone ({})",
+                    repo.common_dir.join("config")
+                ),
+                hint: code.hint().to_owned(),
+            });
+        }
+        Ok(report)
     }
 }

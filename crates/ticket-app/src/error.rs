@@ -90,6 +90,21 @@ pub enum AppError {
     /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
     #[snafu(display("{source}"))]
     Search { source: ticket_search::SearchError },
+    /// git could not be run, or failed where it must not.
+    #[snafu(display("{source}"), context(false))]
+    Git { source: ticket_git::GitError },
+    /// Syncing needs the root to be inside a git repository.
+    #[snafu(display(
+        "{} is not inside a git repository; tickets sync through git: run `git init` in the project (or clone it) first",
+        root.display()
+    ))]
+    NotInGit { root: PathBuf },
+    /// A sync that cannot go on without a person: what stopped it and what to do.
+    #[snafu(display("{message}"))]
+    SyncStopped { message: String },
+    /// A merge driver's file could not be read or written.
+    #[snafu(display("{}: {message}", path.display()))]
+    MergeFile { path: PathBuf, message: String },
 }
 
 /// Why a key cannot be set (or removed) by name.
@@ -149,6 +164,11 @@ pub enum ErrorCode {
     Env,
     Io,
     ReadOnly,
+    /// git failed, or the root is in no repository.
+    Git,
+    /// A sync stopped: a conflict outside the tickets, a remote that kept moving, a merge in
+    /// progress.
+    SyncStopped,
 }
 
 impl ErrorCode {
@@ -166,6 +186,8 @@ impl ErrorCode {
             ErrorCode::Env => "env",
             ErrorCode::Io => "io",
             ErrorCode::ReadOnly => "read_only",
+            ErrorCode::Git => "git",
+            ErrorCode::SyncStopped => "sync_stopped",
         }
     }
 }
@@ -198,6 +220,9 @@ impl AppError {
             AppError::SelfLink { .. } | AppError::Cycle { .. } => ErrorCode::Invalid,
             AppError::ReservedKey { .. } => ErrorCode::Invalid,
             AppError::ReadOnly { .. } => ErrorCode::ReadOnly,
+            AppError::Git { .. } | AppError::NotInGit { .. } => ErrorCode::Git,
+            AppError::SyncStopped { .. } => ErrorCode::SyncStopped,
+            AppError::MergeFile { .. } => ErrorCode::Io,
         }
     }
 

@@ -18,11 +18,13 @@ mod doctor;
 mod edit;
 mod error;
 mod foreign;
+mod init;
 mod read;
 mod relations;
 mod root;
 mod search;
 mod settings;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,6 +44,7 @@ pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
     Outcome, Skipped, Viewed,
 };
+pub use init::{InitRequest, Initialized};
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
@@ -52,6 +55,7 @@ pub use search::{
     DEFAULT_LIMIT as DEFAULT_SEARCH_LIMIT, Hit, HitField, SearchHow, SearchRequest, Searched,
 };
 pub use settings::Settings;
+pub use sync::{DriverKind, DriverOutcome, Repaired, SyncRequest, Synced, merge_driver};
 pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::vocabulary::{self, Vocabulary};
 pub use ticket_domain::{

@@ -465,6 +465,46 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
     /// Print a shell completion script (it completes ticket ids and slugs too, by asking `ticket`).
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },
+    /// Make the root ready for git: status directories kept, local files ignored, merge drivers.
+    #[command(
+        after_help = "Creates the root if needed, an empty .gitkeep in open/, pending/ and closed/, a .gitignore of\nthe root's local files (.lock, .tmp/, .index/, .leases/), a .gitattributes routing thread.md and\nitem.md to the merge drivers, and configures the drivers in this clone's git config (they run\nthis very binary, by its absolute path). Idempotent; run it again in every new clone.\n\nExamples:\n  ticket init\n  ticket init work-items"
+    )]
+    Init {
+        /// The root (default: the root found as for other commands, else ./work-items).
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Commit the root's changes, fetch, merge with the drivers, repair, and push.
+    #[command(
+        after_help = "Works from any worktree, on its branch. Retries when the remote moved before the push.\nA conflict outside the tickets stops it (exit 8) with the merge undone and your commits kept.\n\nExamples:\n  ticket sync\n  ticket sync --remote upstream"
+    )]
+    Sync {
+        #[arg(long, default_value = "origin")]
+        remote: String,
+    },
+    /// git's merge driver for thread.md and item.md (configured by `ticket init`).
+    #[command(hide = true)]
+    MergeDriver {
+        #[arg(value_enum)]
+        which: DriverWhich,
+        /// %O: the merge base's version.
+        base: std::path::PathBuf,
+        /// %A: ours; the result is written here.
+        ours: std::path::PathBuf,
+        /// %B: theirs.
+        theirs: std::path::PathBuf,
+        /// %P: the file's path in the tree.
+        path: Option<String>,
+        /// The merge base commit, for files git gives no base (added on both sides).
+        #[arg(long)]
+        base_rev: Option<String>,
+    },
+}
+
+/// Which file `merge-driver` merges.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DriverWhich {
+    Thread,
+    Item,
 }
 
 /// The relation flags of `create`: each repeatable, each value an id, slug or unique prefix.

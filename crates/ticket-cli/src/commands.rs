@@ -236,6 +236,10 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
         Command::Search(args) => crate::search::run(app, args, out),
         // Printed by main before any root is resolved: completions need no tickets.
         Command::Completions { .. } => Ok(()),
+        Command::Init { .. } => crate::sync::init(app, out),
+        Command::Sync { remote } => crate::sync::sync(app, remote, out),
+        // Run by main before any root is resolved: git names the files.
+        Command::MergeDriver { .. } => Ok(()),
     }
 }
 

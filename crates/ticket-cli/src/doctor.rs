@@ -41,6 +41,11 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
         for d in &report.diagnostics {
             match d.severity {
                 Severity::Error => stderr.push_str(&format!("doctor: {}\n", d.message)),
+                Severity::Warning if d.code == Code::MergeDriverMissing.as_str() => stderr
+                    .push_str(&format!(
+                        "doctor: warning: {}; run `ticket init` to configure them\n",
+                        d.message
+                    )),
                 Severity::Warning => stderr.push_str(&format!("doctor: warning: {}\n", d.message)),
             }
         }
@@ -85,6 +90,12 @@ const CLI_HINTS: &[(Code, &str)] = &[
         " (`ticket unlink` removes every copy)",
     ),
     (Code::FixFailed, ", or run `ticket doctor --fix` again"),
+    (Code::MissingDirectory, " (`ticket doctor --fix` does)"),
+    (
+        Code::SameIdInTwoStatuses,
+        " (`ticket doctor --fix` or `ticket sync` does)",
+    ),
+    (Code::MergeDriverMissing, " (`ticket init` does)"),
 ];
 
 /// Appends the CLI's part to a diagnostic that carries its code's own hint (not to a summary of
@@ -106,10 +117,10 @@ mod tests {
     use super::*;
 
     /// The hints `ticket --json doctor` has always printed, per code: they do not change.
-    const PRINTED: [(&str, &str); 41] = [
+    const PRINTED: [(&str, &str); 43] = [
         (
             "missing-directory",
-            "create it (`mkdir -p`); writers create it on first write",
+            "git keeps no empty directory: create it with an empty .gitkeep; writers create it on first write (`ticket doctor --fix` does)",
         ),
         (
             "missing-item",
@@ -157,7 +168,15 @@ mod tests {
         ),
         (
             "same-id-in-two-statuses",
-            "a merge kept two status moves: compare both copies, keep one, remove the other",
+            "a merge kept two status moves: the repair merges both copies into one, in the status its thread says last (`ticket doctor --fix` or `ticket sync` does)",
+        ),
+        (
+            "merge-driver-missing",
+            "the root's .gitattributes routes thread.md and item.md to merge drivers this clone's git config does not define: configure them, or git merges of tickets leave conflict markers (`ticket init` does)",
+        ),
+        (
+            "thread-two-creates",
+            "two tickets created with one id on two clones were merged into one thread: split the events of the second `create` into a ticket of their own",
         ),
         ("unreadable", "check the file's permissions and size"),
         ("not-utf8", "re-save the file as UTF-8"),

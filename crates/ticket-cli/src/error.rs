@@ -3,7 +3,8 @@
 //! this CLI's flags.
 //!
 //! Exit codes: 0 success, 1 failure (doctor errors included), 2 usage, 3 not found or ambiguous,
-//! 4 locked or conflict.
+//! 4 locked or conflict, 7 git failed or the root is in no repository, 8 a sync stopped
+//! (a conflict outside the tickets, a remote that kept moving).
 
 use std::io;
 use std::path::PathBuf;
@@ -69,6 +70,8 @@ impl CliError {
                 | ErrorCode::Storage
                 | ErrorCode::Env
                 | ErrorCode::Io => 1,
+                ErrorCode::Git => 7,
+                ErrorCode::SyncStopped => 8,
             },
             Self::Incomplete { exit, .. } => *exit,
             _ => 1,

@@ -16,6 +16,7 @@ mod json;
 mod output;
 mod progress;
 mod search;
+mod sync;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -105,6 +106,24 @@ fn run(cli: Cli) -> Result<(), CliError> {
             source,
         });
     }
+    if let Command::MergeDriver {
+        which,
+        base,
+        ours,
+        theirs,
+        path,
+        base_rev,
+    } = &cli.command
+    {
+        return sync::merge_driver(
+            *which,
+            base,
+            ours,
+            theirs,
+            path.as_deref(),
+            base_rev.as_deref(),
+        );
+    }
     let cwd = std::env::current_dir().map_err(|source| CliError::Io {
         what: "cannot read the current directory".into(),
         source,
@@ -113,8 +132,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let app = match (&cli.root_format, &cli.root) {
         (Some(format), Some(root)) => view(format, root, &mut out)?,
         _ => {
-            let creating = matches!(cli.command, Command::Create { .. } | Command::Import { .. });
-            App::discover(cli.root.clone(), Settings::from_env(), &cwd, creating)?
+            let creating = matches!(
+                cli.command,
+                Command::Create { .. } | Command::Import { .. } | Command::Init { .. }
+            );
+            let root = match &cli.command {
+                Command::Init { dir: Some(dir) } => Some(dir.clone()),
+                _ => cli.root.clone(),
+            };
+            App::discover(root, Settings::from_env(), &cwd, creating)?
         }
     };
     commands::run(cli.command, &app, &mut out).map_err(|e| e.located(&app))

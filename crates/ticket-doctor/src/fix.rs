@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use ticket_domain::BackendError;
-use ticket_store_local::fsio;
+use ticket_store_local::{fsio, layout};
 
 use crate::code::Code;
 use crate::report::Sink;
@@ -33,12 +33,25 @@ pub(crate) fn apply(
         .iter()
         .flat_map(|s| &s.tickets)
         .any(|t| t.artifacts_fix.is_some())
-        || !tree.leftovers.is_empty();
+        || !tree.leftovers.is_empty()
+        || tree.statuses.iter().any(|s| !s.present);
     if !wanted {
         return Ok(Vec::new());
     }
     let mut fixed = Vec::new();
     fsio::with_lock(root, lock_timeout, || {
+        for status in tree.statuses.iter().filter(|s| !s.present) {
+            let keep = status.path.join(layout::GITKEEP);
+            let made = fsio::create_dir_new(root, &status.path)
+                .and_then(|_| fsio::create_empty(root, &keep));
+            match made {
+                Ok(_) => fixed.push(format!(
+                    "created missing status directory: {}",
+                    status.path.display()
+                )),
+                Err(e) => failed(sink, &status.path, "create", &e),
+            }
+        }
         for leftover in &tree.leftovers {
             match fsio::remove_inside(root, leftover) {
                 Ok(true) => fixed.push(format!(

@@ -162,6 +162,10 @@ pub fn check_author(author: &str) -> Result<(), BackendError> {
     Ok(())
 }
 
+/// The reference kind an event's identity is written under (docs/format.md, "Event ids"): no
+/// reference of the user's may take it.
+pub const RESERVED_REF_KIND: &str = "id";
+
 /// Checks a reference value: non-empty, no whitespace or control characters.
 pub fn check_ref(r: &EventRef) -> Result<(), BackendError> {
     if r.value.is_empty() || r.value.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -178,6 +182,14 @@ pub fn check_ref(r: &EventRef) -> Result<(), BackendError> {
 
 impl RefKind {
     fn validate_raw(raw: &str) -> Result<(), BackendError> {
+        if raw == RESERVED_REF_KIND {
+            return Err(BackendError::Invalid {
+                what: "reference kind".into(),
+                reason: format!(
+                    "`{raw}` is reserved: it carries the event's own identity; use another kind"
+                ),
+            });
+        }
         EventKind::parse(raw)
             .validate()
             .map_err(|_| BackendError::Invalid {

@@ -26,6 +26,12 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
     /// Appended as `-<suffix>` to a new id whose directory already exists (the format uses the pid).
     fn collision_suffix(&self) -> String;
+    /// A new event's identity, unique across clones (docs/format.md, "Event ids"), or `None`
+    /// for events identified by their bytes: a fixed clock writes none, so its trees compare
+    /// byte for byte.
+    fn event_id(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A clock that says what it is told: deterministic ids and timestamps for tests.

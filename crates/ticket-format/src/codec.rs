@@ -297,7 +297,28 @@ pub fn header(e: &TicketEvent) -> Header {
         at: e.at.to_string(),
         status: e.status.clone(),
         refs,
+        id: None,
     }
+}
+
+/// A new ticket's thread.md whose `create` event carries `id` (docs/format.md, "Event ids").
+pub fn first_thread_with_id(create: &TicketEvent, id: Option<&str>) -> String {
+    let mut h = header(create);
+    h.id = id.map(str::to_owned);
+    thread::first_event(&h, "Created", create.body.as_str())
+}
+
+/// [`thread_with`], the appended event carrying `id`.
+pub fn thread_with_id(thread: &str, event: &TicketEvent, id: Option<&str>) -> String {
+    let mut text = thread.to_owned();
+    let heading = event
+        .heading
+        .clone()
+        .unwrap_or_else(|| event.kind.to_string());
+    let mut h = header(event);
+    h.id = id.map(str::to_owned);
+    text.push_str(&thread::appended_event(&h, &heading, event.body.as_str()));
+    text
 }
 
 /// An event read from a thread; `Err` with the header's line and why.

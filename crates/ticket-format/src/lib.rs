@@ -10,5 +10,6 @@ pub mod foreign;
 pub mod frontmatter;
 pub mod json;
 pub mod keys;
+pub mod merge;
 pub mod scalar;
 pub mod thread;

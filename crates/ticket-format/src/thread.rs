@@ -13,9 +13,15 @@ pub struct Header {
     pub author: String,
     pub at: String,
     pub status: Option<String>,
-    /// Raw `refs:` token: `kind=value,kind=value`, values percent-encoded.
+    /// Raw `refs:` token: `kind=value,kind=value`, values percent-encoded, without the event id.
     pub refs: Option<String>,
+    /// The event's identity (docs/format.md, "Event ids"): the `id=` item of the `refs:` token,
+    /// which readers from before ids read as a reference of an unknown kind.
+    pub id: Option<String>,
 }
+
+/// The `refs:` item that carries an event's id.
+pub const ID_REF: &str = "id";
 
 /// One event as found in a thread: header, heading and body, with the header's line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +56,8 @@ pub fn parse_header(line: &str) -> Result<Header, String> {
     let rest = rest
         .strip_prefix("author: ")
         .ok_or("the event header has no `author:` after its kind")?;
-    let (rest, refs) = take_suffix(rest, "refs");
+    let (rest, refs_token) = take_suffix(rest, "refs");
+    let (refs, id) = split_id(refs_token);
     let (rest, status) = take_suffix(rest, "status");
     let (author, at) = match take_suffix(rest, "at") {
         (author, Some(at)) => (author, at),
@@ -64,8 +71,30 @@ pub fn parse_header(line: &str) -> Result<Header, String> {
         author: author.to_owned(),
         at: at.to_owned(),
         status: status.map(str::to_owned),
-        refs: refs.map(str::to_owned),
+        refs,
+        id,
     })
+}
+
+/// Splits the `id=` item (the last one, when several) off a `refs:` token.
+fn split_id(token: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(token) = token else {
+        return (None, None);
+    };
+    let prefix = format!("{ID_REF}=");
+    let mut id = None;
+    let rest: Vec<&str> = token
+        .split(',')
+        .filter(|item| match item.strip_prefix(&prefix) {
+            Some(value) if !value.is_empty() => {
+                id = Some(value.to_owned());
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    let refs = (!rest.is_empty()).then(|| rest.join(","));
+    (refs, id)
 }
 
 /// Splits ` key: value` off the end of `s` when value is one word.
@@ -202,9 +231,11 @@ pub fn header_line(h: &Header) -> String {
         line.push_str(" status: ");
         line.push_str(status);
     }
-    if let Some(refs) = &h.refs {
-        line.push_str(" refs: ");
-        line.push_str(refs);
+    match (&h.refs, &h.id) {
+        (Some(refs), Some(id)) => line.push_str(&format!(" refs: {refs},{ID_REF}={id}")),
+        (Some(refs), None) => line.push_str(&format!(" refs: {refs}")),
+        (None, Some(id)) => line.push_str(&format!(" refs: {ID_REF}={id}")),
+        (None, None) => {}
     }
     line.push_str(" -->");
     line
@@ -380,6 +411,7 @@ mod tests {
             at: "2026-01-01T00:00:00Z".into(),
             status: None,
             refs: None,
+            id: None,
         };
         let bodies = [
             "",
@@ -409,6 +441,7 @@ mod tests {
             at: "2026-01-01T00:00:00Z".into(),
             status: Some("approve".into()),
             refs: None,
+            id: None,
         };
         assert_eq!(
             appended_event(&h, "Review: approve", "ok\n"),
@@ -418,6 +451,43 @@ mod tests {
             quote_body("a\n<!-- event: x\n\\<!-- event: y"),
             "a\n\\<!-- event: x\n\\\\<!-- event: y"
         );
+    }
+
+    #[test]
+    fn event_ids_ride_in_refs_and_come_back() {
+        // (header line, refs, id)
+        let cases = [
+            (
+                "<!-- event: c author: a at: T refs: id=01abc -->",
+                None,
+                Some("01abc"),
+            ),
+            (
+                "<!-- event: c author: a at: T refs: commit=x,id=01abc -->",
+                Some("commit=x"),
+                Some("01abc"),
+            ),
+            (
+                "<!-- event: c author: a at: T refs: commit=x -->",
+                Some("commit=x"),
+                None,
+            ),
+            (
+                "<!-- event: c author: a at: T refs: id= -->",
+                Some("id="),
+                None,
+            ),
+            (
+                "<!-- event: c author: a at: T status: s refs: url=u,id=z9 -->",
+                Some("url=u"),
+                Some("z9"),
+            ),
+        ];
+        for (line, refs, id) in cases {
+            let h = header(line);
+            assert_eq!((h.refs.as_deref(), h.id.as_deref()), (refs, id), "{line}");
+            assert_eq!(header_line(&h), line, "round trip");
+        }
     }
 
     #[test]

@@ -8,6 +8,10 @@ use std::ffi::OsStr;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+mod outcome;
+
+pub use outcome::Outcome;
+
 use camino::{Utf8Path, Utf8PathBuf};
 use snafu::{ResultExt, Snafu};
 

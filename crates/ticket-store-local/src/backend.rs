@@ -68,6 +68,11 @@ impl LocalTicketBackend {
     }
 
     /// How long a writer waits for the root's lock (for other writers of the same root: the doctor).
+    /// The clock writes are stamped with.
+    pub(crate) fn clock_ref(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
     pub fn lock_timeout(&self) -> Duration {
         self.lock_timeout
     }
@@ -122,7 +127,7 @@ impl LocalTicketBackend {
             plan.events
                 .iter()
                 .fold(before.thread.clone(), |text, event| {
-                    codec::thread_with(&text, event)
+                    codec::thread_with_id(&text, event, self.clock.event_id().as_deref())
                 })
         });
         let mut files: Vec<(&str, &[u8])> = Vec::with_capacity(3);
@@ -276,7 +281,7 @@ impl TicketBackend for LocalTicketBackend {
             let item = codec::item_text(&ticket.summary, ticket.body.as_str());
             fsio::write_new(&layout::item(dir), item.as_bytes())?;
             let create = &ticket.events[0];
-            let first = codec::first_thread(create);
+            let first = codec::first_thread_with_id(create, self.clock.event_id().as_deref());
             fsio::write_new(&layout::thread(dir), first.as_bytes())?;
             ticket.version =
                 version::of(layout::OPEN, item.as_bytes(), Some(first.as_bytes()), None);

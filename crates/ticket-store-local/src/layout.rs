@@ -77,6 +77,34 @@ pub fn ticket_dir(root: &Path, status: &str, id: &str) -> PathBuf {
     root.join(status).join(id)
 }
 
+/// `<root>/.gitignore` and `<root>/.gitattributes`, which `init` writes (docs/sync.md).
+pub const GITIGNORE: &str = ".gitignore";
+pub const GITATTRIBUTES: &str = ".gitattributes";
+/// `<root>/.leases/`: claim leases kept outside git when the root is in no repository.
+pub const LEASES_DIR: &str = ".leases";
+/// The names of the merge drivers the root's `.gitattributes` routes its files to.
+pub const THREAD_DRIVER: &str = "ticket-thread";
+pub const ITEM_DRIVER: &str = "ticket-item";
+
+/// What the root's `.gitignore` holds: its local files, never committed.
+pub fn gitignore_lines() -> [String; 4] {
+    [LOCK_FILE, TMP_DIR, INDEX_DIR, LEASES_DIR].map(|n| {
+        if n == LOCK_FILE {
+            format!("/{n}")
+        } else {
+            format!("/{n}/")
+        }
+    })
+}
+
+/// What the root's `.gitattributes` holds: thread.md and item.md go to the merge drivers.
+pub fn gitattributes_lines() -> [String; 2] {
+    [
+        format!("{THREAD} merge={THREAD_DRIVER}"),
+        format!("{ITEM} merge={ITEM_DRIVER}"),
+    ]
+}
+
 /// `<dir>/item.md`.
 pub fn item(dir: &Path) -> PathBuf {
     dir.join(ITEM)

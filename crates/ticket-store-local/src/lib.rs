@@ -8,6 +8,7 @@
 pub mod backend;
 pub mod clock;
 pub mod fsio;
+pub mod gitroot;
 mod index;
 pub mod layout;
 mod lookup;

@@ -10,6 +10,7 @@
 //! Any problem names the ticket and the event, and fails the run.
 
 mod check;
+mod clones;
 mod concurrency;
 pub mod crash;
 mod fuzz;
@@ -29,6 +30,8 @@ pub struct Size {
     pub per_writer: usize,
     pub kills: usize,
     pub fuzz_cases: u64,
+    /// Random operations over the clones and worktrees of `clones`.
+    pub clone_ops: usize,
 }
 
 pub const FULL: Size = Size {
@@ -36,6 +39,7 @@ pub const FULL: Size = Size {
     per_writer: 100,
     kills: 1000,
     fuzz_cases: 100_000,
+    clone_ops: 400,
 };
 
 pub const SMALL: Size = Size {
@@ -43,6 +47,7 @@ pub const SMALL: Size = Size {
     per_writer: 8,
     kills: 30,
     fuzz_cases: 1_000,
+    clone_ops: 60,
 };
 
 /// Which tool a writer runs.
@@ -130,7 +135,7 @@ pub fn seed_tickets(root: &Path, n: usize) -> Result<Vec<String>, String> {
 }
 
 /// The scenarios, by the names `cargo xtask stress [--small] [NAME..]` takes.
-pub const SCENARIOS: [&str; 3] = ["concurrency", "crash", "fuzz"];
+pub const SCENARIOS: [&str; 4] = ["concurrency", "crash", "fuzz", "clones"];
 
 /// Runs the scenarios named in `only` (all when empty) at `size`; prints the figures as
 /// docs/reliability.md tabulates them.
@@ -162,6 +167,27 @@ pub fn run(env: &Env, size: Size, xtask_exe: &Path, only: &[&str]) -> Result<(),
         for line in &f.lines {
             println!("{line}");
         }
+    }
+    if wanted("clones") {
+        println!(
+            "== stress: clones, {} random operations over 4 clones and 2 worktrees",
+            size.clone_ops
+        );
+        let c = clones::run(env, size.clone_ops, seed)?;
+        println!(
+            "clones: {} participants, {} operations ({} acknowledged, {} refused), {} syncs ({} merged), {} tickets, {} events; trees identical, every acknowledged event once, conflict markers 0, tickets in two statuses 0, doctors clean; no-op sync {:.0} ms (its fetch alone {:.0} ms); {:.1} s",
+            c.participants,
+            c.ops,
+            c.acknowledged,
+            c.refused,
+            c.syncs,
+            c.merges,
+            c.tickets,
+            c.events,
+            c.noop_sync_ms,
+            c.noop_fetch_ms,
+            c.seconds
+        );
     }
     println!(
         "stress: all scenarios passed in {:.1} s: lost 0, torn 0, outside the root 0, panics 0",

@@ -90,6 +90,30 @@ fn fixture(dir: &Path) {
     }
 }
 
+/// The fixture made a git repository with `origin` and `upstream`, bare remotes beside it.
+fn in_git(dir: &Path) {
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@x")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@x")
+            .status()
+            .expect("git")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    for remote in ["origin", "upstream"] {
+        git(&["init", "-q", "--bare", &format!(".remote-{remote}.git")]);
+        git(&["remote", "add", remote, &format!(".remote-{remote}.git")]);
+    }
+    git(&["add", "work-items"]);
+    git(&["commit", "-q", "-m", "fixture"]);
+}
+
 #[test]
 fn every_help_example_runs_as_written() {
     let bin = assert_cmd::cargo::cargo_bin("ticket");
@@ -121,6 +145,9 @@ fn every_help_example_runs_as_written() {
     for example in &all {
         let dir = tempfile::tempdir().expect("scratch");
         fixture(dir.path());
+        if example.contains("ticket sync") {
+            in_git(dir.path());
+        }
         // Examples that write outside the root write to a scratch file instead.
         let line = match example.split_once(" > /") {
             Some((run, _)) => format!("{run} > out.txt"),

@@ -14,3 +14,4 @@ mod relations;
 mod search;
 mod snapshots;
 mod support;
+mod sync;

@@ -61,6 +61,7 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timesta
         );
     }
     let mut newest: Option<(Timestamp, usize)> = None;
+    let mut first_create: Option<String> = None;
     for found in headers {
         let line = found.line;
         let header = match thread::parse_header(found.text) {
@@ -89,6 +90,26 @@ pub(super) fn check(text: &str, path: &Path, sink: &mut Sink) -> Option<(Timesta
                     format!("event time: {err}: {}", at(path, line)),
                 );
                 continue;
+            }
+        }
+        if header.kind == "create" {
+            // The identity of a create: its id, else its header line (two creates of one ticket
+            // written by the original script repeat no header).
+            let identity = header.id.clone().unwrap_or_else(|| found.text.to_owned());
+            match &first_create {
+                None => first_create = Some(identity),
+                Some(first) if *first != identity => {
+                    sink.push(
+                        Code::ThreadTwoCreates,
+                        path,
+                        Some(line),
+                        format!(
+                            "a second `create` event: two tickets created with one id were merged: {}",
+                            at(path, line)
+                        ),
+                    );
+                }
+                Some(_) => {}
             }
         }
         if header.kind == "review" && header.status.is_none() {
