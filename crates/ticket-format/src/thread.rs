@@ -159,16 +159,20 @@ pub fn parse(text: &str) -> Thread {
         let content_start = (start + header_line.len() + 1).min(text.len());
         let next = headers.get(n + 1).map(|h| h.1);
         let chunk = &text[content_start..next.unwrap_or(text.len())];
-        let (heading, rest) = split_heading(chunk);
-        let trailer = if next.is_some() {
-            "\n\n---\n\n"
-        } else {
-            "\n\n---\n"
+        // An event saved with CRLF endings (its header line ends with `\r`) has them in its
+        // heading and trailer too; the event after it may have been appended with LF.
+        let crlf = header_line.ends_with('\r');
+        let (heading, rest) = split_heading(chunk, if crlf { "\r\n" } else { "\n" });
+        let trailers: &[&str] = match (crlf, next.is_some()) {
+            (false, true) => &["\n\n---\n\n"],
+            (false, false) => &["\n\n---\n"],
+            (true, true) => &["\r\n\r\n---\r\n\r\n", "\r\n\r\n---\r\n\n"],
+            (true, false) => &["\r\n\r\n---\r\n"],
         };
-        let (body, terminated) = match rest.strip_suffix(trailer) {
-            Some(body) => (body, true),
-            None => (rest, false),
-        };
+        let (body, terminated) = trailers
+            .iter()
+            .find_map(|t| rest.strip_suffix(t))
+            .map_or((rest, false), |body| (body, true));
         events.push(RawEvent {
             line,
             header: parse_header(header_line),
@@ -183,15 +187,16 @@ pub fn parse(text: &str) -> Thread {
     }
 }
 
-/// `\n## heading\n\n` at the start of an event's content, when present.
-fn split_heading(chunk: &str) -> (Option<String>, &str) {
-    let Some(after) = chunk.strip_prefix("\n## ") else {
+/// `<eol>## heading<eol><eol>` at the start of an event's content, when present (`eol` is
+/// `\n`, or `\r\n` in an event saved with CRLF endings).
+fn split_heading<'a>(chunk: &'a str, eol: &str) -> (Option<String>, &'a str) {
+    let Some(after) = chunk.strip_prefix(eol).and_then(|c| c.strip_prefix("## ")) else {
         return (None, chunk);
     };
-    let Some((heading, rest)) = after.split_once('\n') else {
+    let Some((heading, rest)) = after.split_once(eol) else {
         return (Some(after.to_owned()), "");
     };
-    let rest = rest.strip_prefix('\n').unwrap_or(rest);
+    let rest = rest.strip_prefix(eol).unwrap_or(rest);
     (Some(heading.to_owned()), rest)
 }
 
@@ -431,6 +436,47 @@ mod tests {
             assert_eq!(event.heading.as_deref(), Some("Comment"));
             assert!(event.terminated);
         }
+    }
+
+    #[test]
+    fn crlf_events_read_like_lf_ones() {
+        let lf = "<!-- event: create author: a at: 2026-01-01T00:00:00Z -->\n\n## Created\n\nCreated.\n\n---\n\n<!-- event: comment author: a at: 2026-01-01T00:00:01Z -->\n\n## Comment\n\nline one\nline two\n\n---\n";
+        let crlf = lf.replace('\n', "\r\n");
+        // A CRLF thread to which a writer appended an LF event, and one whose last event has no
+        // trailer.
+        let appended = format!(
+            "{crlf}\n<!-- event: comment author: b at: 2026-01-01T00:00:02Z -->\n\n## Comment\n\nthird\n\n---\n"
+        );
+        let unterminated = crlf.trim_end_matches("\r\n\r\n---\r\n").to_owned();
+        let want = parse(lf);
+        for (name, text) in [
+            ("crlf", crlf.as_str()),
+            ("appended", &appended),
+            ("cut", &unterminated),
+        ] {
+            let got = parse(text);
+            for (g, w) in got.events.iter().zip(&want.events) {
+                assert_eq!(g.heading, w.heading, "{name}");
+                assert_eq!(g.body.replace("\r\n", "\n"), w.body, "{name}");
+                assert_eq!(
+                    g.header.as_ref().map(|h| &h.kind),
+                    w.header.as_ref().map(|h| &h.kind),
+                    "{name}"
+                );
+            }
+            assert!(got.events[0].terminated, "{name}");
+            assert_eq!(got.events[1].terminated, name != "cut", "{name}");
+            assert!(!got.events[0].body.contains("---"), "{name}");
+        }
+        let third = &parse(&appended).events[2];
+        assert_eq!(
+            (
+                third.heading.as_deref(),
+                third.body.as_str(),
+                third.terminated
+            ),
+            (Some("Comment"), "third", true)
+        );
     }
 
     #[test]
