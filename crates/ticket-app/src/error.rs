@@ -81,6 +81,53 @@ pub enum AppError {
         rule: KeyRule,
         unset: bool,
     },
+    /// Another holder has a live lease on the ticket.
+    #[snafu(display(
+        "{id} is claimed by {} (token {}) until {}; wait until it expires or is released, or take another ticket",
+        lease.holder, lease.token, lease.expires
+    ))]
+    Claimed {
+        id: TicketId,
+        lease: ticket_domain::claim::Lease,
+    },
+    /// A token that does not hold the ticket's lease (released, or lost to a later claim).
+    #[snafu(display(
+        "token {token} does not hold {id}: {}; nothing was written; claim it again before writing",
+        match current {
+            Some(l) => format!("it is held by {} with token {} until {}", l.holder, l.token, l.expires),
+            None => "its lease was released or never taken".into(),
+        }
+    ))]
+    LeaseLost {
+        id: TicketId,
+        token: u64,
+        current: Option<ticket_domain::claim::Lease>,
+    },
+    /// Every ready ticket is held by someone (or none is ready).
+    #[snafu(display(
+        "nothing ready to claim: {}; try again later",
+        match candidates {
+            0 => "no ticket is ready".to_owned(),
+            n => format!("each of the {n} ready tickets is held by someone"),
+        }
+    ))]
+    NothingReady { candidates: usize },
+    /// A closed ticket is not claimed.
+    #[snafu(display("{id} is closed; reopen it before claiming it"))]
+    ClaimClosed { id: TicketId },
+    /// git failed (finding the repository, or a remote's lease).
+    #[snafu(display("{source}"))]
+    Git { source: ticket_git::GitError },
+    /// A remote's lease ref holds something that is not a lease record.
+    #[snafu(display(
+        "{remote}: the lease of {id} ({reference}) does not read: {reason}; delete that ref on the remote to free the ticket"
+    ))]
+    RemoteLease {
+        remote: String,
+        id: TicketId,
+        reference: String,
+        reason: String,
+    },
     /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
     #[snafu(display("{source}"))]
     Search { source: ticket_search::SearchError },
@@ -142,6 +189,14 @@ pub enum ErrorCode {
     NoRoot,
     Env,
     Io,
+    /// Another holder has a live lease (exit 5 in the CLI).
+    Claimed,
+    /// A token that no longer holds its lease (exit 5 in the CLI).
+    LeaseLost,
+    /// `ready` with a claim found no free ready ticket (exit 6 in the CLI).
+    NothingReady,
+    /// git or a remote failed.
+    Remote,
 }
 
 impl ErrorCode {
@@ -158,6 +213,10 @@ impl ErrorCode {
             ErrorCode::NoRoot => "no_root",
             ErrorCode::Env => "env",
             ErrorCode::Io => "io",
+            ErrorCode::Claimed => "claimed",
+            ErrorCode::LeaseLost => "lease_lost",
+            ErrorCode::NothingReady => "nothing_ready",
+            ErrorCode::Remote => "remote",
         }
     }
 }
@@ -189,6 +248,11 @@ impl AppError {
             AppError::MissingTarget { .. } => ErrorCode::NotFound,
             AppError::SelfLink { .. } | AppError::Cycle { .. } => ErrorCode::Invalid,
             AppError::ReservedKey { .. } => ErrorCode::Invalid,
+            AppError::Claimed { .. } => ErrorCode::Claimed,
+            AppError::LeaseLost { .. } => ErrorCode::LeaseLost,
+            AppError::NothingReady { .. } => ErrorCode::NothingReady,
+            AppError::ClaimClosed { .. } => ErrorCode::Transition,
+            AppError::Git { .. } | AppError::RemoteLease { .. } => ErrorCode::Remote,
         }
     }
 

@@ -3,7 +3,8 @@
 //! this CLI's flags.
 //!
 //! Exit codes: 0 success, 1 failure (doctor errors included), 2 usage, 3 not found or ambiguous,
-//! 4 locked or conflict.
+//! 4 locked or conflict, 5 claimed by another holder or a lease lost (fencing), 6 nothing ready to
+//! claim.
 
 use std::io;
 use std::path::PathBuf;
@@ -63,12 +64,15 @@ impl CliError {
             Self::App(e) | Self::Ambiguous { error: e, .. } => match e.code() {
                 ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::NoRoot => 3,
                 ErrorCode::Locked | ErrorCode::Conflict => 4,
+                ErrorCode::Claimed | ErrorCode::LeaseLost => 5,
+                ErrorCode::NothingReady => 6,
                 ErrorCode::Invalid => 2,
                 ErrorCode::Transition
                 | ErrorCode::Corrupt
                 | ErrorCode::Storage
                 | ErrorCode::Env
-                | ErrorCode::Io => 1,
+                | ErrorCode::Io
+                | ErrorCode::Remote => 1,
             },
             Self::Incomplete { exit, .. } => *exit,
             _ => 1,
@@ -188,6 +192,9 @@ fn app_message(e: &AppError) -> String {
                     root.display(),
                     root.display()
                 )
+            }
+            AppError::LeaseLost { id, .. } => {
+                format!("{e} (ticket claim {id} takes it again when it is free)")
             }
             AppError::MissingTarget { .. } => {
                 format!("{e} (pass --allow-missing to store it anyway)")
