@@ -259,7 +259,17 @@ impl App {
         let clock = self.claim_clock(true)?;
         let queue = self.ready()?;
         let store = self.leases(true)?;
-        let candidates = queue.ready.len();
+        // Ready but held: the ones a claim moved to the not ready ones, and any a racer takes.
+        let held = queue
+            .not_ready
+            .iter()
+            .filter(|n| {
+                n.reasons
+                    .iter()
+                    .all(|r| matches!(r, Reason::Claimed { .. }))
+            })
+            .count();
+        let candidates = queue.ready.len() + held;
         store.with_lock(|locked| {
             for entry in &queue.ready {
                 let id = entry.summary.id.as_str();
