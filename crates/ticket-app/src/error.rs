@@ -118,6 +118,9 @@ pub enum AppError {
     /// git failed (finding the repository, or a remote's lease).
     #[snafu(display("{source}"))]
     Git { source: ticket_git::GitError },
+    /// A lease on a remote was asked for, and the root is in no git repository.
+    #[snafu(display("{} is not in a git repository, so it has no remote to keep leases on; claim without a remote", root.display()))]
+    NotInGit { root: PathBuf },
     /// A remote's lease ref holds something that is not a lease record.
     #[snafu(display(
         "{remote}: the lease of {id} ({reference}) does not read: {reason}; delete that ref on the remote to free the ticket"
@@ -252,7 +255,9 @@ impl AppError {
             AppError::LeaseLost { .. } => ErrorCode::LeaseLost,
             AppError::NothingReady { .. } => ErrorCode::NothingReady,
             AppError::ClaimClosed { .. } => ErrorCode::Transition,
-            AppError::Git { .. } | AppError::RemoteLease { .. } => ErrorCode::Remote,
+            AppError::Git { .. } | AppError::RemoteLease { .. } | AppError::NotInGit { .. } => {
+                ErrorCode::Remote
+            }
         }
     }
 

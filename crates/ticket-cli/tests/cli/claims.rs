@@ -376,3 +376,133 @@ fn a_claim_in_one_worktree_holds_in_every_other_and_renewals_leave_git_clean() {
     let (_, shown, _) = at(&main, LATER, &["show", "first"]);
     assert!(shown.contains("until 2026-11-24T11:02:00Z"), "{shown}");
 }
+
+/// A bare remote and `n` clones of it, each with the tickets checked out (and its status
+/// directories, which git does not keep when empty).
+fn clones(n: usize) -> (tempfile::TempDir, Vec<PathBuf>, String) {
+    let d = tempfile::tempdir().expect("scratch");
+    let bare = d.path().join("remote.git");
+    fs::create_dir_all(&bare).expect("mkdir");
+    git(&bare, &["init", "-q", "--bare", "-b", "main"]);
+    let seed = d.path().join("seed");
+    fs::create_dir_all(&seed).expect("mkdir");
+    git(&seed, &["init", "-q", "-b", "main"]);
+    ticket(&seed)
+        .args(["create", "--title", "contested"])
+        .assert()
+        .success();
+    git(&seed, &["add", "-A"]);
+    git(&seed, &["commit", "-qm", "tickets"]);
+    let url = bare.to_str().expect("utf-8").to_owned();
+    git(&seed, &["push", "-q", &url, "main"]);
+    let mut out = Vec::new();
+    for i in 0..n {
+        let dir = d.path().join(format!("clone-{i}"));
+        git(
+            d.path(),
+            &["clone", "-q", &url, dir.to_str().expect("utf-8")],
+        );
+        for status in ["pending", "closed"] {
+            fs::create_dir_all(dir.join("work-items").join(status)).expect("mkdir");
+        }
+        out.push(dir);
+    }
+    (d, out, url)
+}
+
+#[test]
+fn clones_racing_on_a_remote_have_one_winner_per_round() {
+    let (_d, clones, url) = clones(3);
+    let id = "20261124-100000-contested";
+    for round in 0..20u64 {
+        let children: Vec<_> = clones
+            .iter()
+            .enumerate()
+            .map(|(i, dir)| {
+                let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("ticket"));
+                cmd.current_dir(dir)
+                    .env("TICKETS_NOW", NOW)
+                    .env("USER", "tester")
+                    .env_remove("WORK_ITEMS_DIR")
+                    .stdin(std::process::Stdio::null())
+                    .args(["--json", "claim", "contested", "--remote", "origin", "--as"])
+                    .arg(format!("clone-{i}"))
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        let mut winners = Vec::new();
+        for (i, child) in children.into_iter().enumerate() {
+            let out = child.wait_with_output().expect("wait");
+            let (stdout, stderr) = (
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr),
+            );
+            match out.status.code() {
+                Some(0) => winners.push((i, stdout.into_owned())),
+                Some(5) => assert!(
+                    stderr.contains(r#""code":"claimed""#)
+                        && stderr.contains("is claimed by clone-"),
+                    "round {round}: {stderr}"
+                ),
+                code => panic!("round {round}: clone {i} exit {code:?}: {stdout}{stderr}"),
+            }
+        }
+        assert_eq!(winners.len(), 1, "round {round}: {winners:?}");
+        let (winner, json) = &winners[0];
+        let v: serde_json::Value = serde_json::from_str(json).expect("json");
+        assert_eq!(
+            v["token"],
+            round + 1,
+            "round {round}: tokens rise across clones"
+        );
+        assert_eq!(v["remote"], "origin");
+        // The remote's ref names the winner.
+        let listed = git(
+            &clones[0],
+            &["ls-remote", &url, &format!("refs/tickets/leases/{id}")],
+        );
+        assert!(!listed.is_empty(), "round {round}: no lease ref");
+        // Renewal and release go through the remote too.
+        let dir = &clones[*winner];
+        let token = (round + 1).to_string();
+        ticket(dir)
+            .args([
+                "renew",
+                "contested",
+                "--remote",
+                "origin",
+                "--token",
+                &token,
+            ])
+            .assert()
+            .success();
+        let loser = &clones[(winner + 1) % clones.len()];
+        let (code, _, err) = at(
+            loser,
+            NOW,
+            &["renew", "contested", "--remote", "origin", "--token", "999"],
+        );
+        assert_eq!(code, 5, "{err}");
+        ticket(dir)
+            .args([
+                "release",
+                "contested",
+                "--remote",
+                "origin",
+                "--token",
+                &token,
+            ])
+            .assert()
+            .success();
+    }
+    let (code, _, err) = at(
+        &clones[0],
+        NOW,
+        &["claim", "contested", "--remote", "nowhere"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nowhere"), "{err}");
+}
