@@ -1190,31 +1190,6 @@ fn corpus_writes(env: &Env, src: &Path, writer: Writer) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_quoted_title_gives_a_readable_diff() {
-        let a = BTreeMap::from([(
-            "open/x/item.md".to_owned(),
-            b"---\ntitle: A: b\n---\n".to_vec(),
-        )]);
-        let b = BTreeMap::from([(
-            "open/x/item.md".to_owned(),
-            b"---\ntitle: \"A: b\"\n---\n".to_vec(),
-        )]);
-        let diff = tree_diff("Shell", &a, "Cli", &b).expect("they differ");
-        assert!(diff.contains("differs: open/x/item.md"), "{diff}");
-        assert!(
-            diff.contains(
-                "line 2:\n    - Shell: \"title: A: b\"\n    + Cli: \"title: \\\"A: b\\\"\""
-            ),
-            "{diff}"
-        );
-    }
-}
-
 /// Claims (docs/claims.md): `ticket` and the library claim and release; `tickets.sh` reads the
 /// `claim` and `release` events, writes after them and keeps them, and both doctors accept the
 /// tree after each writer. `show` by both tools agrees once the lease is released (while it
@@ -1290,4 +1265,29 @@ fn claims(env: &Env) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quoted_title_gives_a_readable_diff() {
+        let a = BTreeMap::from([(
+            "open/x/item.md".to_owned(),
+            b"---\ntitle: A: b\n---\n".to_vec(),
+        )]);
+        let b = BTreeMap::from([(
+            "open/x/item.md".to_owned(),
+            b"---\ntitle: \"A: b\"\n---\n".to_vec(),
+        )]);
+        let diff = tree_diff("Shell", &a, "Cli", &b).expect("they differ");
+        assert!(diff.contains("differs: open/x/item.md"), "{diff}");
+        assert!(
+            diff.contains(
+                "line 2:\n    - Shell: \"title: A: b\"\n    + Cli: \"title: \\\"A: b\\\"\""
+            ),
+            "{diff}"
+        );
+    }
 }

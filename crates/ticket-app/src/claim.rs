@@ -423,12 +423,12 @@ pub(crate) fn refused(id: &TicketId, r: Refusal) -> AppError {
     match r {
         Refusal::Held(lease) => AppError::Claimed {
             id: id.clone(),
-            lease,
+            lease: Box::new(lease),
         },
         Refusal::Lost { token, current } => AppError::LeaseLost {
             id: id.clone(),
             token,
-            current,
+            current: current.map(Box::new),
         },
     }
 }
@@ -460,7 +460,9 @@ pub(crate) fn git_place(root: &Path) -> Result<Option<GitPlace>, AppError> {
     let Some(utf8) = Utf8Path::from_path(root) else {
         return Ok(None);
     };
-    let repo = ticket_git::Repo::discover(utf8).map_err(|source| AppError::Git { source })?;
+    let repo = ticket_git::Repo::discover(utf8).map_err(|source| AppError::Git {
+        source: Box::new(source),
+    })?;
     Ok(repo.map(|r| GitPlace {
         worktree: r.worktree.into_std_path_buf(),
         common_dir: r.common_dir.into_std_path_buf(),

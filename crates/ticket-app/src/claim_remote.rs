@@ -44,7 +44,7 @@ impl App {
             ),
         })?;
         ticket_git::Repo::discover(utf8)
-            .map_err(|source| AppError::Git { source })?
+            .map_err(git_err)?
             .ok_or_else(|| AppError::NotInGit {
                 root: self.root.clone(),
             })
@@ -132,14 +132,15 @@ impl App {
 }
 
 fn git_err(source: ticket_git::GitError) -> AppError {
-    AppError::Git { source }
+    AppError::Git {
+        source: Box::new(source),
+    }
 }
 
 fn busy(remote: &str, id: &TicketId) -> AppError {
     AppError::RemoteLease {
         remote: remote.to_owned(),
         id: id.clone(),
-        reference: lease_ref(id.as_str()),
         reason: format!("the ref kept changing under {ATTEMPTS} attempts; try again"),
     }
 }
@@ -183,8 +184,9 @@ fn read(repo: &Repo, remote: &str, id: &TicketId) -> Result<RemoteLease, AppErro
     let record = LeaseRecord::parse(message).map_err(|reason| AppError::RemoteLease {
         remote: remote.to_owned(),
         id: id.clone(),
-        reference: reference.clone(),
-        reason,
+        reason: format!(
+            "it does not read as a lease record ({reason}); delete that ref on the remote to free the ticket"
+        ),
     })?;
     Ok(RemoteLease {
         sha: Some(sha),

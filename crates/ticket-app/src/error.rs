@@ -88,7 +88,7 @@ pub enum AppError {
     ))]
     Claimed {
         id: TicketId,
-        lease: ticket_domain::claim::Lease,
+        lease: Box<ticket_domain::claim::Lease>,
     },
     /// A token that does not hold the ticket's lease (released, or lost to a later claim).
     #[snafu(display(
@@ -101,7 +101,7 @@ pub enum AppError {
     LeaseLost {
         id: TicketId,
         token: u64,
-        current: Option<ticket_domain::claim::Lease>,
+        current: Option<Box<ticket_domain::claim::Lease>>,
     },
     /// Every ready ticket is held by someone (or none is ready).
     #[snafu(display(
@@ -117,18 +117,15 @@ pub enum AppError {
     ClaimClosed { id: TicketId },
     /// git failed (finding the repository, or a remote's lease).
     #[snafu(display("{source}"))]
-    Git { source: ticket_git::GitError },
+    Git { source: Box<ticket_git::GitError> },
     /// A lease on a remote was asked for, and the root is in no git repository.
     #[snafu(display("{} is not in a git repository, so it has no remote to keep leases on; claim without a remote", root.display()))]
     NotInGit { root: PathBuf },
-    /// A remote's lease ref holds something that is not a lease record.
-    #[snafu(display(
-        "{remote}: the lease of {id} ({reference}) does not read: {reason}; delete that ref on the remote to free the ticket"
-    ))]
+    /// A remote's lease ref cannot be used: it holds no lease record, or it kept moving.
+    #[snafu(display("{remote}: the lease of {id} (refs/tickets/leases/{id}): {reason}"))]
     RemoteLease {
         remote: String,
         id: TicketId,
-        reference: String,
         reason: String,
     },
     /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).

@@ -405,7 +405,8 @@ mod tests {
             lease: None,
         };
         // (record, holder, now, expected token or refusal holder, renewed)
-        let cases: Vec<(LeaseRecord, &str, i64, Result<(u64, Claimed), &str>)> = vec![
+        type Case<'a> = (LeaseRecord, &'a str, i64, Result<(u64, Claimed), &'a str>);
+        let cases: Vec<Case> = vec![
             (LeaseRecord::default(), "a", 10, Ok((1, Claimed::New))),
             (released.clone(), "a", 10, Ok((5, Claimed::New))),
             (held("a", 3, 100), "a", 10, Ok((3, Claimed::Renewed))),

@@ -48,7 +48,8 @@ pub fn run(
     for id in release_pool {
         run_quietly(at, ticket, &args(&["claim", id, "--as", "bench"]))?;
     }
-    let cases: [(&'static str, Box<dyn Fn(usize) -> Vec<String> + '_>); 3] = [
+    type Case<'a> = (&'static str, Box<dyn Fn(usize) -> Vec<String> + 'a>);
+    let cases: [Case; 3] = [
         (
             labels[0],
             Box::new(|k| args(&["claim", &claim_pool[k], "--as", "bench"])),
