@@ -108,6 +108,7 @@ pub enum AppError {
         "nothing ready to claim: {}; try again later",
         match candidates {
             0 => "no ticket is ready".to_owned(),
+            1 => "the one ready ticket is held by someone".to_owned(),
             n => format!("each of the {n} ready tickets is held by someone"),
         }
     ))]

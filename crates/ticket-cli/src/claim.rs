@@ -23,25 +23,24 @@ Holder: --as, else $TICKETS_HOLDER, else <user>@<host>:<pid>.
 
 Examples:
   ticket claim my-slug --as agent-1 --ttl 30m
-  ticket --json claim my-slug | jq .token
-  ticket claim my-slug --remote origin
-  ticket comment my-slug --token 3 --file notes.md     # refused once the lease is lost
-See docs/claims.md.";
+  ticket --json claim my-slug --as agent-1
+  ticket claim my-slug --as agent-1 && ticket comment my-slug --token 1 --file notes.md
+Across clones sharing a git remote: ticket claim my-slug --remote origin. See docs/claims.md.";
 
 pub const RENEW_HELP: &str = "\
 Only the lease store changes (no tracked file: git status stays clean). A token whose lease
 was released or taken by a later claim is refused (exit 5, `lease_lost`).
 
 Examples:
-  ticket renew my-slug --token 3
-  ticket renew my-slug --token 3 --ttl 1h --remote origin";
+  ticket claim my-slug --as agent-1 && ticket renew my-slug --token 1 --ttl 1h
+With --remote R, the lease on that git remote is renewed too.";
 
 pub const RELEASE_HELP: &str = "\
 Appends a `release` event; the next claim gets a higher token.
 
 Examples:
-  ticket release my-slug --token 3
-  ticket release my-slug --token 3 --remote origin";
+  ticket claim my-slug --as agent-1 && ticket release my-slug --token 1
+With --remote R, the lease on that git remote is released too.";
 
 fn ttl(text: &str) -> Result<Ttl, String> {
     Ttl::parse(text).map_err(|e| e.to_string())

@@ -408,7 +408,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
     },
     /// List the open tickets that can be started now, best first (priority, then oldest).
     #[command(
-        after_help = "Examples:\n  ticket ready\n  ticket ready --explain\n  ticket --json ready --explain\n\nReady: open, readiness not blocked, every depends_on target closed (a closed duplicate\nor superseded ticket counts as the ticket it points to), no blocked ancestor, on no cycle.\nSee docs/format.md, \"Relations and readiness\"."
+        after_help = "Examples:\n  ticket ready\n  ticket ready --explain\n  ticket --json ready --explain\n  ticket ready --claim --as agent-1\n\nReady: open, readiness not blocked, every depends_on target closed (a closed duplicate\nor superseded ticket counts as the ticket it points to), no blocked ancestor, on no cycle.\nNot claimed: nobody holds a live lease on it (docs/claims.md). See docs/format.md,\n\"Relations and readiness\"."
     )]
     Ready {
         /// Also say why each other open ticket is not ready, and list the cycles.
