@@ -125,24 +125,25 @@ impl App {
         let holder = self.holder(request.holder)?;
         let ttl = request.ttl.unwrap_or_default();
         let backend = self.writer()?;
-        let ticket = backend.show(&query(&request.query)?)?;
-        if ticket.status == TicketStatus::Closed {
-            return Err(AppError::ClaimClosed {
-                id: ticket.id.clone(),
-            });
+        // The frontmatter only: a claim reads the thread only when it renews.
+        let found = backend.locate(&query(&request.query)?)?;
+        let summary = backend.summary_at(&found)?;
+        if summary.status == TicketStatus::Closed {
+            return Err(AppError::ClaimClosed { id: summary.id });
         }
+        let ticket_id = summary.id;
         if let Some(remote) = request.remote {
-            return self.claim_remote(&backend, &ticket, &holder, ttl, remote);
+            return self.claim_remote(&backend, &ticket_id, &holder, ttl, remote);
         }
         let clock = self.claim_clock(true)?;
         let store = self.leases(true)?;
         store.with_lock(|locked| {
-            let id = ticket.id.as_str();
+            let id = ticket_id.as_str();
             let before = locked.read(id)?;
             let (after, how) = claim::decide_claim(&before, &holder, clock.now(), ttl)
-                .map_err(|r| refused(&ticket.id, r))?;
+                .map_err(|r| refused(&ticket_id, r))?;
             locked.write(id, &after)?;
-            self.record_claim(&backend, &ticket, &after, how, None)
+            self.record_claim(&backend, &ticket_id, &after, how, None)
                 .inspect_err(|_| {
                     let _ = locked.write(id, &before);
                 })
@@ -154,7 +155,7 @@ impl App {
     pub(crate) fn record_claim(
         &self,
         backend: &LocalTicketBackend,
-        ticket: &Ticket,
+        id: &TicketId,
         after: &LeaseRecord,
         how: How,
         remote: Option<String>,
@@ -165,8 +166,15 @@ impl App {
                 reason: "a claim left no lease".into(),
             })
         })?;
-        let recorded = how == How::Renewed && has_claim_event(ticket, lease.token);
-        let mut path = display(&backend.path_of(&ticket.summary));
+        let mut path = None;
+        let recorded = match how {
+            How::New => false,
+            How::Renewed => {
+                let ticket = backend.show(&query(id.as_str())?)?;
+                path = Some(display(&backend.path_of(&ticket.summary)));
+                has_claim_event(&ticket, lease.token)
+            }
+        };
         if !recorded {
             let body = ClaimRecord {
                 holder: lease.holder.clone(),
@@ -174,12 +182,12 @@ impl App {
                 expires: Some(lease.expires),
                 remote: remote.clone(),
             };
-            let changed = append(backend, &ticket.id, EventKind::Claim, &lease.holder, &body)?;
-            path = display(&backend.path_of(&changed.summary));
+            let changed = append(backend, id, EventKind::Claim, &lease.holder, &body)?;
+            path = Some(display(&backend.path_of(&changed.summary)));
         }
         Ok(ClaimOutcome {
-            id: ticket.id.clone(),
-            path,
+            id: id.clone(),
+            path: path.unwrap_or_default(),
             lease,
             renewed: how == How::Renewed,
             remote,
@@ -281,16 +289,9 @@ impl App {
                 else {
                     continue;
                 };
-                // The ticket read whole (its thread too), as a claim reads it.
-                let Ok(ticket) = backend.show(&query(id)?) else {
-                    continue;
-                };
-                if ticket.status != TicketStatus::Open {
-                    continue;
-                }
                 locked.write(id, &after)?;
                 return self
-                    .record_claim(&backend, &ticket, &after, how, None)
+                    .record_claim(&backend, &entry.summary.id, &after, how, None)
                     .inspect_err(|_| {
                         let _ = locked.write(id, &before);
                     });

@@ -8,8 +8,8 @@
 //! record (never below this clone's own store). On success the clone's own store mirrors the
 //! lease, so `show`, `ready` and `--token` see it here, and the claim or release is an event.
 
+use ticket_domain::TicketId;
 use ticket_domain::claim::{self, LeaseRecord, Ttl};
-use ticket_domain::{Ticket, TicketId};
 use ticket_git::Repo;
 use ticket_store_local::LocalTicketBackend;
 
@@ -53,7 +53,7 @@ impl App {
     pub(crate) fn claim_remote(
         &self,
         backend: &LocalTicketBackend,
-        ticket: &Ticket,
+        id: &TicketId,
         holder: &str,
         ttl: Ttl,
         remote: String,
@@ -61,7 +61,6 @@ impl App {
         let repo = self.repo()?;
         let clock = self.claim_clock(true)?;
         let store = self.leases(true)?;
-        let id = &ticket.id;
         for _ in 0..ATTEMPTS {
             let now_remote = read(&repo, &remote, id)?;
             let local = store.read(id.as_str())?;
@@ -76,7 +75,7 @@ impl App {
             }
             return store.with_lock(|locked| {
                 locked.write(id.as_str(), &after)?;
-                self.record_claim(backend, ticket, &after, how, Some(remote.clone()))
+                self.record_claim(backend, id, &after, how, Some(remote.clone()))
             });
         }
         Err(busy(&remote, id))
