@@ -289,6 +289,14 @@ impl App {
                 else {
                     continue;
                 };
+                // Still open now (the queue was read before the lock): its frontmatter only.
+                let open = backend
+                    .locate(&query(id)?)
+                    .and_then(|found| backend.summary_at(&found))
+                    .is_ok_and(|s| s.status == TicketStatus::Open);
+                if !open {
+                    continue;
+                }
                 locked.write(id, &after)?;
                 return self
                     .record_claim(&backend, &entry.summary.id, &after, how, None)
