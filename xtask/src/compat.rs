@@ -759,6 +759,10 @@ pub fn run(env: &Env) -> Vec<Outcome> {
         "event ids: both tools write them, read each other's, merge by them".into(),
         event_ids(env),
     );
+    push(
+        "claims: ticket and the library claim and release, tickets.sh reads and keeps them".into(),
+        claims(env),
+    );
     match ticket_test_support::corpus() {
         Some(src) => {
             push(
@@ -1292,6 +1296,83 @@ fn event_ids(env: &Env) -> Result<(), String> {
         }
     }
     env.doctors_ok(d)
+}
+
+/// Claims (docs/claims.md): `ticket` and the library claim and release; `tickets.sh` reads the
+/// `claim` and `release` events, writes after them and keeps them, and both doctors accept the
+/// tree after each writer. `show` by both tools agrees once the lease is released (while it
+/// is held, `ticket show` adds its `Claimed:` line).
+fn claims(env: &Env) -> Result<(), String> {
+    let dir = scratch()?;
+    let d = dir.path();
+    let run = |writer: Writer, step: usize, args: &[&str]| -> Result<String, String> {
+        let out = env
+            .command(writer, d)
+            .args(args)
+            .env("TICKETS_NOW", now_at(step))
+            .env("USER", "compat")
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(format!(
+                "{writer:?} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    run(Writer::Shell, 0, &["create", "--title", "Contested"])?;
+    run(Writer::Cli, 1, &["claim", "contested", "--as", "agent-1"])?;
+    env.doctors_ok(d)
+        .map_err(|e| format!("after ticket claim: {e}"))?;
+    run(Writer::Shell, 2, &["comment", "contested"])?;
+    run(Writer::Cli, 3, &["comment", "contested", "--token", "1"])?;
+    run(Writer::Cli, 4, &["release", "contested", "--token", "1"])?;
+    let lib = App::new(
+        d.join("work-items"),
+        Settings {
+            now: Some(now_at(5)),
+            user: Some("compat".into()),
+            ..Settings::default()
+        },
+    );
+    let claimed = lib
+        .claim(ticket_app::ClaimRequest {
+            query: "contested".into(),
+            holder: Some("library".into()),
+            ..Default::default()
+        })
+        .map_err(|e| format!("library claim: {e}"))?;
+    lib.release(ticket_app::ReleaseRequest {
+        query: "contested".into(),
+        token: claimed.lease.token,
+        remote: None,
+    })
+    .map_err(|e| format!("library release: {e}"))?;
+    run(Writer::Shell, 6, &["status", "contested", "pending"])?;
+    env.doctors_ok(d)
+        .map_err(|e| format!("after tickets.sh wrote after the claims: {e}"))?;
+    let thread = read_back_path(d, "contested").and_then(|p| {
+        fs::read_to_string(Path::new(&p).join("thread.md")).map_err(|e| e.to_string())
+    })?;
+    for (kind, n) in [("claim", 2), ("release", 2), ("comment", 2)] {
+        let found = thread
+            .matches(&format!("<!-- event: {kind} author: "))
+            .count();
+        if found != n {
+            return Err(format!("{found} {kind} events, not {n}, in:\n{thread}"));
+        }
+    }
+    let (_, a) = env.output(Writer::Shell, d, &["show", "contested"])?;
+    let (_, b) = env.output(Writer::Cli, d, &["show", "contested"])?;
+    if a != b {
+        return Err(format!(
+            "show differs:\n{}",
+            line_diff("tickets.sh", &a, "ticket", &b)
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

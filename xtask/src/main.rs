@@ -40,7 +40,7 @@ fn main() -> ExitCode {
         Some("stress-child") => stress::crash::child(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tidy|compat|bench [--smoke] [N...]|stress [--small] [concurrency|crash|fuzz|clones]..|shell-tests>"
+                "usage: cargo xtask <ci|tidy|compat|bench [--smoke] [N...]|stress [--small] [concurrency|crash|fuzz|clones|claims]..|shell-tests>"
             );
             return ExitCode::from(2);
         }

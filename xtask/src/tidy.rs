@@ -87,6 +87,7 @@ fn layout_names() -> Vec<&'static str> {
         layout::SEARCH_DIR,
         layout::TMP_FILE_PREFIX,
         layout::SCRATCH_DIR_PREFIX,
+        layout::LEASES_DIR,
     ]);
     names.extend(layout::LEFTOVER_PREFIXES);
     names

@@ -176,7 +176,8 @@ impl App {
         change: Change,
     ) -> Result<Changed, AppError> {
         let backend = self.writer()?;
-        let ticket = backend.apply(&query(q)?, if_version.as_ref(), change)?;
+        let q = query(q)?;
+        let ticket = self.fenced(&q, || Ok(backend.apply(&q, if_version.as_ref(), change)?))?;
         let path = display(&backend.path_of(&ticket));
         Ok(Changed { ticket, path })
     }

@@ -87,6 +87,48 @@ pub enum AppError {
         path.display()
     ))]
     ReadOnly { path: PathBuf, format: String },
+    /// Another holder has a live lease on the ticket.
+    #[snafu(display(
+        "{id} is claimed by {} (token {}) until {}; wait until it expires or is released, or take another ticket",
+        lease.holder, lease.token, lease.expires
+    ))]
+    Claimed {
+        id: TicketId,
+        lease: Box<ticket_domain::claim::Lease>,
+    },
+    /// A token that does not hold the ticket's lease (released, or lost to a later claim).
+    #[snafu(display(
+        "token {token} does not hold {id}: {}; nothing was written; claim it again before writing",
+        match current {
+            Some(l) => format!("it is held by {} with token {} until {}", l.holder, l.token, l.expires),
+            None => "its lease was released or never taken".into(),
+        }
+    ))]
+    LeaseLost {
+        id: TicketId,
+        token: u64,
+        current: Option<Box<ticket_domain::claim::Lease>>,
+    },
+    /// Every ready ticket is held by someone (or none is ready).
+    #[snafu(display(
+        "nothing ready to claim: {}; try again later",
+        match candidates {
+            0 => "no ticket is ready".to_owned(),
+            1 => "the one ready ticket is held by someone".to_owned(),
+            n => format!("each of the {n} ready tickets is held by someone"),
+        }
+    ))]
+    NothingReady { candidates: usize },
+    /// A closed ticket is not claimed.
+    #[snafu(display("{id} is closed; reopen it before claiming it"))]
+    ClaimClosed { id: TicketId },
+    /// A remote's lease ref cannot be used: it holds no lease record, or it kept moving.
+    #[snafu(display("{remote}: the lease of {id} (refs/tickets/leases/{id}): {reason}"))]
+    RemoteLease {
+        remote: String,
+        id: TicketId,
+        reason: String,
+    },
     /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
     #[snafu(display("{source}"))]
     Search { source: ticket_search::SearchError },
@@ -169,6 +211,12 @@ pub enum ErrorCode {
     /// A sync stopped: a conflict outside the tickets, a remote that kept moving, a merge in
     /// progress.
     SyncStopped,
+    /// Another holder has a live lease (exit 5 in the CLI).
+    Claimed,
+    /// A token that no longer holds its lease (exit 5 in the CLI).
+    LeaseLost,
+    /// `ready` with a claim found no free ready ticket (exit 6 in the CLI).
+    NothingReady,
 }
 
 impl ErrorCode {
@@ -188,6 +236,9 @@ impl ErrorCode {
             ErrorCode::ReadOnly => "read_only",
             ErrorCode::Git => "git",
             ErrorCode::SyncStopped => "sync_stopped",
+            ErrorCode::Claimed => "claimed",
+            ErrorCode::LeaseLost => "lease_lost",
+            ErrorCode::NothingReady => "nothing_ready",
         }
     }
 }
@@ -223,6 +274,11 @@ impl AppError {
             AppError::Git { .. } | AppError::NotInGit { .. } => ErrorCode::Git,
             AppError::SyncStopped { .. } => ErrorCode::SyncStopped,
             AppError::MergeFile { .. } => ErrorCode::Io,
+            AppError::Claimed { .. } => ErrorCode::Claimed,
+            AppError::LeaseLost { .. } => ErrorCode::LeaseLost,
+            AppError::NothingReady { .. } => ErrorCode::NothingReady,
+            AppError::ClaimClosed { .. } => ErrorCode::Transition,
+            AppError::RemoteLease { .. } => ErrorCode::Git,
         }
     }
 

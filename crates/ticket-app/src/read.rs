@@ -89,6 +89,9 @@ pub struct ListRequest {
     /// Give every listed ticket its `action_required`, set or derived (reading the thread of a
     /// pending ticket without the key, as the filter does).
     pub with_action_required: bool,
+    /// `Some(true)`: only tickets someone holds a live lease on; `Some(false)`: only the others
+    /// (docs/claims.md).
+    pub claimed: Option<bool>,
 }
 
 /// A listed ticket and where it lives.
@@ -195,11 +198,20 @@ impl App {
                 .map(ActionRequired::parse),
         };
         let backend = self.reader();
+        let claims = match request.claimed {
+            Some(_) => self.live_claims()?,
+            None => Default::default(),
+        };
         let mut listed = 0;
         let mut going = true;
         let mut hand_over = |item: Listed| {
             if let Listed::Ticket(entry) = &item {
                 if unassigned && entry.summary.assignee.is_some() {
+                    return true;
+                }
+                if let Some(want) = request.claimed
+                    && claims.contains_key(entry.summary.id.as_str()) != want
+                {
                     return true;
                 }
                 listed += 1;

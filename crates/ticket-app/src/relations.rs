@@ -169,7 +169,7 @@ impl App {
         let backend = self.writer()?;
         let q = TicketIdOrSlug::new(source.as_str())
             .map_err(|source| ticket_domain::BackendError::BadName { source })?;
-        let ticket = backend.apply(&q, if_version.as_ref(), change)?;
+        let ticket = self.fenced(&q, || Ok(backend.apply(&q, if_version.as_ref(), change)?))?;
         let path = display(&backend.path_of(&ticket));
         Ok(Changed { ticket, path })
     }
@@ -209,7 +209,7 @@ impl App {
             .collect();
         queue.ready = open;
         queue.cycles = report.cycles;
-        Ok(queue)
+        self.without_claimed(queue)
     }
 
     /// What the other tickets say about the ticket `id`: who points at it, and why it is not
@@ -218,7 +218,11 @@ impl App {
         let read =
             self.reader()
                 .relation_graph(&[], &TicketStatus::KNOWN, std::slice::from_ref(id))?;
-        Ok(derived_from(&read.graph, id))
+        let mut derived = derived_from(&read.graph, id);
+        if let Some(lease) = self.claim_of(id.as_str())? {
+            derived.reasons.push(crate::claim::claimed_reason(&lease));
+        }
+        Ok(derived)
     }
 }
 
@@ -242,7 +246,7 @@ fn with_action(s: &mut TicketSummary) {
 }
 
 /// The ready queue's order: priority (`P<n>` by number first), then oldest, then id.
-fn best_first(a: &TicketSummary, b: &TicketSummary) -> Ordering {
+pub(crate) fn best_first(a: &TicketSummary, b: &TicketSummary) -> Ordering {
     priority_key(&a.priority)
         .cmp(&priority_key(&b.priority))
         .then_with(|| a.created_at.cmp(&b.created_at))

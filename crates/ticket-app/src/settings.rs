@@ -24,6 +24,8 @@ pub struct Settings {
     pub user: Option<String>,
     /// `WORK_ITEMS_DIR`: the root, when no other is given.
     pub work_items_dir: Option<PathBuf>,
+    /// `TICKETS_HOLDER`: who claims when no holder is named (docs/claims.md).
+    pub holder: Option<String>,
 }
 
 impl Settings {
@@ -37,6 +39,7 @@ impl Settings {
             work_items_dir: std::env::var_os("WORK_ITEMS_DIR")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            holder: var("TICKETS_HOLDER"),
         }
     }
 

@@ -18,12 +18,14 @@ Examples:
   ticket close my-slug --resolution \"Done in abc123\"
   ticket link my-slug --depends-on other-slug
   ticket ready --explain
+  ticket claim my-slug --as agent-1 --ttl 30m
   ticket reopen done-one --reason \"It came back\"
   ticket doctor
 
 Root: --root DIR, else $WORK_ITEMS_DIR, else the nearest work-items/ walking up from the current
 directory (stopping at the repository root). Exit codes: 0 ok, 1 failure, 2 usage, 3 not found or
-ambiguous, 4 locked or conflict. See docs/cli.md.";
+ambiguous, 4 locked or conflict, 5 claimed by another or lease lost, 6 nothing ready to claim.
+See docs/cli.md and docs/claims.md.";
 
 #[derive(Debug, Parser)]
 // `term_width = 0`: help is laid out as written, whatever clap features another crate of the
@@ -50,6 +52,10 @@ pub struct Guard {
     /// fail with a conflict (exit 4) and write nothing.
     #[arg(long, value_name = "VERSION")]
     pub if_version: Option<String>,
+    /// Write only while N is the token of the ticket's lease (from `ticket claim`); else fail
+    /// (exit 5, lease_lost) and write nothing. See docs/claims.md.
+    #[arg(long, value_name = "N")]
+    pub token: Option<u64>,
 }
 
 const EDIT_HELP: &str = "\
@@ -244,6 +250,12 @@ pub enum Command {
         /// legacy_ticket.
         #[arg(long, value_name = "LIST", value_parser = crate::human::Column::parse_list)]
         columns: Option<crate::human::Columns>,
+        /// Only tickets someone holds a live lease on (docs/claims.md).
+        #[arg(long, conflicts_with = "unclaimed")]
+        claimed: bool,
+        /// Only tickets nobody holds a live lease on.
+        #[arg(long)]
+        unclaimed: bool,
     },
     /// Show a ticket: header, item.md and the end of thread.md (about 80 lines, whole events).
     #[command(
@@ -383,6 +395,8 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         /// Store the link even when no ticket is named so (the id must be valid).
         #[arg(long)]
         allow_missing: bool,
+        #[command(flatten)]
+        guard: Guard,
     },
     /// Remove a relation a ticket stores: exactly one of the relation flags.
     #[command(after_help = "Examples:\n  ticket unlink waiting --depends-on other-slug")]
@@ -392,15 +406,19 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         query: String,
         #[command(flatten)]
         relation: OneRelation,
+        #[command(flatten)]
+        guard: Guard,
     },
     /// List the open tickets that can be started now, best first (priority, then oldest).
     #[command(
-        after_help = "Examples:\n  ticket ready\n  ticket ready --explain\n  ticket --json ready --explain\n\nReady: open, readiness not blocked, every depends_on target closed (a closed duplicate\nor superseded ticket counts as the ticket it points to), no blocked ancestor, on no cycle.\nSee docs/format.md, \"Relations and readiness\"."
+        after_help = "Examples:\n  ticket ready\n  ticket ready --explain\n  ticket --json ready --explain\n  ticket ready --claim --as agent-1\n\nReady: open, readiness not blocked, every depends_on target closed (a closed duplicate\nor superseded ticket counts as the ticket it points to), no blocked ancestor, on no cycle.\nNot claimed: nobody holds a live lease on it (docs/claims.md). See docs/format.md,\n\"Relations and readiness\"."
     )]
     Ready {
         /// Also say why each other open ticket is not ready, and list the cycles.
         #[arg(long)]
         explain: bool,
+        #[command(flatten)]
+        claim: crate::claim::ReadyClaimArgs,
     },
     /// List the open tickets that are not ready, with what blocks each.
     #[command(after_help = "Examples:\n  ticket blocked\n  ticket --json blocked")]
@@ -498,6 +516,15 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         base_rev: Option<String>,
     },
+    /// Claim a ticket: a lease with a fencing token and an expiry; one claimer wins.
+    #[command(after_help = crate::claim::CLAIM_HELP)]
+    Claim(crate::claim::ClaimArgs),
+    /// Renew the lease of a token: a later expiry (no tracked file changes).
+    #[command(after_help = crate::claim::RENEW_HELP)]
+    Renew(crate::claim::RenewArgs),
+    /// Release the lease of a token, recorded as a release event.
+    #[command(after_help = crate::claim::RELEASE_HELP)]
+    Release(crate::claim::ReleaseArgs),
 }
 
 /// Which file `merge-driver` merges.

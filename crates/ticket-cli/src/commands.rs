@@ -16,6 +16,7 @@ use crate::json;
 use crate::output::Out;
 
 pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
+    let app = &app.clone().with_token(crate::claim::token_of(&command));
     match command {
         Command::List {
             status,
@@ -26,6 +27,8 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             action_required,
             sort,
             columns,
+            claimed,
+            unclaimed,
         } => {
             let statuses = match status {
                 None => ListRequest::default_statuses(action_required.is_some()),
@@ -47,6 +50,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                     Some(SortKey::Priority) => Sort::Priority,
                 },
                 with_action_required: out.json,
+                claimed: (claimed || unclaimed).then_some(claimed),
             };
             list(app, out, &request, columns.as_ref().map(|c| c.0.as_slice()))
         }
@@ -203,6 +207,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             query,
             relation,
             allow_missing,
+            guard,
         } => {
             let (kind, target) = one_relation(relation);
             let changed = app.link(LinkRequest {
@@ -211,22 +216,27 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 target,
                 allow_missing,
                 author: None,
-                if_version: None,
+                if_version: version(guard),
             })?;
             mutated(out, &changed)
         }
-        Command::Unlink { query, relation } => {
+        Command::Unlink {
+            query,
+            relation,
+            guard,
+        } => {
             let (kind, target) = one_relation(relation);
             let changed = app.unlink(UnlinkRequest {
                 query,
                 kind,
                 target,
                 author: None,
-                if_version: None,
+                if_version: version(guard),
             })?;
             mutated(out, &changed)
         }
-        Command::Ready { explain } => ready(app, out, explain),
+        Command::Ready { claim, .. } if claim.claim => crate::claim::ready_claim(app, out, claim),
+        Command::Ready { explain, .. } => ready(app, out, explain),
         Command::Blocked => blocked(app, out),
         Command::Doctor { fix } => crate::doctor::run(app, fix, out),
         Command::Import { from, path } => crate::foreign::import(app, out, &from, path),
@@ -240,6 +250,9 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
         Command::Sync { remote } => crate::sync::sync(app, remote, out),
         // Run by main before any root is resolved: git names the files.
         Command::MergeDriver { .. } => Ok(()),
+        Command::Claim(args) => crate::claim::claim(app, out, args),
+        Command::Renew(args) => crate::claim::renew(app, out, args),
+        Command::Release(args) => crate::claim::release(app, out, args),
     }
 }
 
@@ -313,12 +326,18 @@ fn list(
             None => rows.write(human::LIST_HEADER)?,
         }
     }
+    let claims = if json {
+        app.live_claims()?
+    } else {
+        Default::default()
+    };
     let mut array = json::ArrayWriter::default();
     let mut failed = None;
     let outcome = app.list(request, |item| {
         let written = match item {
             Listed::Ticket(entry) if json => {
-                let item = json::ListEntry::new(&entry.summary, entry.path.clone());
+                let item = json::ListEntry::new(&entry.summary, entry.path.clone())
+                    .with_claim(claims.get(entry.summary.id.as_str()));
                 array.item(&item).and_then(|text| rows.write(&text))
             }
             Listed::Ticket(entry) => match columns {
@@ -357,13 +376,19 @@ fn show(app: &App, out: &mut Out, query: &str, full: bool) -> Result<(), CliErro
     if out.json {
         let shown = app.show(query)?;
         let derived = app.derived(&shown.ticket.id)?;
+        let claim = app.claim_of(shown.ticket.id.as_str())?;
         return out.json(
             &json::Show::new(&shown.ticket, shown.path.clone())
-                .with_derived(&shown.ticket, &derived),
+                .with_derived(&shown.ticket, &derived)
+                .with_claim(claim.as_ref()),
         );
     }
     let raw = app.show_raw(query)?;
-    out.bytes(&human::show(&raw, full))
+    let claim = match raw.id.as_str() {
+        "" => None,
+        id => app.claim_of(id)?,
+    };
+    out.bytes(&human::show(&raw, full, claim.as_ref()))
 }
 
 /// The relation flags of `create`, as (kind, target) pairs in flag order.

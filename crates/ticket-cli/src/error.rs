@@ -3,8 +3,9 @@
 //! this CLI's flags.
 //!
 //! Exit codes: 0 success, 1 failure (doctor errors included), 2 usage, 3 not found or ambiguous,
-//! 4 locked or conflict, 7 git failed or the root is in no repository, 8 a sync stopped
-//! (a conflict outside the tickets, a remote that kept moving).
+//! 4 locked or conflict, 5 claimed by another holder or a lease lost (fencing), 6 nothing ready to
+//! claim, 7 git failed or the root is in no repository, 8 a sync stopped (a conflict outside the
+//! tickets, a remote that kept moving).
 
 use std::io;
 use std::path::PathBuf;
@@ -64,6 +65,8 @@ impl CliError {
             Self::App(e) | Self::Ambiguous { error: e, .. } => match e.code() {
                 ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::NoRoot => 3,
                 ErrorCode::Locked | ErrorCode::Conflict => 4,
+                ErrorCode::Claimed | ErrorCode::LeaseLost => 5,
+                ErrorCode::NothingReady => 6,
                 ErrorCode::Invalid | ErrorCode::ReadOnly => 2,
                 ErrorCode::Transition
                 | ErrorCode::Corrupt
@@ -191,6 +194,9 @@ fn app_message(e: &AppError) -> String {
                     root.display(),
                     root.display()
                 )
+            }
+            AppError::LeaseLost { id, .. } => {
+                format!("{e} (ticket claim {id} takes it again when it is free)")
             }
             AppError::MissingTarget { .. } => {
                 format!("{e} (pass --allow-missing to store it anyway)")

@@ -163,9 +163,18 @@ fn cell(value: &str) -> String {
 
 /// `show`: header lines, item.md as is, and the end of thread.md cut at an event boundary
 /// (whole with `full`), after a line saying what was left out.
-pub fn show(raw: &RawView, full: bool) -> Vec<u8> {
+/// With a live lease, a `Claimed:` line follows `Slug:` (docs/claims.md).
+pub fn show(raw: &RawView, full: bool, claim: Option<&ticket_app::Lease>) -> Vec<u8> {
+    let claimed = claim
+        .map(|l| {
+            format!(
+                "Claimed: {} (token {}) until {}\n",
+                l.holder, l.token, l.expires
+            )
+        })
+        .unwrap_or_default();
     let mut out = format!(
-        "# {}\n\nPath: {}\nStatus: {}\nID: {}\nSlug: {}\n\n## item.md\n\n",
+        "# {}\n\nPath: {}\nStatus: {}\nID: {}\nSlug: {}\n{claimed}\n## item.md\n\n",
         raw.title, raw.path, raw.status, raw.id, raw.slug,
     )
     .into_bytes();

@@ -93,6 +93,8 @@ pub struct ListEntry<'a> {
     pub relations: RelationsJson<'a>,
     pub readiness: &'a Readiness,
     pub action_required: Option<&'a ActionRequired>,
+    /// The live lease, when someone holds one (docs/claims.md).
+    pub claim: Option<crate::claim::LeaseJson<'a>>,
 }
 
 impl<'a> ListEntry<'a> {
@@ -102,7 +104,13 @@ impl<'a> ListEntry<'a> {
             relations: RelationsJson::new(&s.relations, None),
             readiness: &s.meta.readiness,
             action_required: s.meta.action_required.as_ref(),
+            claim: None,
         }
+    }
+
+    pub fn with_claim(mut self, lease: Option<&'a ticket_app::Lease>) -> Self {
+        self.claim = lease.map(crate::claim::LeaseJson::from);
+        self
     }
 }
 
@@ -206,6 +214,9 @@ pub struct Show<'a> {
     /// From `show` only: whether the ticket is ready, and why not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<ReadyJson<'a>>,
+    /// From `show` only: the live lease, or null (docs/claims.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Option<crate::claim::LeaseJson<'a>>>,
 }
 
 impl<'a> Show<'a> {
@@ -225,7 +236,14 @@ impl<'a> Show<'a> {
             version: t.version.as_str(),
             relations: RelationsJson::new(&t.relations, None),
             ready: None,
+            claim: None,
         }
+    }
+
+    /// With the live lease (`show`): `claim` is then present, null when nobody holds it.
+    pub fn with_claim(mut self, lease: Option<&'a ticket_app::Lease>) -> Self {
+        self.claim = Some(lease.map(crate::claim::LeaseJson::from));
+        self
     }
 
     /// With what the other tickets say: the derived inverses and readiness.

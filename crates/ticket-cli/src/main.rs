@@ -5,6 +5,7 @@
 //! `--json`) with the exit codes of docs/cli.md.
 
 mod body;
+mod claim;
 mod cli;
 mod commands;
 mod complete;

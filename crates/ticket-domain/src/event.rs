@@ -23,6 +23,10 @@ open_vocabulary! {
         Status = "status",
         /// Fields or the body changed: each one's old and new value (`crate::record::EditRecord`).
         Edit = "edit",
+        /// A lease taken: holder, token, expiry (`crate::claim::ClaimRecord`).
+        Claim = "claim",
+        /// A lease given back: holder and token (`crate::claim::ClaimRecord`).
+        Release = "release",
     }
 }
 
@@ -40,6 +44,8 @@ impl EventKind {
             Self::Unlink => "Unlink".into(),
             Self::Status => "Status".into(),
             Self::Edit => "Edited".into(),
+            Self::Claim => "Claimed".into(),
+            Self::Release => "Released".into(),
             Self::Review => match verdict {
                 ReviewVerdict::Approve => "Review: approve".into(),
                 ReviewVerdict::RequestChanges => "Review: request changes".into(),

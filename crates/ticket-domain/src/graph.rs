@@ -75,6 +75,13 @@ pub enum Reason {
         len: usize,
         id: TicketId,
     },
+    /// Someone holds a live lease on it (docs/claims.md); added by readers that know the
+    /// leases, never by the graph.
+    Claimed {
+        holder: String,
+        token: u64,
+        expires: crate::timestamp::Timestamp,
+    },
 }
 
 impl Reason {
@@ -88,13 +95,14 @@ impl Reason {
             Reason::ParentMissing { .. } => "parent_missing",
             Reason::AncestorBlocked { .. } => "ancestor_blocked",
             Reason::InCycle { .. } => "in_cycle",
+            Reason::Claimed { .. } => "claimed",
         }
     }
 
     /// The blocking ticket, when there is one.
     pub fn blocker(&self) -> Option<&TicketId> {
         match self {
-            Reason::NotOpen { .. } | Reason::ReadinessBlocked => None,
+            Reason::NotOpen { .. } | Reason::ReadinessBlocked | Reason::Claimed { .. } => None,
             Reason::DependsOnOpen { id, .. }
             | Reason::DependsOnMissing { id, .. }
             | Reason::ParentMissing { id }
@@ -107,7 +115,7 @@ impl Reason {
     fn blocks_children(&self) -> bool {
         !matches!(
             self,
-            Reason::NotOpen { .. } | Reason::AncestorBlocked { .. }
+            Reason::NotOpen { .. } | Reason::AncestorBlocked { .. } | Reason::Claimed { .. }
         )
     }
 }
@@ -139,6 +147,9 @@ impl fmt::Display for Reason {
             ),
             Reason::ParentMissing { id } => write!(f, "its parent {id} does not exist"),
             Reason::AncestorBlocked { id } => write!(f, "its ancestor {id} is blocked"),
+            Reason::Claimed {
+                holder, expires, ..
+            } => write!(f, "it is claimed by {holder} until {expires}"),
             Reason::InCycle { len, id, .. } => write!(
                 f,
                 "it is on a cycle of {len} tickets through depends_on and parent (it waits for {id})"

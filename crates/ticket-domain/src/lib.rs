@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod change;
+pub mod claim;
 pub mod edit;
 pub mod event;
 pub mod graph;
@@ -29,6 +30,7 @@ pub mod vocabulary;
 
 pub use action::{ActionRequired, derive_action_required};
 pub use change::{Change, Plan, Reopen, StatusMove, Version};
+pub use claim::{ClaimRecord, Lease, LeaseRecord, Refusal, Ttl};
 pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use graph::{Graph, GraphNode, Inverses, ReadyReport, Reason};

@@ -155,7 +155,9 @@ pub fn comment_heading(kind: &EventKind) -> String {
         EventKind::Comment
         | EventKind::Plan
         | EventKind::Decision
-        | EventKind::ImplementationReport => kind.heading(&ReviewVerdict::None),
+        | EventKind::ImplementationReport
+        | EventKind::Claim
+        | EventKind::Release => kind.heading(&ReviewVerdict::None),
         other => other.as_str().to_owned(),
     }
 }

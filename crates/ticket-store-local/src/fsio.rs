@@ -24,11 +24,25 @@ pub fn with_lock<T>(
     f: impl FnOnce() -> Result<T, BackendError>,
 ) -> Result<T, BackendError> {
     let path = layout::lock_file(root);
+    let result = with_lock_at(&path, timeout, f);
+    // Best effort: an empty scratch directory is left to nobody.
+    let _ = fs::remove_dir(layout::tmp_dir(root));
+    result
+}
+
+/// Runs `f` holding the exclusive `flock` on the file `path` (created when missing), waiting at
+/// most `timeout` for it: the root's lock, and the lease store's (`lease`). A lock dies with its
+/// process, so a `kill -9` never leaves one held.
+pub fn with_lock_at<T, E: From<BackendError>>(
+    path: &Path,
+    timeout: Duration,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     let file = OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&path)
-        .map_err(|e| storage(&path, e))?;
+        .open(path)
+        .map_err(|e| storage(path, e))?;
     let mut lock = fd_lock::RwLock::new(file);
     let started = Instant::now();
     let mut pause = Duration::from_millis(2);
@@ -40,18 +54,41 @@ pub fn with_lock<T>(
                     return Err(BackendError::Locked {
                         what: path.display().to_string(),
                         waited_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-                    });
+                    }
+                    .into());
                 }
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(50));
             }
-            Err(e) => return Err(storage(&path, e)),
+            Err(e) => return Err(storage(path, e).into()),
         }
     };
-    let result = f();
-    // Best effort: an empty scratch directory is left to nobody.
-    let _ = fs::remove_dir(layout::tmp_dir(root));
-    result
+    f()
+}
+
+/// Replaces `target` with `bytes` through a temporary file beside it (named `prefix...`): write,
+/// fsync, rename, fsync the directory. For files outside a root's layout (the lease store), whose
+/// directory is not a root's.
+pub fn replace_beside(target: &Path, prefix: &str, bytes: &[u8]) -> Result<(), BackendError> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    if let Ok(meta) = fs::symlink_metadata(target)
+        && meta.file_type().is_symlink()
+    {
+        return Err(outside(
+            target,
+            "is a symbolic link; the backend never writes through links",
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempfile_in(dir)
+        .map_err(|e| storage(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| storage(tmp.path(), e))?;
+    tmp.persist(target).map_err(|e| storage(target, e.error))?;
+    sync_parent(target)
 }
 
 /// Replaces `target` with `bytes`: temp file in `<root>/.tmp/`, fsync, rename, fsync the directory.

@@ -9,6 +9,7 @@
 //!   .lock  .tmp/  .index/            (LOCK_FILE, TMP_DIR, INDEX_DIR)
 //!                 .index/names       (INDEX_NAMES: ticket directory names, for stamps)
 //!                 .index/search/     (SEARCH_DIR: the search index, ticket-search's own)
+//!   .leases/                         (LEASES_DIR: leases, outside git only)
 //!   open/ pending/ closed/           (STATUS_DIRS)
 //!     <id>/                          (ticket_dir)
 //!       item.md  thread.md  resolution.md  artifacts/.gitkeep
@@ -54,6 +55,17 @@ pub const INDEX_NAMES: &str = "names";
 /// Inside [`INDEX_DIR`]: the full-text search index (ticket-search owns what is inside).
 pub const SEARCH_DIR: &str = "search";
 
+/// The lease state of a root outside any git repository (docs/claims.md): `<root>/.leases/`,
+/// which git ignores (`ticket init` writes the root's `.gitignore`).
+pub const LEASES_DIR: &str = ".leases";
+/// Inside a git common directory: `<common>/tickets/leases/<key of the root>/`, shared by every
+/// worktree of the clone.
+pub const GIT_LEASES_DIR: [&str; 2] = ["tickets", "leases"];
+/// Inside a lease directory: the lock every lease update holds.
+pub const LEASE_LOCK: &str = ".lock";
+/// Inside a lease directory: the prefix of a record being replaced.
+pub const LEASE_TMP_PREFIX: &str = ".new-";
+
 /// Inside [`TMP_DIR`]: the prefix of a staged file (`fsio::stage`).
 pub const TMP_FILE_PREFIX: &str = "ticket-";
 /// Inside [`TMP_DIR`]: the prefix of a new ticket's scratch directory (`fsio::scratch_dir`).
@@ -80,8 +92,6 @@ pub fn ticket_dir(root: &Path, status: &str, id: &str) -> PathBuf {
 /// `<root>/.gitignore` and `<root>/.gitattributes`, which `init` writes (docs/sync.md).
 pub const GITIGNORE: &str = ".gitignore";
 pub const GITATTRIBUTES: &str = ".gitattributes";
-/// `<root>/.leases/`: claim leases kept outside git when the root is in no repository.
-pub const LEASES_DIR: &str = ".leases";
 /// The names of the merge drivers the root's `.gitattributes` routes its files to.
 pub const THREAD_DRIVER: &str = "ticket-thread";
 pub const ITEM_DRIVER: &str = "ticket-item";
@@ -148,6 +158,20 @@ pub fn index_dir(root: &Path) -> PathBuf {
 /// `<root>/.index/search`.
 pub fn search_dir(root: &Path) -> PathBuf {
     index_dir(root).join(SEARCH_DIR)
+}
+
+/// `<root>/.leases`: a root's lease directory outside git.
+pub fn leases_in_root(root: &Path) -> PathBuf {
+    root.join(LEASES_DIR)
+}
+
+/// `<common>/tickets/leases/<key>`: a root's lease directory in a git clone, `key` naming the
+/// root by its path inside the worktree (`work-items`, `docs%2Fwork-items`).
+pub fn leases_in_git(common_dir: &Path, key: &str) -> PathBuf {
+    GIT_LEASES_DIR
+        .iter()
+        .fold(common_dir.to_path_buf(), |p, n| p.join(n))
+        .join(key)
 }
 
 #[cfg(test)]

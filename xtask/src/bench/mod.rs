@@ -4,6 +4,7 @@
 //! `--only`, writes it into docs/benchmarks.md between its markers. Figures, never pass/fail.
 //! `--only WORD` runs only the commands whose label holds WORD (`--only search`).
 
+mod claims;
 mod floor;
 mod generate;
 mod measure;
@@ -336,6 +337,7 @@ fn size(
         stat_floor.took,
         &mut rows,
     )?;
+    claims::run(dir, n, ticket, config, process.median, &mut rows)?;
     Ok(Measured {
         rows,
         list_floor,

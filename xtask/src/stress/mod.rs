@@ -3,6 +3,8 @@
 //!
 //! - `concurrency`: `ticket` and `./tickets.sh` processes racing on shared tickets;
 //! - `crash`: `kill -9` at random moments of CLI and library mutations;
+//! - `claims`: racing claims over two worktrees, `ready --claim`, a killed holder and `kill -9`
+//!   during claims (docs/claims.md);
 //! - `fuzz` and `hostile`: the property tests of the parsers and of id/slug resolution, and the
 //!   hostile inputs (names, links, huge, non-UTF-8 and CRLF files, a read-only root), run through
 //!   `cargo test` with the case count set.
@@ -10,6 +12,7 @@
 //! Any problem names the ticket and the event, and fails the run.
 
 mod check;
+mod claims;
 mod clones;
 mod concurrency;
 pub mod crash;
@@ -32,6 +35,8 @@ pub struct Size {
     pub fuzz_cases: u64,
     /// Random operations over the clones and worktrees of `clones`.
     pub clone_ops: usize,
+    /// The claims scenario (`claims.rs`).
+    pub claims: claims::ClaimSize,
 }
 
 pub const FULL: Size = Size {
@@ -40,6 +45,12 @@ pub const FULL: Size = Size {
     kills: 1000,
     fuzz_cases: 100_000,
     clone_ops: 400,
+    claims: claims::ClaimSize {
+        racers: 64,
+        rounds: 100,
+        ready_rounds: 10,
+        kills: 200,
+    },
 };
 
 pub const SMALL: Size = Size {
@@ -48,6 +59,12 @@ pub const SMALL: Size = Size {
     kills: 30,
     fuzz_cases: 1_000,
     clone_ops: 60,
+    claims: claims::ClaimSize {
+        racers: 16,
+        rounds: 4,
+        ready_rounds: 1,
+        kills: 10,
+    },
 };
 
 /// Which tool a writer runs.
@@ -135,7 +152,7 @@ pub fn seed_tickets(root: &Path, n: usize) -> Result<Vec<String>, String> {
 }
 
 /// The scenarios, by the names `cargo xtask stress [--small] [NAME..]` takes.
-pub const SCENARIOS: [&str; 4] = ["concurrency", "crash", "fuzz", "clones"];
+pub const SCENARIOS: [&str; 5] = ["concurrency", "crash", "fuzz", "clones", "claims"];
 
 /// Runs the scenarios named in `only` (all when empty) at `size`; prints the figures as
 /// docs/reliability.md tabulates them.
@@ -157,6 +174,10 @@ pub fn run(env: &Env, size: Size, xtask_exe: &Path, only: &[&str]) -> Result<(),
         println!("== stress: crash, {} kills", size.kills);
         let k = crash::run(env, xtask_exe, size.kills, seed)?;
         println!("{}", k.summary());
+    }
+    if wanted("claims") {
+        let c = claims::run(env, size.claims, seed)?;
+        println!("{}", c.summary());
     }
     if wanted("fuzz") {
         println!(

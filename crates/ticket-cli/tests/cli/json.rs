@@ -64,6 +64,7 @@ fn shapes_follow_docs_cli_md() {
         [
             "action_required",
             "assignee",
+            "claim",
             "created_at",
             "id",
             "kind",

@@ -65,3 +65,22 @@ fn human_output() {
     );
     insta::assert_snapshot!("help_edit", stdout(ticket(d).args(["edit", "--help"])));
 }
+
+#[test]
+fn claims_output() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    ticket(d)
+        .args(["create", "--title", "Claimed one"])
+        .assert()
+        .success();
+    let run = |args: &[&str]| stdout(ticket(d).args(args));
+    let mut out = run(&["claim", "claimed-one", "--as", "agent-1", "--ttl", "45m"]);
+    out += &run(&["claim", "claimed-one", "--as", "agent-2"]);
+    out += &run(&["renew", "claimed-one", "--token", "1", "--ttl", "1h"]);
+    out += &run(&["show", "claimed-one"]);
+    out += &run(&["release", "claimed-one", "--token", "1"]);
+    out += &run(&["ready", "--claim", "--as", "agent-2"]);
+    out += &run(&["ready", "--claim", "--as", "agent-3"]);
+    insta::assert_snapshot!("claims", out);
+}
