@@ -103,12 +103,13 @@ fn counts<'a>(events: &'a [EventChunk<'a>]) -> HashMap<&'a Identity, usize> {
     out
 }
 
-/// How many times an event is in the merge: once for an event with id; for one without, what
-/// both sides added to the base's count, or the larger count when a side has fewer than the base.
-fn wanted(identity: &Identity, base: usize, ours: usize, theirs: usize) -> usize {
+/// How many times an event is in the merge: once for an event with id; for one without, as
+/// many times as the side that has it most often. Bytes are its identity, so the same bytes
+/// added on both sides are one event, as git takes the same change made on both sides once;
+/// counting them twice would make a merge of a result with itself grow.
+fn wanted(identity: &Identity, ours: usize, theirs: usize) -> usize {
     match identity {
         Identity::Id(_) => 1,
-        Identity::Bytes(_) if ours > base && theirs > base => ours + theirs - base,
         Identity::Bytes(_) => ours.max(theirs),
     }
 }
@@ -132,9 +133,9 @@ fn join(preamble: &str, events: &[&str]) -> String {
 }
 
 /// Merges two sides of a thread against their base (`None`: no common version, as for the two
-/// copies a status move on each side leaves). Never fails, never writes a conflict marker.
+/// copies a status move on each side leaves). Never fails, never writes a conflict marker. The
+/// base only decides the preamble: an append-only log is the union of its two sides.
 pub fn merge_threads(base: Option<&str>, ours: &str, theirs: &str) -> ThreadMerge {
-    let (_, b) = split_events(base.unwrap_or(""));
     let (pre_o, o) = split_events(ours);
     let (pre_t, t) = split_events(theirs);
     let base_pre = base.map(|b| split_events(b).0);
@@ -143,7 +144,7 @@ pub fn merge_threads(base: Option<&str>, ours: &str, theirs: &str) -> ThreadMerg
     } else {
         pre_o
     };
-    let (cb, co, ct) = (counts(&b), counts(&o), counts(&t));
+    let (co, ct) = (counts(&o), counts(&t));
     // The events both sides share at their start stay as they are.
     let prefix = o
         .iter()
@@ -161,7 +162,6 @@ pub fn merge_threads(base: Option<&str>, ours: &str, theirs: &str) -> ThreadMerg
         let id = &e.identity;
         let want = wanted(
             id,
-            cb.get(id).copied().unwrap_or(0),
             co.get(id).copied().unwrap_or(0),
             ct.get(id).copied().unwrap_or(0),
         );
