@@ -75,8 +75,8 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
         let (year, month, day) = d.to_calendar_date();
-        let Ok(year) = u16::try_from(year) else {
-            // Outside 0..=65535 (the range `time` allows is wider): the slow, general way.
+        let Some(year) = u16::try_from(year).ok().filter(|y| *y <= 9999) else {
+            // Outside 0..=9999 (the range `time` allows is wider): the slow, general way.
             return write!(
                 f,
                 "{year:04}-{:02}-{day:02}T{:02}:{:02}:{:02}Z",
@@ -86,16 +86,6 @@ impl fmt::Display for Timestamp {
                 d.second()
             );
         };
-        if year > 9999 {
-            return write!(
-                f,
-                "{year}-{:02}-{day:02}T{:02}:{:02}:{:02}Z",
-                u8::from(month),
-                d.hour(),
-                d.minute(),
-                d.second()
-            );
-        }
         let mut out = *b"0000-00-00T00:00:00Z";
         let digits = |at: &mut [u8], mut n: u16| {
             for b in at.iter_mut().rev() {
