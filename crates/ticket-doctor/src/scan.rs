@@ -204,11 +204,7 @@ pub fn scan<T: Send>(
     let real_root = fs::canonicalize(root).ok();
     let mut w = Walker::new(real_root.as_deref());
     w.root_entries(root);
-    // The bar counts entries (a directory count, not a listing kept in memory).
-    let total: usize = STATUS_DIRS
-        .iter()
-        .map(|s| fs::read_dir(root.join(s)).map_or(0, Iterator::count))
-        .sum();
+    let total: usize = STATUS_DIRS.iter().map(|s| subdirs(&root.join(s))).sum();
     progress.start("checking tickets", total as u64);
     into.expect(total);
     let mut statuses = Vec::with_capacity(STATUS_DIRS.len());
@@ -265,6 +261,22 @@ fn read_tickets<'r, T: Send>(
         });
         (f.before, read)
     })
+}
+
+/// About how many ticket directories `dir` holds, for the progress bar and the room made for
+/// results: its link count less two (each subdirectory's `..` links to it) where the file system
+/// keeps that count, else a count of its entries.
+fn subdirs(dir: &Path) -> usize {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = fs::metadata(dir)
+            && meta.nlink() >= 2
+        {
+            return usize::try_from(meta.nlink() - 2).unwrap_or(0);
+        }
+    }
+    fs::read_dir(dir).map_or(0, Iterator::count)
 }
 
 fn sorted_entries(dir: &Path) -> io::Result<Vec<(OsString, FileType)>> {
