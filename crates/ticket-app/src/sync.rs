@@ -626,12 +626,10 @@ impl App {
                 false
             } else {
                 return Err(AppError::Git {
-                    source: ticket_git::GitError::Failed {
-                        dir: ctx.repo.worktree.clone(),
-                        args: format!("fetch {} {branch}", request.remote),
-                        code: fetch.code,
-                        stderr: fetch.stderr,
-                    },
+                    source: fetch.into_error(
+                        &ctx.repo.worktree,
+                        format!("fetch {} {branch}", request.remote),
+                    ),
                 });
             };
             if remote_exists {
@@ -710,12 +708,10 @@ impl App {
                 .any(|w| push.stderr.contains(w));
             if !moved {
                 return Err(AppError::Git {
-                    source: ticket_git::GitError::Failed {
-                        dir: ctx.repo.worktree.clone(),
-                        args: format!("push {} HEAD:{branch}", request.remote),
-                        code: push.code,
-                        stderr: push.stderr,
-                    },
+                    source: push.into_error(
+                        &ctx.repo.worktree,
+                        format!("push {} HEAD:{branch}", request.remote),
+                    ),
                 });
             }
         }

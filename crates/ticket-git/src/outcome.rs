@@ -21,6 +21,17 @@ impl Outcome {
     pub fn success(&self) -> bool {
         self.code == 0
     }
+
+    /// This outcome as the error of `git <args>` run in `dir`, for a failure that is not an
+    /// answer after all.
+    pub fn into_error(self, dir: &camino::Utf8Path, args: String) -> GitError {
+        GitError::Failed {
+            dir: dir.to_path_buf(),
+            args,
+            code: self.code,
+            stderr: self.stderr,
+        }
+    }
 }
 
 impl Repo {
