@@ -159,5 +159,9 @@ fn query(q: &str) -> Result<TicketIdOrSlug, AppError> {
 
 /// How a located ticket directory is shown to clients.
 fn display(path: &Path) -> String {
-    path.display().to_string()
+    // A UTF-8 path (nearly all) is copied as it is, without the formatter's lossy walk.
+    match path.to_str() {
+        Some(text) => text.to_owned(),
+        None => path.display().to_string(),
+    }
 }

@@ -2,11 +2,14 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{Mode, OFlags};
 
 use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
 use ticket_format::codec;
-use ticket_format::frontmatter::Frontmatter;
+use ticket_format::frontmatter::{self, Frontmatter, SplitError};
 use ticket_format::keys;
 
 use crate::backend::{LocalTicketBackend, Located, LocatedListing};
@@ -14,7 +17,7 @@ use crate::fsio::{self, storage};
 use crate::index;
 use crate::layout::{self, STATUS_DIRS};
 use crate::parallel;
-use crate::read::{corrupt, diagnostic, events, split};
+use crate::read::{corrupt, diagnostic, events, split_error};
 
 impl LocalTicketBackend {
     /// Finds the one ticket `query` names (docs/format.md, "Lookup"): by path for an id; by
@@ -235,46 +238,54 @@ impl LocalTicketBackend {
         derive_action: bool,
         mut each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
     ) -> Result<(), BackendError> {
-        /// Tickets read per batch: enough to keep the threads busy, small enough to stay light.
-        const BATCH: usize = 4096;
         let rest = ListFilter {
             statuses: Vec::new(),
             ..filter.clone()
         };
+        let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
+        let mut opened: Vec<(&'static str, Option<OwnedFd>)> = Vec::new();
         for status_dir in STATUS_DIRS {
             let wanted = filter.statuses.is_empty()
                 || filter.statuses.iter().any(|s| s.as_str() == status_dir);
-            if !wanted {
-                continue;
-            }
-            let mut dirs = self.ticket_dirs(status_dir)?.into_iter().peekable();
-            while dirs.peek().is_some() {
-                let batch: Vec<PathBuf> = dirs.by_ref().take(BATCH).collect();
-                let read = parallel::map_ordered(batch, |dir| {
-                    let item = layout::item(&dir);
-                    let summary = match read_head(&item) {
-                        Err(BackendError::Storage { .. }) if !item.exists() => return None,
-                        head => {
-                            head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item, e)))
-                        }
-                    };
-                    match summary {
-                        Ok(mut s)
-                            if rest.matches(&s)
-                                && rest.wants_action(&s, || thread_events(&dir)) =>
-                        {
-                            if derive_action {
-                                derive_action_required(&mut s, &dir);
-                            }
-                            Some(Ok((Located { dir, status_dir }, s)))
-                        }
-                        Ok(_) => None,
-                        Err(e) => Some(Err(diagnostic(&e))),
-                    }
-                });
-                read.into_iter().flatten().for_each(&mut each);
+            if wanted {
+                let k = opened.len();
+                dirs.extend(self.ticket_dirs(status_dir)?.into_iter().map(|d| (k, d)));
+                opened.push((status_dir, open_dir(&self.root().join(status_dir))));
             }
         }
+        // Read on worker threads and handed over here in order as they come: printing the
+        // first tickets overlaps reading the next ones.
+        parallel::for_each_ordered(
+            dirs,
+            |(k, dir)| {
+                let (status_dir, fd) = &opened[k];
+                let status_dir = *status_dir;
+                let item = || layout::item(&dir);
+                let summary = match read_item_head(fd.as_ref(), &dir) {
+                    Err(BackendError::Storage { .. }) if !item().exists() => return None,
+                    head => {
+                        head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item(), e)))
+                    }
+                };
+                match summary {
+                    Ok(mut s)
+                        if rest.matches(&s) && rest.wants_action(&s, || thread_events(&dir)) =>
+                    {
+                        if derive_action {
+                            derive_action_required(&mut s, &dir);
+                        }
+                        Some(Ok((Located { dir, status_dir }, s)))
+                    }
+                    Ok(_) => None,
+                    Err(e) => Some(Err(diagnostic(&e))),
+                }
+            },
+            |found| {
+                if let Some(found) = found {
+                    each(found);
+                }
+            },
+        );
         Ok(())
     }
 }
@@ -308,43 +319,117 @@ fn thread_events(dir: &Path) -> Option<Vec<ticket_domain::TicketEvent>> {
     }
 }
 
+/// The directory at `path`, open for lookups relative to it; `None` when it does not open
+/// (paths are then resolved from the root, as the error they meet says).
+fn open_dir(path: &Path) -> Option<OwnedFd> {
+    rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()
+}
+
+/// [`read_head`] of the item.md in ticket directory `dir`, opened relative to its status
+/// directory when that is open (`status`): the kernel then walks two names, not the root's
+/// whole path, for each ticket.
+fn read_item_head(status: Option<&OwnedFd>, dir: &Path) -> Result<Frontmatter, BackendError> {
+    let opened = match (status, dir.file_name()) {
+        (Some(fd), Some(name)) => rustix::fs::openat(
+            fd,
+            Path::new(name).join(layout::ITEM),
+            OFlags::RDONLY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map(fs::File::from)
+        .map_err(std::io::Error::from),
+        _ => fs::File::open(layout::item(dir)),
+    };
+    opened
+        .map_err(HeadError::Io)
+        .and_then(head_of)
+        .map_err(|e| e.at(&layout::item(dir)))
+}
+
+thread_local! {
+    /// The buffer each thread reads heads into.
+    static HEAD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Reads item.md up to its closing `---` only: what `list` and lookups need. The head is read
 /// in a small first chunk (most frontmatters are a few hundred bytes), growing only when the
 /// closing line is not in it, so a ticket's body is mostly never copied out of the page cache.
 pub(crate) fn read_head(path: &Path) -> Result<Frontmatter, BackendError> {
-    let mut file = fs::File::open(path).map_err(|e| storage(path, e))?;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut chunk = 1024;
-    loop {
-        let start = buf.len();
-        buf.resize(start + chunk, 0);
-        let mut filled = start;
-        while filled < buf.len() {
-            match file.read(&mut buf[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(storage(path, e)),
-            }
+    fs::File::open(path)
+        .map_err(HeadError::Io)
+        .and_then(head_of)
+        .map_err(|e| e.at(path))
+}
+
+/// Why a head did not read; the caller names the file.
+enum HeadError {
+    Io(std::io::Error),
+    Split(SplitError),
+}
+
+impl HeadError {
+    fn at(self, path: &Path) -> BackendError {
+        match self {
+            HeadError::Io(e) => storage(path, e),
+            HeadError::Split(e) => split_error(path, e),
         }
-        let eof = filled < buf.len();
-        buf.truncate(filled);
-        if let Some(end) = head_end(&buf) {
-            buf.truncate(end);
-            break;
-        }
-        if eof {
-            break;
-        }
-        chunk *= 2;
     }
-    let head = String::from_utf8(buf).map_err(|e| {
-        storage(
-            path,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
-        )
-    })?;
-    split(path, &head)
+}
+
+/// The head of the open item.md `file`, read into the buffer this thread keeps (the entries
+/// parsed from it own their text).
+fn head_of(mut file: fs::File) -> Result<Frontmatter, HeadError> {
+    HEAD.with(|head| {
+        // A reentrant call (none today) would find the buffer taken: it gets its own.
+        let mut own = Vec::new();
+        let mut taken = head.try_borrow_mut();
+        let buf = match taken.as_deref_mut() {
+            Ok(buf) => buf,
+            Err(_) => &mut own,
+        };
+        let (end, filled) = fill_head(&mut file, buf).map_err(HeadError::Io)?;
+        let text = std::str::from_utf8(&buf[..end.unwrap_or(filled)])
+            .map_err(|e| HeadError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+        frontmatter::parse(text).map_err(HeadError::Split)
+    })
+}
+
+/// Reads `file` into `buf` until the head's end is in it or the file ends: where the head ends
+/// (if it does) and how many bytes were read. `buf` only grows, and is zeroed once when it does.
+fn fill_head(file: &mut fs::File, buf: &mut Vec<u8>) -> std::io::Result<(Option<usize>, usize)> {
+    const FIRST: usize = 1024;
+    if buf.len() < FIRST {
+        buf.resize(FIRST, 0);
+    }
+    let mut filled = 0;
+    let mut looked = false;
+    loop {
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = match file.read(&mut buf[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok((head_end(&buf[..filled]), filled));
+        }
+        filled += n;
+        // Look after the first read (most heads are in it, and no second read is needed to
+        // see the end of the file), then only once the space is full or the file has ended.
+        if !looked || filled == buf.len() {
+            if let Some(end) = head_end(&buf[..filled]) {
+                return Ok((Some(end), filled));
+            }
+            looked = true;
+        }
+    }
 }
 
 /// Where the head of an item.md ends in `bytes`: after its first line when that is not `---`,
@@ -354,7 +439,7 @@ fn head_end(bytes: &[u8]) -> Option<usize> {
     let is_delimiter = |line: &[u8]| line == b"---" || line == b"---\r";
     let mut start = 0;
     let mut first = true;
-    while let Some(n) = bytes[start..].iter().position(|&b| b == b'\n') {
+    while let Some(n) = memchr::memchr(b'\n', &bytes[start..]) {
         let line = &bytes[start..start + n];
         let end = start + n + 1;
         if first {
@@ -388,5 +473,45 @@ fn one_of(q: &str, mut found: Vec<Located>) -> Result<Located, BackendError> {
                 })
                 .collect(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_head;
+    use ticket_format::frontmatter;
+
+    proptest::proptest! {
+        /// Reading only the head, in growing chunks into a reused buffer, gives what parsing
+        /// the whole file gives: the same entries and offsets, or a refusal for both. Keys and
+        /// values long enough to cross the first chunk (1,024 bytes) and its doublings.
+        #[test]
+        fn the_head_reads_as_the_whole_file_parses(
+            lines in proptest::collection::vec(
+                "---|[a-z]{1,6}: [a-zé ]{0,12}|x{1000,2100}: y|  - [a-z]{0,3}|[a-z ]{0,5}",
+                0..8,
+            ),
+            opener in proptest::bool::ANY,
+            body in "[a-z\\n-]{0,40}",
+        ) {
+            let mut text = String::new();
+            if opener {
+                text.push_str("---\n");
+            }
+            for line in &lines {
+                text.push_str(line);
+                text.push('\n');
+            }
+            text.push_str(&body);
+            let dir = tempfile::tempdir().map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let path = dir.path().join("item.md");
+            std::fs::write(&path, &text).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            // Twice: the second read reuses the buffer the first one grew.
+            for _ in 0..2 {
+                let head = read_head(&path).ok();
+                let whole = frontmatter::parse(&text).ok();
+                proptest::prop_assert_eq!(head, whole);
+            }
+        }
     }
 }
