@@ -3,7 +3,10 @@
 
 use std::cmp::Ordering;
 
-use ticket_domain::{ActionRequired, Diagnostic, ListFilter, Ticket, TicketStatus, TicketSummary};
+use ticket_domain::{
+    ActionRequired, Diagnostic, ListFilter, Ticket, TicketStatus, TicketSummary, Timestamp,
+};
+use ticket_store_local::Located;
 
 use ticket_format::keys;
 
@@ -231,25 +234,55 @@ impl App {
                 }
             })?;
         } else {
-            let mut listing = ticket_store_local::LocatedListing::default();
+            // Every ticket's sort key and location; its summary too while there are at most
+            // `HOLD` of them. Past that the summaries are dropped and the tickets read again
+            // in order, so memory stays small however many a sorted list prints.
+            let mut keyed: Vec<SortKey> = Vec::new();
+            let mut held: Option<Vec<Option<TicketSummary>>> = Some(Vec::new());
+            let mut skipped = Vec::new();
             backend.list_each_with(&filter, request.with_action_required, |found| match found {
-                Ok(ticket) => listing.tickets.push(ticket),
-                Err(d) => listing.diagnostics.push(d),
-            })?;
-            let mut entries: Vec<ListEntry> = listing
-                .tickets
-                .into_iter()
-                .map(|(at, summary)| ListEntry {
-                    summary,
-                    path: self.shown(&at.dir),
-                })
-                .collect();
-            entries.sort_by(|a, b| order(request.sort, &a.summary, &b.summary));
-            let skipped = listing.diagnostics.into_iter().map(Listed::Skipped);
-            for item in skipped.chain(entries.into_iter().map(Listed::Ticket)) {
-                if !hand_over(item) {
-                    break;
+                Ok((at, summary)) => {
+                    keyed.push(SortKey::of(&summary, &at, keyed.len()));
+                    if let Some(summaries) = &mut held {
+                        summaries.push(Some(summary));
+                        if summaries.len() > HOLD {
+                            held = None;
+                        }
+                    }
                 }
+                Err(d) => skipped.push(d),
+            })?;
+            keyed.sort_by(|a, b| a.cmp(request.sort, b));
+            for d in skipped {
+                going = going && hand_over(Listed::Skipped(d));
+            }
+            if let Some(mut summaries) = held {
+                for key in keyed {
+                    if !going {
+                        break;
+                    }
+                    let Some(summary) = summaries.get_mut(key.read).and_then(Option::take) else {
+                        continue;
+                    };
+                    let at = key.located(&backend);
+                    going = hand_over(Listed::Ticket(ListEntry {
+                        summary,
+                        path: self.shown(&at.dir),
+                    }));
+                }
+            } else if going {
+                let located = keyed.iter().map(|k| k.located(&backend)).collect();
+                backend.list_again(located, &filter, request.with_action_required, |found| {
+                    if going {
+                        going = hand_over(match found {
+                            Ok((at, summary)) => Listed::Ticket(ListEntry {
+                                summary,
+                                path: self.shown(&at.dir),
+                            }),
+                            Err(d) => Listed::Skipped(d),
+                        });
+                    }
+                });
             }
         }
         let hints = if listed == 0 {
@@ -312,14 +345,60 @@ impl App {
     }
 }
 
-/// How two tickets compare in a sorted list; ties go by id.
-fn order(sort: Sort, a: &TicketSummary, b: &TicketSummary) -> Ordering {
-    let first = match sort {
-        Sort::Id => Ordering::Equal,
-        Sort::Updated => b.updated_at.cmp(&a.updated_at),
-        Sort::Priority => priority_key(&a.priority).cmp(&priority_key(&b.priority)),
-    };
-    first.then_with(|| a.id.cmp(&b.id))
+/// Sorted lists hold every ticket they read while there are at most this many (about 6 MB
+/// of summaries); past it, each ticket's [`SortKey`] and location only.
+const HOLD: usize = 4096;
+
+/// What a sorted list keeps of a ticket: what it orders by, where the ticket is, and where
+/// it came in the reading order. About 100 bytes, with no allocation beyond the id for most.
+#[derive(Clone, Debug)]
+struct SortKey {
+    updated_at: Timestamp,
+    priority: Priority,
+    id: Box<str>,
+    status_dir: &'static str,
+    /// The directory's name when it is not the id (hand-made roots).
+    name: Option<Box<str>>,
+    read: usize,
+}
+
+/// A priority as [`priority_key`] orders it: `P<n>` by number, then any other text.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Priority {
+    Number(u64),
+    Text(Box<str>),
+}
+
+impl SortKey {
+    fn of(s: &TicketSummary, at: &Located, read: usize) -> Self {
+        let priority = match priority_key(&s.priority) {
+            (false, n, _) => Priority::Number(n),
+            (true, _, text) => Priority::Text(text.into()),
+        };
+        let name = at.name();
+        SortKey {
+            updated_at: s.updated_at,
+            priority,
+            id: s.id.as_str().into(),
+            status_dir: at.status_dir,
+            name: (name != s.id.as_str()).then(|| name.into()),
+            read,
+        }
+    }
+
+    fn located(&self, backend: &ticket_store_local::LocalTicketBackend) -> Located {
+        backend.located(self.status_dir, self.name.as_deref().unwrap_or(&self.id))
+    }
+
+    /// How two tickets compare in a sorted list; ties go by id.
+    fn cmp(&self, sort: Sort, other: &SortKey) -> Ordering {
+        let first = match sort {
+            Sort::Id => Ordering::Equal,
+            Sort::Updated => other.updated_at.cmp(&self.updated_at),
+            Sort::Priority => self.priority.cmp(&other.priority),
+        };
+        first.then_with(|| self.id.cmp(&other.id))
+    }
 }
 
 /// `P<n>` by its number, before any other value, which go by text.

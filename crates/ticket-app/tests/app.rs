@@ -178,6 +178,78 @@ fn list_orders_and_action_filter() {
     assert_eq!(seen, 1, "returning false stops the listing");
 }
 
+/// Sorted lists of more tickets than they hold in memory keep only keys and read the tickets
+/// again in order: the order is the one the keys give, whichever way the list was read. The
+/// tickets are written by hand with priorities and update times that repeat, some outside the
+/// `P<n>` form, one in a directory not named after its id.
+#[test]
+fn sorted_lists_past_what_they_hold_read_again_in_the_same_order() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let root = dir.path().join("work-items");
+    let priorities = ["P2", "P10", "high", "P0", "", "P1"];
+    let n = 4200;
+    let mut expected: Vec<(String, String, String)> = Vec::new();
+    for i in 0..n {
+        let id = format!("20260101-000000-s{:05}", (i * 7919) % n);
+        let priority = priorities[i % priorities.len()];
+        let updated = format!("2026-01-{:02}T00:00:00Z", 1 + (i * 31) % 28);
+        let name = if i == 17 {
+            format!("{id}-moved")
+        } else {
+            id.clone()
+        };
+        let ticket = root
+            .join(if i % 3 == 0 { "closed" } else { "open" })
+            .join(name);
+        std::fs::create_dir_all(&ticket).expect("mkdir");
+        std::fs::write(
+            ticket.join("item.md"),
+            format!(
+                "---\nid: {id}\nslug: s{i:05}\ntitle: T{i}\nstatus: open\nkind: task\npriority: {priority}\nlabels: []\ncreated_at: 2026-01-01T00:00:00Z\nupdated_at: {updated}\nassignee: null\nlegacy_ticket: null\n---\n"
+            ),
+        )
+        .expect("item");
+        expected.push((id, priority.to_owned(), updated));
+    }
+    let a = app(dir.path(), "2026-02-01T00:00:00Z");
+    let ids = |sort: Sort| {
+        let mut out = Vec::new();
+        a.list(
+            &ListRequest {
+                sort,
+                ..ListRequest::default()
+            },
+            |item| {
+                if let Listed::Ticket(entry) = item {
+                    out.push(entry.summary.id.to_string());
+                }
+                true
+            },
+        )
+        .expect("list");
+        out
+    };
+    let by = |key: &dyn Fn(
+        &(String, String, String),
+        &(String, String, String),
+    ) -> std::cmp::Ordering| {
+        let mut e = expected.clone();
+        e.sort_by(|x, y| key(x, y).then_with(|| x.0.cmp(&y.0)));
+        e.into_iter().map(|(id, _, _)| id).collect::<Vec<_>>()
+    };
+    let number = |p: &str| -> (bool, u64, String) {
+        match p.strip_prefix('P').and_then(|n| n.parse().ok()) {
+            Some(n) => (false, n, String::new()),
+            None => (true, 0, p.to_owned()),
+        }
+    };
+    assert_eq!(ids(Sort::Updated), by(&|x, y| y.2.cmp(&x.2)));
+    assert_eq!(
+        ids(Sort::Priority),
+        by(&|x, y| number(&x.1).cmp(&number(&y.1)))
+    );
+}
+
 #[test]
 fn errors_have_stable_codes() {
     let dir = tempfile::tempdir().expect("scratch");

@@ -29,6 +29,16 @@ pub struct Located {
     pub status_dir: &'static str,
 }
 
+impl Located {
+    /// The ticket directory's name (empty if it is not UTF-8, which no ticket's is).
+    pub fn name(&self) -> &str {
+        self.dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+    }
+}
+
 /// The bytes of a ticket's files as they are, for tools that print them (`show`), with the
 /// frontmatter when it can be delimited.
 #[derive(Clone, Debug)]
@@ -79,6 +89,15 @@ impl LocalTicketBackend {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Where the ticket directory `name` under `status_dir` is: what [`Located::name`] gives
+    /// back, for callers that keep names rather than paths.
+    pub fn located(&self, status_dir: &'static str, name: &str) -> Located {
+        Located {
+            dir: layout::ticket_dir(&self.root, status_dir, name),
+            status_dir,
+        }
     }
 
     /// Runs a change to the ticket `query` names, holding the lock from lookup to last write:

@@ -236,32 +236,60 @@ impl LocalTicketBackend {
         &self,
         filter: &ListFilter,
         derive_action: bool,
-        mut each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
+        each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
     ) -> Result<(), BackendError> {
-        let rest = ListFilter {
-            statuses: Vec::new(),
-            ..filter.clone()
-        };
-        let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
-        let mut opened: Vec<(&'static str, Option<OwnedFd>)> = Vec::new();
+        let mut dirs: Vec<Located> = Vec::new();
         for status_dir in STATUS_DIRS {
             let wanted = filter.statuses.is_empty()
                 || filter.statuses.iter().any(|s| s.as_str() == status_dir);
             if wanted {
-                let k = opened.len();
-                dirs.extend(self.ticket_dirs(status_dir)?.into_iter().map(|d| (k, d)));
-                opened.push((status_dir, open_dir(&self.root().join(status_dir))));
+                let found = self.ticket_dirs(status_dir)?;
+                dirs.extend(found.into_iter().map(|dir| Located { dir, status_dir }));
             }
         }
-        // Read on worker threads and handed over here in order as they come: printing the
-        // first tickets overlaps reading the next ones.
+        self.read_each(dirs, filter, derive_action, each);
+        Ok(())
+    }
+
+    /// The tickets at `located` that pass `filter` (its statuses aside), read again and handed
+    /// to `each` in the order given: how a sorted list that kept only its sort keys prints. A
+    /// ticket gone since it was located is left out; one that no longer reads is a diagnostic.
+    pub fn list_again(
+        &self,
+        located: Vec<Located>,
+        filter: &ListFilter,
+        derive_action: bool,
+        each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
+    ) {
+        self.read_each(located, filter, derive_action, each);
+    }
+
+    /// Reads the tickets at `located` on worker threads, handing them over here in order as
+    /// they come, so printing the first tickets overlaps reading the next ones.
+    fn read_each(
+        &self,
+        located: Vec<Located>,
+        filter: &ListFilter,
+        derive_action: bool,
+        mut each: impl FnMut(Result<(Located, TicketSummary), Diagnostic>),
+    ) {
+        let rest = ListFilter {
+            statuses: Vec::new(),
+            ..filter.clone()
+        };
+        let opened: Vec<(&'static str, Option<OwnedFd>)> = STATUS_DIRS
+            .into_iter()
+            .map(|d| (d, open_dir(&self.root().join(d))))
+            .collect();
         parallel::for_each_ordered(
-            dirs,
-            |(k, dir)| {
-                let (status_dir, fd) = &opened[k];
-                let status_dir = *status_dir;
-                let item = || layout::item(&dir);
-                let summary = match read_item_head(fd.as_ref(), &dir) {
+            located,
+            |at| {
+                let fd = opened
+                    .iter()
+                    .find(|(d, _)| *d == at.status_dir)
+                    .and_then(|(_, fd)| fd.as_ref());
+                let item = || layout::item(&at.dir);
+                let summary = match read_item_head(fd, &at.dir) {
                     Err(BackendError::Storage { .. }) if !item().exists() => return None,
                     head => {
                         head.and_then(|fm| codec::summary(&fm).map_err(|e| corrupt(&item(), e)))
@@ -269,12 +297,12 @@ impl LocalTicketBackend {
                 };
                 match summary {
                     Ok(mut s)
-                        if rest.matches(&s) && rest.wants_action(&s, || thread_events(&dir)) =>
+                        if rest.matches(&s) && rest.wants_action(&s, || thread_events(&at.dir)) =>
                     {
                         if derive_action {
-                            derive_action_required(&mut s, &dir);
+                            derive_action_required(&mut s, &at.dir);
                         }
-                        Some(Ok((Located { dir, status_dir }, s)))
+                        Some(Ok((at, s)))
                     }
                     Ok(_) => None,
                     Err(e) => Some(Err(diagnostic(&e))),
@@ -286,7 +314,6 @@ impl LocalTicketBackend {
                 }
             },
         );
-        Ok(())
     }
 }
 
