@@ -229,10 +229,8 @@ fn sorted_lists_past_what_they_hold_read_again_in_the_same_order() {
         .expect("list");
         out
     };
-    let by = |key: &dyn Fn(
-        &(String, String, String),
-        &(String, String, String),
-    ) -> std::cmp::Ordering| {
+    type Row = (String, String, String);
+    let by = |key: &dyn Fn(&Row, &Row) -> std::cmp::Ordering| {
         let mut e = expected.clone();
         e.sort_by(|x, y| key(x, y).then_with(|| x.0.cmp(&y.0)));
         e.into_iter().map(|(id, _, _)| id).collect::<Vec<_>>()
