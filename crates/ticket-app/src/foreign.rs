@@ -399,53 +399,71 @@ impl App {
     }
 
     /// Exports tickets of the root into a tracker's directory, never replacing a file there.
+    /// Tickets are read, rendered and written one at a time, so memory stays small however
+    /// many there are; the names asked for are all checked before anything is written.
     pub fn export(&self, request: &ExportRequest) -> Result<ExportReport, AppError> {
         let backend = self.reader();
-        let tickets: Vec<Ticket> = if request.queries.is_empty() {
-            let listing = backend.list(&ListFilter::default())?;
-            listing
-                .tickets
-                .iter()
-                .map(|s| backend.show(&TicketIdOrSlug::from(&s.id)))
-                .collect::<Result<_, _>>()?
-        } else {
-            request
-                .queries
-                .iter()
-                .map(|q| backend.show(&query(q)?).map_err(AppError::from))
-                .collect::<Result<_, _>>()?
+        // What to export, in the listing's order (or the order asked), and the Ushabti numbers
+        // those tickets keep, which a new number must not take.
+        let mut ids: Vec<TicketId> = Vec::new();
+        let mut kept_numbers: Vec<u32> = Vec::new();
+        let mut take = |s: &ticket_domain::TicketSummary| {
+            kept_numbers.extend(ticket_fmt_ushabti::kept_number(s));
+            ids.push(s.id.clone());
         };
+        if request.queries.is_empty() {
+            backend.list_each(&ListFilter::default(), |found| {
+                if let Ok((_, s)) = found {
+                    take(&s);
+                }
+            })?;
+        } else {
+            for q in &request.queries {
+                take(&backend.show(&query(q)?)?.summary);
+            }
+        }
         let dir = target_dir(request.format, &request.path);
         fs::create_dir_all(&dir).map_err(|e| foreign_io(&dir, &e))?;
         let taken = |rel: &str| fs::symlink_metadata(dir.join(rel)).is_ok();
-        let rendered: Vec<Result<Vec<ExportedFile>, String>> = match request.format {
-            Format::Orchestr8 => ticket_fmt_orchestr8::write(&tickets, &taken)
-                .into_iter()
-                .map(|r| r.map(|f| vec![f]).map_err(|e| e.to_string()))
-                .collect(),
+        enum Writer {
+            Orchestr8(ticket_fmt_orchestr8::Writer),
+            Ushabti(ticket_fmt_ushabti::Writer),
+            Aticket(PathBuf),
+        }
+        let mut writer = match request.format {
+            Format::Orchestr8 => Writer::Orchestr8(ticket_fmt_orchestr8::Writer::default()),
             Format::Ushabti => {
                 let existing = names_in(&dir, &["", ticket_fmt_ushabti::ARCHIVED]);
-                ticket_fmt_ushabti::write(&tickets, &existing)
-                    .into_iter()
-                    .map(|r| r.map(|f| vec![f]).map_err(|e| e.to_string()))
-                    .collect()
+                Writer::Ushabti(ticket_fmt_ushabti::Writer::new(&existing, kept_numbers))
             }
             Format::Aticket => {
-                let abs = fs::canonicalize(&dir).map_err(|e| foreign_io(&dir, &e))?;
-                tickets
-                    .iter()
-                    .map(|t| aticket_export(t, &abs, &backend.path_of(t)))
-                    .collect()
+                Writer::Aticket(fs::canonicalize(&dir).map_err(|e| foreign_io(&dir, &e))?)
             }
         };
         let mut report = ExportReport {
             target: dir.display().to_string(),
             ..ExportReport::default()
         };
-        for (t, files) in tickets.iter().zip(rendered) {
+        for id in &ids {
             let refuse = |message: String| Skipped {
-                path: t.id.to_string(),
+                path: id.to_string(),
                 message,
+            };
+            // A ticket removed or broken since it was listed is refused, not the export.
+            let t = match backend.show(&TicketIdOrSlug::from(id)) {
+                Ok(t) => t,
+                Err(e) => {
+                    report.refused.push(refuse(e.to_string()));
+                    continue;
+                }
+            };
+            let files = match &mut writer {
+                Writer::Orchestr8(w) => w
+                    .write(&t, &taken)
+                    .map(|f| vec![f])
+                    .map_err(|e| e.to_string()),
+                Writer::Ushabti(w) => w.write(&t).map(|f| vec![f]).map_err(|e| e.to_string()),
+                Writer::Aticket(abs) => aticket_export(&t, abs, &backend.path_of(&t)),
             };
             match files.and_then(|files| write_new_files(&dir, &files)) {
                 Ok(files) => report.exported.push(ExportedEntry {

@@ -387,39 +387,52 @@ fn note_event(note: &Json, last: &mut Timestamp) -> ticket_domain::TicketEvent {
 /// whether a path already exists there: such a ticket is refused, never overwritten, and a new
 /// id is never one whose file exists.
 pub fn write(tickets: &[Ticket], taken: &dyn Fn(&str) -> bool) -> Vec<Result<ExportedFile, Error>> {
-    let mut used: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    for t in tickets {
-        let result = write_one(t).and_then(|mut file| {
-            let kept = Kept::new(TRACKER, &t.summary);
-            if kept.text("id").is_none() {
-                // A ticket of ours: a fresh id, never one in use.
-                let mut n = 0u32;
-                loop {
-                    let id = new_id(t.id.as_str(), n);
-                    let clash = [format!("{id}.json"), format!("{ARCHIVE}{id}.json")]
-                        .iter()
-                        .any(|p| taken(p) || used.contains(p));
-                    if !clash {
-                        file = write_with_id(t, &id)?;
-                        break;
-                    }
-                    n += 1;
+    let mut writer = Writer::default();
+    tickets.iter().map(|t| writer.write(t, taken)).collect()
+}
+
+/// [`write`] one ticket at a time, so an export of many holds one ticket, not all of them:
+/// it remembers the paths it gave, which no later ticket gets.
+#[derive(Debug, Default)]
+pub struct Writer {
+    used: std::collections::HashSet<String>,
+}
+
+impl Writer {
+    /// The next ticket's file; `taken` as for [`write`].
+    pub fn write(
+        &mut self,
+        t: &Ticket,
+        taken: &dyn Fn(&str) -> bool,
+    ) -> Result<ExportedFile, Error> {
+        let used = &mut self.used;
+        let mut file = write_one(t)?;
+        let kept = Kept::new(TRACKER, &t.summary);
+        if kept.text("id").is_none() {
+            // A ticket of ours: a fresh id, never one in use.
+            let mut n = 0u32;
+            loop {
+                let id = new_id(t.id.as_str(), n);
+                let clash = [format!("{id}.json"), format!("{ARCHIVE}{id}.json")]
+                    .iter()
+                    .any(|p| taken(p) || used.contains(p));
+                if !clash {
+                    file = write_with_id(t, &id)?;
+                    break;
                 }
+                n += 1;
             }
-            if taken(&file.path) || used.contains(&file.path) {
-                return UnwritableSnafu {
-                    path: file.path.clone(),
-                    message: "exists already; an export never overwrites a ticket",
-                }
-                .fail();
+        }
+        if taken(&file.path) || used.contains(&file.path) {
+            return UnwritableSnafu {
+                path: file.path.clone(),
+                message: "exists already; an export never overwrites a ticket",
             }
-            used.push(file.path.clone());
-            Ok(file)
-        });
-        out.push(result);
+            .fail();
+        }
+        used.insert(file.path.clone());
+        Ok(file)
     }
-    out
 }
 
 /// Eight hex digits from a ticket id (FNV-1a), as Orchestr8's ids look.

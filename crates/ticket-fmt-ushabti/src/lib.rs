@@ -392,32 +392,59 @@ fn write_as(t: &Ticket, id: &str, name: Option<String>) -> Result<ExportedFile, 
 /// number, or whose number a file there uses, gets the next one, the maximum over active and
 /// archived files (and those written now) plus one.
 pub fn write(tickets: &[Ticket], existing: &[String]) -> Vec<Result<ExportedFile, Error>> {
-    let numbers = |names: &[String]| -> Vec<u32> {
-        names
-            .iter()
-            .filter_map(|p| {
-                let name = p.rsplit('/').next()?;
-                number(name.split('-').next()?)
-            })
-            .collect()
-    };
-    let mut used: Vec<String> = existing.to_vec();
-    // Numbers the tickets that keep their own will hold: a new number is never one of them.
-    let reserved: Vec<u32> = tickets
-        .iter()
-        .filter_map(|t| {
-            Kept::new(TRACKER, &t.summary)
-                .text("id")
-                .as_deref()
-                .and_then(number)
-        })
-        .filter(|n| !numbers(existing).contains(n))
-        .collect();
-    let mut out = Vec::new();
-    for t in tickets {
-        let kept = Kept::new(TRACKER, &t.summary);
+    let mut writer = Writer::new(
+        existing,
+        tickets.iter().filter_map(|t| kept_number(&t.summary)),
+    );
+    tickets.iter().map(|t| writer.write(t)).collect()
+}
+
+/// The Ushabti number a ticket keeps from its last import (`T0042` gives 42), if any.
+pub fn kept_number(summary: &TicketSummary) -> Option<u32> {
+    Kept::new(TRACKER, summary)
+        .text("id")
+        .as_deref()
+        .and_then(number)
+}
+
+/// The number at the start of a file name (`T0042-x.yaml`, under any directory).
+fn number_of_path(p: &str) -> Option<u32> {
+    let name = p.rsplit('/').next()?;
+    number(name.split('-').next()?)
+}
+
+/// [`write`] one ticket at a time, so an export of many holds one ticket, not all of them. It
+/// is told up front the numbers every ticket to come keeps ([`kept_number`]), so a new number
+/// is never one of them, and remembers the paths it gave.
+#[derive(Debug)]
+pub struct Writer {
+    /// Numbers of the files in the directory before the export.
+    existing: std::collections::HashSet<u32>,
+    /// Paths in the directory before and given since.
+    used: std::collections::HashSet<String>,
+    /// The highest number in `used` or kept by a ticket to come: a new one is the next.
+    highest: u32,
+}
+
+impl Writer {
+    /// A writer into a directory holding `existing` (paths relative to it), for tickets that
+    /// keep the numbers `kept`.
+    pub fn new(existing: &[String], kept: impl IntoIterator<Item = u32>) -> Self {
+        let numbers: std::collections::HashSet<u32> =
+            existing.iter().filter_map(|p| number_of_path(p)).collect();
+        let highest = numbers.iter().copied().chain(kept).max().unwrap_or(0);
+        Writer {
+            existing: numbers,
+            used: existing.iter().cloned().collect(),
+            highest,
+        }
+    }
+
+    /// The next ticket's file: under the number it keeps unless the directory has that number
+    /// already, else under the next free one.
+    pub fn write(&mut self, t: &Ticket) -> Result<ExportedFile, Error> {
         let own = write_one(t).and_then(|file| {
-            if used.contains(&file.path) {
+            if self.used.contains(&file.path) {
                 return UnwritableSnafu {
                     path: file.path.clone(),
                     message: "exists already; an export never overwrites a ticket",
@@ -426,17 +453,11 @@ pub fn write(tickets: &[Ticket], existing: &[String]) -> Vec<Result<ExportedFile
             }
             Ok(file)
         });
-        let result = match (own, kept.text("id").as_deref().and_then(number)) {
-            (Ok(file), Some(n)) if !numbers(existing).contains(&n) => Ok(file),
+        let result = match (own, kept_number(&t.summary)) {
+            (Ok(file), Some(n)) if !self.existing.contains(&n) => Ok(file),
             (Err(e), _) => Err(e),
             (Ok(_), _) => {
-                let next = numbers(&used)
-                    .iter()
-                    .chain(&reserved)
-                    .max()
-                    .copied()
-                    .unwrap_or(0)
-                    + 1;
+                let next = self.highest + 1;
                 if next > 9999 {
                     Err(Error::Unwritable {
                         path: t.id.to_string(),
@@ -449,9 +470,11 @@ pub fn write(tickets: &[Ticket], existing: &[String]) -> Vec<Result<ExportedFile
             }
         };
         if let Ok(file) = &result {
-            used.push(file.path.clone());
+            if let Some(n) = number_of_path(&file.path) {
+                self.highest = self.highest.max(n);
+            }
+            self.used.insert(file.path.clone());
         }
-        out.push(result);
+        result
     }
-    out
 }
