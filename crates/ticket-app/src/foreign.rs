@@ -268,11 +268,18 @@ impl App {
         }
         // Links become relations of the imported ticket at their source, once both ends are
         // tickets of the root (imported now or before); an edge already there is kept once.
+        // Each source's first prepared ticket, by legacy id: one lookup per link, not a scan.
+        let mut at_legacy: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(prepared.len());
+        for (k, p) in prepared.iter().enumerate() {
+            at_legacy.entry(p.4.clone()).or_insert(k);
+        }
         for link in links {
             let Some((to, _)) = by_legacy.get(&link.to) else {
                 continue;
             };
-            if let Some((_, ticket, ..)) = prepared.iter_mut().find(|p| p.4 == link.from) {
+            let found = at_legacy.get(&link.from).and_then(|&k| prepared.get_mut(k));
+            if let Some((_, ticket, ..)) = found {
                 let from = ticket.summary.id.clone();
                 let _ = ticket.summary.relations.add(&from, link.kind, to.clone());
             }
