@@ -28,8 +28,13 @@ pub fn script(shell: clap_complete::Shell, w: &mut dyn std::io::Write) -> std::i
     }
 }
 
+/// Candidates past which none carries its ticket's title: a shell shows that many only as a
+/// count to confirm, and the titles of 100,000 tickets would be most of the memory used.
+const WITH_TITLES: usize = 1000;
+
 /// Ids and slugs of every ticket (of any status) that start with what was typed: ids first,
-/// then slugs, each with its title as help. Nothing when no root is found.
+/// then slugs, each with its title as help while there are at most [`WITH_TITLES`] of them.
+/// Nothing when no root is found.
 pub fn tickets(current: &OsStr) -> Vec<CompletionCandidate> {
     let typed = current.to_string_lossy();
     let Ok(cwd) = std::env::current_dir() else {
@@ -38,16 +43,33 @@ pub fn tickets(current: &OsStr) -> Vec<CompletionCandidate> {
     let Ok(app) = App::discover(None, Settings::from_env(), &cwd, false) else {
         return Vec::new();
     };
-    let (mut ids, mut slugs) = (Vec::new(), Vec::new());
+    let (mut ids, mut slugs): (Vec<CompletionCandidate>, Vec<_>) = (Vec::new(), Vec::new());
+    let mut titled = true;
     let _ = app.list(&ListRequest::default(), |item| {
         if let Listed::Ticket(entry) = item {
-            let t = &entry.summary;
-            let help = || Some(t.title.clone().into());
-            if t.id.as_str().starts_with(typed.as_ref()) {
-                ids.push(CompletionCandidate::new(t.id.as_str()).help(help()));
+            let t = entry.summary;
+            let id = t.id.as_str().starts_with(typed.as_ref());
+            let slug = t.slug.as_str().starts_with(typed.as_ref());
+            if titled && ids.len() + slugs.len() + usize::from(id) + usize::from(slug) > WITH_TITLES
+            {
+                titled = false;
+                for c in ids.iter_mut().chain(slugs.iter_mut()) {
+                    *c = CompletionCandidate::new(c.get_value().to_owned());
+                }
             }
-            if t.slug.as_str().starts_with(typed.as_ref()) {
-                slugs.push(CompletionCandidate::new(t.slug.as_str()).help(help()));
+            let candidate = |value: &str| {
+                let c = CompletionCandidate::new(value);
+                if titled {
+                    c.help(Some(t.title.clone().into()))
+                } else {
+                    c
+                }
+            };
+            if id {
+                ids.push(candidate(t.id.as_str()));
+            }
+            if slug {
+                slugs.push(candidate(t.slug.as_str()));
             }
         }
         true
