@@ -10,8 +10,8 @@
 use std::cmp::Ordering;
 
 use ticket_domain::{
-    Change, Graph, Inverses, Reason, RelationKind, Relations, TicketBackend, TicketId,
-    TicketIdOrSlug, TicketStatus, TicketSummary, Version, derive_action_required,
+    Change, Inverses, Reason, RelationKind, Relations, TicketBackend, TicketId, TicketIdOrSlug,
+    TicketStatus, TicketSummary, Version, derive_action_required,
 };
 use ticket_store_local::LocalTicketBackend;
 
@@ -213,27 +213,20 @@ impl App {
     }
 
     /// What the other tickets say about the ticket `id`: who points at it, and why it is not
-    /// ready. Reads every ticket's frontmatter (the inverses can be anywhere).
+    /// ready. Reads every ticket's frontmatter (the inverses can be anywhere), keeping of each
+    /// only what the graph needs, and works out the readiness of the tickets around `id` only
+    /// (ticket_domain's `Catalog`).
     pub fn derived(&self, id: &TicketId) -> Result<Derived, AppError> {
-        let read =
-            self.reader()
-                .relation_graph(&[], &TicketStatus::KNOWN, std::slice::from_ref(id))?;
-        let mut derived = derived_from(&read.graph, id);
+        let (catalog, _) = self.reader().catalog()?;
+        let (inverses, reasons) = catalog.derive(id.as_str());
+        let mut derived = Derived {
+            inverses,
+            reasons: reasons.unwrap_or_default(),
+        };
         if let Some(lease) = self.claim_of(id.as_str())? {
             derived.reasons.push(crate::claim::claimed_reason(&lease));
         }
         Ok(derived)
-    }
-}
-
-fn derived_from(graph: &Graph, id: &TicketId) -> Derived {
-    let report = graph.readiness();
-    Derived {
-        inverses: graph.inverses(id.as_str()),
-        reasons: report
-            .reasons(id.as_str())
-            .map(<[Reason]>::to_vec)
-            .unwrap_or_default(),
     }
 }
 

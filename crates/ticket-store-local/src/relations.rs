@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use ticket_domain::{
-    BackendError, Diagnostic, Graph, GraphNode, ListFilter, TicketId, TicketStatus, TicketSummary,
+    BackendError, Catalog, Diagnostic, Graph, GraphNode, ListFilter, TicketId, TicketStatus,
+    TicketSummary,
 };
 use ticket_format::codec;
 
@@ -141,6 +142,32 @@ impl LocalTicketBackend {
         Ok(read)
     }
 
+    /// Every readable ticket as the graph knows it, in list order (the first under an id wins),
+    /// kept compactly ([`Catalog`]); a diagnostic for each that does not read. Frontmatter
+    /// only, read in batches on a few threads, so what is held is the catalog and one batch.
+    pub fn catalog(&self) -> Result<(Catalog, Vec<Diagnostic>), BackendError> {
+        /// Tickets read per batch, as `list` reads them.
+        const BATCH: usize = 4096;
+        let mut catalog = Catalog::new();
+        let mut diagnostics = Vec::new();
+        for status_dir in STATUS_DIRS {
+            let mut dirs = self.ticket_dirs(status_dir)?.into_iter().peekable();
+            while dirs.peek().is_some() {
+                let batch: Vec<PathBuf> = dirs.by_ref().take(BATCH).collect();
+                for node in parallel::map_ordered(batch, |dir| node_at(&dir))
+                    .into_iter()
+                    .flatten()
+                {
+                    match node {
+                        Ok(node) => catalog.insert(node),
+                        Err(d) => diagnostics.push(d),
+                    }
+                }
+            }
+        }
+        Ok((catalog, diagnostics))
+    }
+
     /// The ticket directories under `status_dirs`, by name (the first status directory wins).
     fn names_in(
         &self,
@@ -208,16 +235,20 @@ impl LocalTicketBackend {
         status_dir: &str,
     ) -> Result<Vec<Result<GraphNode, Diagnostic>>, BackendError> {
         let dirs = self.ticket_dirs(status_dir)?;
-        let read = parallel::map_ordered(dirs, |dir| {
-            let item = layout::item(&dir);
-            match read_head(&item) {
-                Err(BackendError::Storage { .. }) if !item.exists() => None,
-                head => Some(
-                    head.and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)))
-                        .map_err(|e| diagnostic(&e)),
-                ),
-            }
-        });
+        let read = parallel::map_ordered(dirs, |dir| node_at(&dir));
         Ok(read.into_iter().flatten().collect())
+    }
+}
+
+/// The graph node of the ticket in `dir`, a diagnostic when it does not read, `None` when
+/// there is no item.md.
+fn node_at(dir: &std::path::Path) -> Option<Result<GraphNode, Diagnostic>> {
+    let item = layout::item(dir);
+    match read_head(&item) {
+        Err(BackendError::Storage { .. }) if !item.exists() => None,
+        head => Some(
+            head.and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)))
+                .map_err(|e| diagnostic(&e)),
+        ),
     }
 }
