@@ -1,12 +1,17 @@
 //! Reading the relation graph: the tickets a read asks for, and every ticket their relations
 //! reach, frontmatter only.
 //!
-//! `ready` needs the open tickets whole (their frontmatter) and, of the others, only those an
-//! edge points at: a ticket's directory is named by its id, so each target is found in one
-//! listing of the other status directories and read on demand (as a graph node only), and the
-//! targets' own targets after them, until nothing new is named. Only when an id is not found that way (a dangling
-//! edge, or a directory renamed by hand) does the read fall back to every ticket's frontmatter,
-//! once, so an answer never depends on directory names being right.
+//! `ready` needs the open tickets whole (their frontmatter, handed over one at a time) and, of
+//! the others, only those an edge points at: a ticket's directory is named by its id, so each
+//! target is looked for under that name in the other status directories, in order, and read
+//! on demand (as a graph node only), and the targets' own targets after them, until nothing
+//! new is named. Only when an id is not found that way (a dangling edge, or a directory
+//! renamed by hand) does the read fall back to every ticket's frontmatter, once, so an answer
+//! never depends on directory names being right.
+//!
+//! `--json show` needs every ticket (an inverse can be stored anywhere):
+//! `LocalTicketBackend::catalog` reads every frontmatter in batches and keeps each ticket in
+//! ticket-domain's compact `Catalog`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
