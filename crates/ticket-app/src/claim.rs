@@ -280,7 +280,7 @@ impl App {
         let candidates = queue.ready.len() + held;
         store.with_lock(|locked| {
             for entry in &queue.ready {
-                let id = entry.summary.id.as_str();
+                let id = entry.id.as_str();
                 let before = locked.read(id)?;
                 if before.live(clock.now()).is_some() {
                     continue;
@@ -299,7 +299,7 @@ impl App {
                 }
                 locked.write(id, &after)?;
                 return self
-                    .record_claim(&backend, &entry.summary.id, &after, how, None)
+                    .record_claim(&backend, &entry.id, &after, how, None)
                     .inspect_err(|_| {
                         let _ = locked.write(id, &before);
                     });
@@ -360,19 +360,17 @@ impl App {
         }
         let (held, free): (Vec<_>, Vec<_>) = std::mem::take(&mut queue.ready)
             .into_iter()
-            .partition(|e| claims.contains_key(e.summary.id.as_str()));
+            .partition(|e| claims.contains_key(e.id.as_str()));
         queue.ready = free;
         for entry in held {
-            let Some(lease) = claims.get(entry.summary.id.as_str()) else {
+            let Some(lease) = claims.get(entry.id.as_str()) else {
                 continue;
             };
             let reason = claimed_reason(lease);
             let at = queue
                 .not_ready
                 .iter()
-                .position(|n| {
-                    crate::relations::best_first(&entry.summary, &n.entry.summary).is_lt()
-                })
+                .position(|n| crate::relations::best_first(&entry, &n.entry).is_lt())
                 .unwrap_or(queue.not_ready.len());
             queue.not_ready.insert(
                 at,

@@ -52,7 +52,7 @@ pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
 };
-pub use relations::{Derived, LinkRequest, NotReady, ReadyQueue, UnlinkRequest};
+pub use relations::{Derived, LinkRequest, NotReady, Queued, ReadyQueue, UnlinkRequest};
 pub use root::{DEFAULT_DIR, RootSource};
 pub use search::{
     DEFAULT_LIMIT as DEFAULT_SEARCH_LIMIT, Hit, HitField, SearchHow, SearchRequest, Searched,

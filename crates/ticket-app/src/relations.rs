@@ -10,10 +10,10 @@
 use std::cmp::Ordering;
 
 use ticket_domain::{
-    Change, Graph, Inverses, Reason, RelationKind, Relations, TicketBackend, TicketId,
-    TicketIdOrSlug, TicketStatus, TicketSummary, Version, derive_action_required,
+    Change, Inverses, Reason, RelationKind, Relations, TicketBackend, TicketId, TicketIdOrSlug,
+    TicketStatus, TicketSummary, Timestamp, Version, derive_action_required,
 };
-use ticket_store_local::LocalTicketBackend;
+use ticket_store_local::{LocalTicketBackend, Located};
 
 use crate::error::{AppError, CycleSnafu, MissingTargetSnafu, SelfLinkSnafu};
 use crate::read::{ListEntry, priority_key};
@@ -43,10 +43,21 @@ pub struct UnlinkRequest {
     pub if_version: Option<Version>,
 }
 
+/// An open ticket of the ready queue as the queue keeps it: its id, what orders it, and where
+/// it lives. [`App::queued`] reads the rest again when it is printed, so the queue of a large
+/// root holds a few small fields per ticket, not every open ticket's summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Queued {
+    pub id: TicketId,
+    pub priority: String,
+    pub created_at: Timestamp,
+    at: Located,
+}
+
 /// An open ticket that is not ready, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotReady {
-    pub entry: ListEntry,
+    pub entry: Queued,
     pub reasons: Vec<Reason>,
 }
 
@@ -54,7 +65,7 @@ pub struct NotReady {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReadyQueue {
     /// Open tickets that are ready: priority (`P0` first), then oldest, then id.
-    pub ready: Vec<ListEntry>,
+    pub ready: Vec<Queued>,
     /// Open tickets that are not, in the same order, each with its reasons.
     pub not_ready: Vec<NotReady>,
     /// Every cycle through `depends_on` and `parent` among the tickets read (the open ones and
@@ -103,7 +114,7 @@ impl App {
             return SelfLinkSnafu { source_id, kind }.fail();
         }
         if kind.is_structural() {
-            let read = reader.relation_graph(&[], &[], std::slice::from_ref(&target))?;
+            let read = reader.relation_graph(&[], &[], std::slice::from_ref(&target), |_, _| {})?;
             if let Some(path) = read.graph.path(target.as_str(), source_id.as_str()) {
                 let mut cycle = vec![source_id.clone()];
                 cycle.extend(path);
@@ -175,33 +186,32 @@ impl App {
     }
 
     /// The ready queue (docs/format.md, "Relations and readiness"). It reads the frontmatter of
-    /// the open tickets and of the tickets their edges reach, never a thread.
+    /// the open tickets and of the tickets their edges reach, never a thread, and keeps of each
+    /// open ticket what orders it ([`Queued`]).
     pub fn ready(&self) -> Result<ReadyQueue, AppError> {
+        let mut open: Vec<Queued> = Vec::new();
         let read = self
             .reader()
-            .relation_graph(&[TicketStatus::Open], &[], &[])?;
+            .relation_graph(&[TicketStatus::Open], &[], &[], |at, s| {
+                if s.status == TicketStatus::Open {
+                    open.push(Queued {
+                        id: s.id.clone(),
+                        priority: s.priority.clone(),
+                        created_at: s.created_at,
+                        at,
+                    });
+                }
+            })?;
         let report = read.graph.readiness();
         let mut queue = ReadyQueue {
             skipped: read.diagnostics,
             ..ReadyQueue::default()
         };
-        let mut open: Vec<ListEntry> = read
-            .tickets
-            .into_iter()
-            .filter(|(_, s)| s.status == TicketStatus::Open)
-            .map(|(at, mut summary)| {
-                with_action(&mut summary);
-                ListEntry {
-                    summary,
-                    path: self.shown(&at.dir),
-                }
-            })
-            .collect();
-        open.sort_by(|a, b| best_first(&a.summary, &b.summary));
-        let reasons = |e: &ListEntry| report.reasons(e.summary.id.as_str()).unwrap_or_default();
+        open.sort_by(best_first);
+        let reasons = |q: &Queued| report.reasons(q.id.as_str()).unwrap_or_default();
         // The ready ones stay where they are: no second list of every open ticket.
         queue.not_ready = open
-            .extract_if(.., |e| !reasons(e).is_empty())
+            .extract_if(.., |q| !reasons(q).is_empty())
             .map(|entry| NotReady {
                 reasons: reasons(&entry).to_vec(),
                 entry,
@@ -212,28 +222,54 @@ impl App {
         self.without_claimed(queue)
     }
 
+    /// The tickets of a ready queue as `list` gives them, read again, in the order given, a
+    /// few thousand at a time on a few threads, each handed to `each` (which returns whether
+    /// to go on). A ticket that no longer reads is handed over as its error; one that changed
+    /// since the queue was read is given as it is now.
+    pub fn queued<'q>(
+        &self,
+        queued: impl IntoIterator<Item = &'q Queued>,
+        mut each: impl FnMut(Result<ListEntry, AppError>) -> bool,
+    ) {
+        /// Tickets read per batch, as `list` reads them.
+        const BATCH: usize = 4096;
+        let reader = self.reader();
+        let mut queued = queued.into_iter().peekable();
+        while queued.peek().is_some() {
+            let batch: Vec<&Queued> = queued.by_ref().take(BATCH).collect();
+            let read = ticket_store_local::parallel::map_ordered(batch, |q| {
+                reader.summary_at(&q.at).map(|s| (q, s))
+            });
+            for found in read {
+                let entry = found.map_err(AppError::from).map(|(q, mut summary)| {
+                    with_action(&mut summary);
+                    ListEntry {
+                        summary,
+                        path: self.shown(&q.at.dir),
+                    }
+                });
+                if !each(entry) {
+                    return;
+                }
+            }
+        }
+    }
+
     /// What the other tickets say about the ticket `id`: who points at it, and why it is not
-    /// ready. Reads every ticket's frontmatter (the inverses can be anywhere).
+    /// ready. Reads every ticket's frontmatter (the inverses can be anywhere), keeping of each
+    /// only what the graph needs, and works out the readiness of the tickets around `id` only
+    /// (ticket_domain's `Catalog`).
     pub fn derived(&self, id: &TicketId) -> Result<Derived, AppError> {
-        let read =
-            self.reader()
-                .relation_graph(&[], &TicketStatus::KNOWN, std::slice::from_ref(id))?;
-        let mut derived = derived_from(&read.graph, id);
+        let (catalog, _) = self.reader().catalog()?;
+        let (inverses, reasons) = catalog.derive(id.as_str());
+        let mut derived = Derived {
+            inverses,
+            reasons: reasons.unwrap_or_default(),
+        };
         if let Some(lease) = self.claim_of(id.as_str())? {
             derived.reasons.push(crate::claim::claimed_reason(&lease));
         }
         Ok(derived)
-    }
-}
-
-fn derived_from(graph: &Graph, id: &TicketId) -> Derived {
-    let report = graph.readiness();
-    Derived {
-        inverses: graph.inverses(id.as_str()),
-        reasons: report
-            .reasons(id.as_str())
-            .map(<[Reason]>::to_vec)
-            .unwrap_or_default(),
     }
 }
 
@@ -246,7 +282,7 @@ fn with_action(s: &mut TicketSummary) {
 }
 
 /// The ready queue's order: priority (`P<n>` by number first), then oldest, then id.
-pub(crate) fn best_first(a: &TicketSummary, b: &TicketSummary) -> Ordering {
+pub(crate) fn best_first(a: &Queued, b: &Queued) -> Ordering {
     priority_key(&a.priority)
         .cmp(&priority_key(&b.priority))
         .then_with(|| a.created_at.cmp(&b.created_at))

@@ -407,7 +407,7 @@ fn a_cycle_of_ten_thousand_tickets_is_found_not_followed() {
     assert_eq!(queue.cycles.len(), 1);
     assert_eq!(queue.cycles[0].len(), n);
     let first = &queue.not_ready[0];
-    assert_eq!(first.entry.summary.id.as_str(), "20260101-000000-c00000");
+    assert_eq!(first.entry.id.as_str(), "20260101-000000-c00000");
     assert!(
         matches!(&first.reasons[0], ticket_app::Reason::InCycle { len, id, .. } if *len == n && id.as_str() == "20260101-000000-c00001"),
         "{:?}",
@@ -478,7 +478,7 @@ fn ready_queue_and_relations_through_the_use_cases() {
     assert_eq!(e.code(), ErrorCode::NotFound);
     assert!(e.to_string().contains("no ticket is named nowhere"), "{e}");
     let queue = c.ready().expect("ready");
-    let ids: Vec<&str> = queue.ready.iter().map(|e| e.summary.id.as_str()).collect();
+    let ids: Vec<&str> = queue.ready.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, [urgent.as_str(), old.as_str(), young.as_str()]);
     assert_eq!(queue.not_ready.len(), 1);
     let e = c

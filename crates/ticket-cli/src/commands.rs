@@ -351,7 +351,7 @@ fn list(
     })?;
     let finished = match failed {
         Some(e) => Err(e),
-        None if json => rows.write(array.end()).and_then(|()| rows.finish()),
+        None if json => rows.write(&array.end()).and_then(|()| rows.finish()),
         None => rows.finish(),
     };
     hint_cases(out, &outcome);
@@ -428,33 +428,99 @@ fn by_kind<T: IntoIterator<Item = String>>(flags: [T; 5]) -> Vec<(RelationKind, 
 }
 
 /// `ready`: the ready tickets as `list` rows; with `--explain`, `#` lines after them saying why
-/// each other open ticket is not ready, and the cycles.
+/// each other open ticket is not ready, and the cycles. Rows are printed as they are read
+/// again (the queue keeps ids and sort keys only).
 fn ready(app: &App, out: &mut Out, explain: bool) -> Result<(), CliError> {
     let queue = app.ready()?;
     for d in &queue.skipped {
         out.warn(&skipped(d))?;
     }
-    if out.json {
-        return out.json(&json::Ready::from(&queue));
+    let json = out.json;
+    let mut rows = out.stream();
+    let mut failed = None;
+    if json {
+        // `{"ready": [...], "not_ready": [...], "cycles": [...]}`, as serde writes it whole.
+        rows.write("{\n  \"ready\": ")?;
+        let mut array = json::ArrayWriter::nested(1);
+        app.queued(&queue.ready, |entry| {
+            let written = match entry {
+                Ok(e) => array
+                    .item(&json::ListEntry::new(&e.summary, e.path.clone()))
+                    .and_then(|text| rows.write(&text)),
+                Err(e) => rows.warn(&reread(&e)),
+            };
+            failed = written.err();
+            failed.is_none()
+        });
+        if let Some(e) = failed.take() {
+            return Err(e);
+        }
+        rows.write(&array.close())?;
+        rows.write(",\n  \"not_ready\": ")?;
+        not_ready_json(app, &queue, &mut rows, 1)?;
+        rows.write(",\n  \"cycles\": ")?;
+        rows.write(&json::pretty_at(&queue.cycles, 1)?)?;
+        rows.write("\n}\n")?;
+        return rows.finish();
     }
-    let mut text = String::from(human::LIST_HEADER);
-    for entry in &queue.ready {
-        text.push_str(&human::list_row(&entry.summary));
+    rows.write(human::LIST_HEADER)?;
+    app.queued(&queue.ready, |entry| {
+        let written = match entry {
+            Ok(e) => rows.write(&human::list_row(&e.summary)),
+            Err(e) => rows.warn(&reread(&e)),
+        };
+        failed = written.err();
+        failed.is_none()
+    });
+    if let Some(e) = failed {
+        return Err(e);
     }
     if explain {
         for n in &queue.not_ready {
-            text.push_str(&format!(
+            rows.write(&format!(
                 "# not ready: {}: {}\n",
-                n.entry.summary.id,
+                n.entry.id,
                 human::reasons(&n.reasons)
-            ));
+            ))?;
         }
         for cycle in &queue.cycles {
             let ids: Vec<&str> = cycle.iter().map(|i| i.as_str()).collect();
-            text.push_str(&format!("# cycle: {}\n", ids.join(" ")));
+            rows.write(&format!("# cycle: {}\n", ids.join(" ")))?;
         }
     }
-    out.text(&text)
+    rows.finish()
+}
+
+/// The not-ready tickets of `queue` as a JSON array `depth` levels deep, each read again.
+fn not_ready_json(
+    app: &App,
+    queue: &ticket_app::ReadyQueue,
+    rows: &mut crate::output::Stream,
+    depth: usize,
+) -> Result<(), CliError> {
+    let mut array = json::ArrayWriter::nested(depth);
+    let mut failed = None;
+    let mut reasons = queue.not_ready.iter().map(|n| &n.reasons);
+    app.queued(queue.not_ready.iter().map(|n| &n.entry), |entry| {
+        let why = reasons.next().map_or(&[][..], Vec::as_slice);
+        let written = match entry {
+            Ok(e) => array
+                .item(&json::NotReadyJson::new(&e, why))
+                .and_then(|text| rows.write(&text)),
+            Err(e) => rows.warn(&reread(&e)),
+        };
+        failed = written.err();
+        failed.is_none()
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => rows.write(&array.close()),
+    }
+}
+
+/// The warning for a ticket of the ready queue that no longer reads when printed.
+fn reread(e: &ticket_app::AppError) -> String {
+    format!("skipped unreadable ticket: {e}")
 }
 
 /// `blocked`: each open ticket that is not ready, with what blocks it.
@@ -463,21 +529,14 @@ fn blocked(app: &App, out: &mut Out) -> Result<(), CliError> {
     for d in &queue.skipped {
         out.warn(&skipped(d))?;
     }
+    let mut rows = out.stream();
     if out.json {
-        let items: Vec<json::NotReadyJson> = queue
-            .not_ready
-            .iter()
-            .map(json::NotReadyJson::from)
-            .collect();
-        return out.json(&items);
+        not_ready_json(app, &queue, &mut rows, 0)?;
+        rows.write("\n")?;
+        return rows.finish();
     }
-    let mut text = String::new();
     for n in &queue.not_ready {
-        text.push_str(&format!(
-            "{}\t{}\n",
-            n.entry.summary.id,
-            human::reasons(&n.reasons)
-        ));
+        rows.write(&format!("{}\t{}\n", n.entry.id, human::reasons(&n.reasons)))?;
     }
-    out.text(&text)
+    rows.finish()
 }

@@ -1,7 +1,7 @@
 //! The JSON shapes of docs/cli.md. Field names here are a contract: add, never rename.
 
 use serde::Serialize;
-use ticket_app::{Derived, NotReady, ReadyQueue};
+use ticket_app::Derived;
 use ticket_domain::{
     ActionRequired, EventRef, Inverses, Label, Readiness, Reason, Refs, Relations, Ticket,
     TicketEvent, TicketId, TicketSummary, Timestamp,
@@ -125,38 +125,17 @@ pub struct NotReadyJson<'a> {
     pub reasons: Vec<ReasonJson<'a>>,
 }
 
-impl<'a> From<&'a NotReady> for NotReadyJson<'a> {
-    fn from(n: &'a NotReady) -> Self {
-        let s = &n.entry.summary;
+impl<'a> NotReadyJson<'a> {
+    /// A not-ready ticket as read again for printing, with the reasons the queue gave.
+    pub fn new(e: &'a ticket_app::ListEntry, reasons: &'a [Reason]) -> Self {
+        let s = &e.summary;
         Self {
             id: s.id.as_str(),
             slug: s.slug.as_str(),
             title: &s.title,
             priority: &s.priority,
-            path: &n.entry.path,
-            reasons: n.reasons.iter().map(ReasonJson::from).collect(),
-        }
-    }
-}
-
-/// `ready` (with or without `--explain`).
-#[derive(Serialize)]
-pub struct Ready<'a> {
-    pub ready: Vec<ListEntry<'a>>,
-    pub not_ready: Vec<NotReadyJson<'a>>,
-    pub cycles: &'a [Vec<TicketId>],
-}
-
-impl<'a> From<&'a ReadyQueue> for Ready<'a> {
-    fn from(q: &'a ReadyQueue) -> Self {
-        Self {
-            ready: q
-                .ready
-                .iter()
-                .map(|e| ListEntry::new(&e.summary, e.path.clone()))
-                .collect(),
-            not_ready: q.not_ready.iter().map(NotReadyJson::from).collect(),
-            cycles: &q.cycles,
+            path: &e.path,
+            reasons: reasons.iter().map(ReasonJson::from).collect(),
         }
     }
 }
@@ -269,9 +248,16 @@ pub struct Created<'a> {
 #[derive(Default)]
 pub struct ArrayWriter {
     items: usize,
+    /// How deep the array is nested (0: the whole output).
+    depth: usize,
 }
 
 impl ArrayWriter {
+    /// An array that is the value of a field `depth` levels deep.
+    pub fn nested(depth: usize) -> Self {
+        Self { items: 0, depth }
+    }
+
     /// The text that puts `value` in the array: the opening bracket or a comma, then the item
     /// indented one level.
     pub fn item<T: Serialize>(&mut self, value: &T) -> Result<String, crate::error::CliError> {
@@ -286,7 +272,7 @@ impl ArrayWriter {
             if i > 0 {
                 text.push('\n');
             }
-            text.push_str("  ");
+            text.push_str(&"  ".repeat(self.depth + 1));
             text.push_str(line);
         }
         self.items += 1;
@@ -294,9 +280,26 @@ impl ArrayWriter {
     }
 
     /// What closes the array (with the final newline `Out::json` writes).
-    pub fn end(&self) -> &'static str {
-        if self.items == 0 { "[]\n" } else { "\n]\n" }
+    pub fn end(&self) -> String {
+        self.close() + "\n"
     }
+
+    /// What closes the array, nothing after it.
+    pub fn close(&self) -> String {
+        match self.items {
+            0 => "[]".into(),
+            _ => format!("\n{}]", "  ".repeat(self.depth)),
+        }
+    }
+}
+
+/// `value` as `serde_json::to_string_pretty` writes it as a field `depth` levels deep.
+pub fn pretty_at<T: Serialize>(value: &T, depth: usize) -> Result<String, crate::error::CliError> {
+    let pretty = serde_json::to_string_pretty(value).map_err(|e| crate::error::CliError::Io {
+        what: "cannot encode JSON".into(),
+        source: std::io::Error::other(e),
+    })?;
+    Ok(pretty.replace('\n', &format!("\n{}", "  ".repeat(depth))))
 }
 
 #[cfg(test)]
@@ -320,9 +323,21 @@ mod tests {
             for item in &items {
                 text.push_str(&w.item(item).expect("encodes"));
             }
-            text.push_str(w.end());
+            text.push_str(&w.end());
             let whole = serde_json::to_string_pretty(&items).expect("encodes") + "\n";
             assert_eq!(text, whole);
+            // The same array as a field of an object.
+            let mut w = ArrayWriter::nested(1);
+            let mut text = String::from("{\n  \"a\": ");
+            for item in &items {
+                text.push_str(&w.item(item).expect("encodes"));
+            }
+            text.push_str(&w.close());
+            text.push_str(",\n  \"b\": ");
+            text.push_str(&super::pretty_at(&items, 1).expect("encodes"));
+            text.push_str("\n}");
+            let whole = serde_json::json!({"a": items, "b": items});
+            assert_eq!(text, serde_json::to_string_pretty(&whole).expect("encodes"));
         }
     }
 }

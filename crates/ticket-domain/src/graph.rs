@@ -20,6 +20,10 @@ use crate::relation::{RelationKind, Relations};
 use crate::status::TicketStatus;
 use crate::ticket::TicketSummary;
 
+pub mod catalog;
+
+pub use catalog::Catalog;
+
 /// What the graph needs of one ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphNode {

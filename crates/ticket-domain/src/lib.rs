@@ -33,7 +33,7 @@ pub use change::{Change, Plan, Reopen, StatusMove, Version};
 pub use claim::{ClaimRecord, Lease, LeaseRecord, Refusal, Ttl};
 pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
-pub use graph::{Graph, GraphNode, Inverses, ReadyReport, Reason};
+pub use graph::{Catalog, Graph, GraphNode, Inverses, ReadyReport, Reason};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
 pub use memory::InMemoryBackend;
 pub use meta::{Readiness, RefList, Refs, WorkMeta};

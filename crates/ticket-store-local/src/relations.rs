@@ -1,18 +1,24 @@
 //! Reading the relation graph: the tickets a read asks for, and every ticket their relations
 //! reach, frontmatter only.
 //!
-//! `ready` needs the open tickets whole (their frontmatter) and, of the others, only those an
-//! edge points at: a ticket's directory is named by its id, so each target is found in one
-//! listing of the other status directories and read on demand (as a graph node only), and the
-//! targets' own targets after them, until nothing new is named. Only when an id is not found that way (a dangling
-//! edge, or a directory renamed by hand) does the read fall back to every ticket's frontmatter,
-//! once, so an answer never depends on directory names being right.
+//! `ready` needs the open tickets whole (their frontmatter, handed over one at a time) and, of
+//! the others, only those an edge points at: a ticket's directory is named by its id, so each
+//! target is looked for under that name in the other status directories, in order, and read
+//! on demand (as a graph node only), and the targets' own targets after them, until nothing
+//! new is named. Only when an id is not found that way (a dangling edge, or a directory
+//! renamed by hand) does the read fall back to every ticket's frontmatter, once, so an answer
+//! never depends on directory names being right.
+//!
+//! `--json show` needs every ticket (an inverse can be stored anywhere):
+//! `LocalTicketBackend::catalog` reads every frontmatter in batches and keeps each ticket in
+//! ticket-domain's compact `Catalog`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use ticket_domain::{
-    BackendError, Diagnostic, Graph, GraphNode, ListFilter, TicketId, TicketStatus, TicketSummary,
+    BackendError, Catalog, Diagnostic, Graph, GraphNode, ListFilter, TicketId, TicketStatus,
+    TicketSummary,
 };
 use ticket_format::codec;
 
@@ -27,8 +33,6 @@ use crate::read::{corrupt, diagnostic};
 pub struct GraphRead {
     /// Every ticket read: those asked for, and every ticket their edges reach, transitively.
     pub graph: Graph,
-    /// The tickets of the statuses asked for, in list order, with where they live.
-    pub tickets: Vec<(Located, TicketSummary)>,
     /// Tickets that did not read (they are left out, or, when an edge names one, counted as
     /// existing with no edges of their own).
     pub diagnostics: Vec<Diagnostic>,
@@ -37,15 +41,16 @@ pub struct GraphRead {
 }
 
 impl LocalTicketBackend {
-    /// The relation graph of the tickets under `whole` (kept whole in [`GraphRead::tickets`])
-    /// and under `nodes` (only what the graph needs is decoded), plus the tickets `seeds` name,
-    /// plus every ticket their edges reach, transitively. Ids that name no ticket stay out of
-    /// the graph (they are what dangles).
+    /// The relation graph of the tickets under `whole` (each handed to `each` whole, in list
+    /// order, with where it lives, and not kept) and under `nodes` (only what the graph needs
+    /// is decoded), plus the tickets `seeds` name, plus every ticket their edges reach,
+    /// transitively. Ids that name no ticket stay out of the graph (they are what dangles).
     pub fn relation_graph(
         &self,
         whole: &[TicketStatus],
         nodes: &[TicketStatus],
         seeds: &[TicketId],
+        mut each: impl FnMut(Located, &TicketSummary),
     ) -> Result<GraphRead, BackendError> {
         let mut read = GraphRead::default();
         if !whole.is_empty() {
@@ -56,7 +61,7 @@ impl LocalTicketBackend {
             self.list_each(&filter, |found| match found {
                 Ok((at, summary)) => {
                     read.graph.insert(GraphNode::of(&summary));
-                    read.tickets.push((at, summary));
+                    each(at, &summary);
                 }
                 Err(d) => read.diagnostics.push(d),
             })?;
@@ -75,13 +80,12 @@ impl LocalTicketBackend {
             }
         }
         // Status directories read whole need no probing: what is under them is in the graph.
-        // The others are listed once, when an edge first leads out of what was read, so each
-        // target costs one read of its item.md and no failed lookups.
+        // In the others, a target is looked for by its directory name, one status directory
+        // after the other (a failed open costs less than holding a listing of every name).
         let probe: Vec<&'static str> = STATUS_DIRS
             .into_iter()
             .filter(|d| !whole.iter().chain(nodes).any(|s| s.as_str() == *d))
             .collect();
-        let mut names: Option<HashMap<String, &'static str>> = None;
         let mut tried: HashSet<TicketId> = HashSet::new();
         let mut everything: Option<HashMap<TicketId, GraphNode>> = None;
         // Ids to look for next: the seeds, the edges of what was read so far, then the edges of
@@ -112,10 +116,7 @@ impl LocalTicketBackend {
                 }
                 continue;
             }
-            if names.is_none() {
-                names = Some(self.names_in(&probe)?);
-            }
-            let found = self.read_by_name(names.as_ref().unwrap_or(&HashMap::new()), &wanted);
+            let found = self.read_by_name(&probe, &wanted);
             let mut lost = Vec::new();
             for (id, outcome) in wanted.into_iter().zip(found) {
                 match outcome {
@@ -141,38 +142,53 @@ impl LocalTicketBackend {
         Ok(read)
     }
 
-    /// The ticket directories under `status_dirs`, by name (the first status directory wins).
-    fn names_in(
-        &self,
-        status_dirs: &[&'static str],
-    ) -> Result<HashMap<String, &'static str>, BackendError> {
-        let mut names = HashMap::new();
-        for &status_dir in status_dirs {
-            for dir in self.ticket_dirs(status_dir)? {
-                if let Some(name) = dir.file_name().and_then(|n| n.to_str()) {
-                    names.entry(name.to_owned()).or_insert(status_dir);
+    /// Every readable ticket as the graph knows it, in list order (the first under an id wins),
+    /// kept compactly ([`Catalog`]); a diagnostic for each that does not read. Frontmatter
+    /// only, read in batches on a few threads, so what is held is the catalog and one batch.
+    pub fn catalog(&self) -> Result<(Catalog, Vec<Diagnostic>), BackendError> {
+        /// Tickets read per batch, as `list` reads them.
+        const BATCH: usize = 4096;
+        let mut catalog = Catalog::new();
+        let mut diagnostics = Vec::new();
+        for status_dir in STATUS_DIRS {
+            let mut dirs = self.ticket_dirs(status_dir)?.into_iter().peekable();
+            while dirs.peek().is_some() {
+                let batch: Vec<PathBuf> = dirs.by_ref().take(BATCH).collect();
+                for node in parallel::map_ordered(batch, |dir| node_at(&dir))
+                    .into_iter()
+                    .flatten()
+                {
+                    match node {
+                        Ok(node) => catalog.insert(node),
+                        Err(d) => diagnostics.push(d),
+                    }
                 }
             }
         }
-        Ok(names)
+        Ok((catalog, diagnostics))
     }
 
-    /// Each id's ticket found by its directory name (listed in `names`), when its frontmatter
-    /// says that id, read on a few threads. `None` when no directory is named so (or it names
-    /// another id); `Err` with a bare node when the directory is there but its frontmatter does
-    /// not read.
+    /// Each id's ticket found by its directory name in the first of `status_dirs` that has
+    /// one, when its frontmatter says that id, read on a few threads. `None` when no directory
+    /// is named so (or it names another id); `Err` with a bare node when the directory is there
+    /// but its frontmatter does not read.
     #[allow(clippy::type_complexity)]
     fn read_by_name(
         &self,
-        names: &HashMap<String, &'static str>,
+        status_dirs: &[&'static str],
         ids: &[TicketId],
     ) -> Vec<Option<Result<GraphNode, (GraphNode, Diagnostic)>>> {
         parallel::map_ordered(ids.to_vec(), |id| {
-            let &status_dir = names.get(id.as_str())?;
-            let dir: PathBuf = layout::ticket_dir(self.root(), status_dir, id.as_str());
-            let item = layout::item(&dir);
-            let node = read_head(&item)
-                .and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)));
+            let (status_dir, item, node) = status_dirs.iter().find_map(|&status_dir| {
+                let dir: PathBuf = layout::ticket_dir(self.root(), status_dir, id.as_str());
+                let item = layout::item(&dir);
+                let node = read_head(&item)
+                    .and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)));
+                match node {
+                    Err(BackendError::Storage { .. }) if !dir.is_dir() => None,
+                    node => Some((status_dir, item, node)),
+                }
+            })?;
             match node {
                 Ok(n) if n.id == id => Some(Ok(n)),
                 Ok(_) => None,
@@ -208,16 +224,20 @@ impl LocalTicketBackend {
         status_dir: &str,
     ) -> Result<Vec<Result<GraphNode, Diagnostic>>, BackendError> {
         let dirs = self.ticket_dirs(status_dir)?;
-        let read = parallel::map_ordered(dirs, |dir| {
-            let item = layout::item(&dir);
-            match read_head(&item) {
-                Err(BackendError::Storage { .. }) if !item.exists() => None,
-                head => Some(
-                    head.and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)))
-                        .map_err(|e| diagnostic(&e)),
-                ),
-            }
-        });
+        let read = parallel::map_ordered(dirs, |dir| node_at(&dir));
         Ok(read.into_iter().flatten().collect())
+    }
+}
+
+/// The graph node of the ticket in `dir`, a diagnostic when it does not read, `None` when
+/// there is no item.md.
+fn node_at(dir: &std::path::Path) -> Option<Result<GraphNode, Diagnostic>> {
+    let item = layout::item(dir);
+    match read_head(&item) {
+        Err(BackendError::Storage { .. }) if !item.exists() => None,
+        head => Some(
+            head.and_then(|fm| codec::graph_node(&fm).map_err(|e| corrupt(&item, e)))
+                .map_err(|e| diagnostic(&e)),
+        ),
     }
 }

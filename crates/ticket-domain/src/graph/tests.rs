@@ -63,6 +63,7 @@ fn short(r: &Reason) -> String {
 fn check(cases: &[(&str, &[(&str, &str)])]) {
     for (lines, want) in cases {
         let g = graph(lines);
+        same_from_catalog(&g);
         let report = g.readiness();
         for (id, expected) in *want {
             let got: Vec<String> = report
@@ -75,6 +76,21 @@ fn check(cases: &[(&str, &[(&str, &str)])]) {
             assert_eq!(report.is_ready(id), expected.is_empty());
         }
     }
+}
+
+/// A catalog of the graph's tickets says of each what the whole graph says.
+fn same_from_catalog(g: &Graph) {
+    let mut catalog = Catalog::new();
+    for n in g.nodes() {
+        catalog.insert(n.clone());
+    }
+    let report = g.readiness();
+    for n in g.nodes() {
+        let id = n.id.as_str();
+        let want = (g.inverses(id), report.reasons(id).map(<[Reason]>::to_vec));
+        assert_eq!(catalog.derive(id), want, "{id} in {:?}", g.nodes());
+    }
+    assert_eq!(catalog.derive("absent"), (Inverses::default(), None));
 }
 
 #[test]
@@ -353,4 +369,52 @@ fn reasons_name_their_blocker_in_words_and_json() {
         json,
         r#"["depends_on_open", "depends_on_missing", "ancestor_blocked"]"#
     );
+}
+
+mod catalog {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const STATUSES: [&str; 4] = ["open", "pending", "closed", "closed"];
+    const KEYS: [&str; 5] = ["dep", "parent", "dup", "sup", "rel"];
+
+    /// A line of `node`'s table: one of eight ids (`t7` may be left out, to dangle), a status,
+    /// maybe blocked, and a few edges of any kind to any id.
+    fn line() -> impl Strategy<Value = String> {
+        (
+            0..8usize,
+            0..4usize,
+            any::<bool>(),
+            proptest::collection::vec((0..5usize, 0..8usize), 0..4),
+        )
+            .prop_map(|(id, status, blocked, edges)| {
+                let mut out = format!("t{id} {}", STATUSES[status]);
+                if blocked {
+                    out.push_str(" blocked");
+                }
+                for (key, target) in edges {
+                    out.push_str(&format!(" {}=t{target}", KEYS[key]));
+                }
+                out
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn a_catalog_says_what_the_whole_graph_says(
+            lines in proptest::collection::vec(line(), 1..12),
+        ) {
+            same_from_catalog(&graph(&lines.join("\n")));
+        }
+    }
+
+    #[test]
+    fn cycles_keep_their_number_among_every_cycle() {
+        let g = graph(
+            "a open dep=b\n b open dep=a\n c open dep=d\n d open dep=c parent=e\n e closed\n f open dep=c",
+        );
+        same_from_catalog(&g);
+    }
 }
