@@ -108,11 +108,15 @@ pub(crate) fn moved(root: &Path, before: Option<Stamp>, status: &'static str, na
     for key in keys(name) {
         let path = bucket_path(root, key);
         let old = fs::read_to_string(&path).unwrap_or_default();
-        let mut text: String = old
-            .lines()
-            .filter(|l| parse_line(l).is_none_or(|(_, _, n)| n != name))
-            .map(|l| format!("{l}\n"))
-            .collect();
+        // A bucket holds about 2 x N / 64 lines (200 KB at 100,000 tickets): copied line by
+        // line into one buffer, without a string per line.
+        let mut text = String::with_capacity(old.len() + key.len() + name.len() + 16);
+        for l in old.lines() {
+            if !l.ends_with(name) || parse_line(l).is_none_or(|(_, _, n)| n != name) {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
         text.push_str(&line(key, status, name));
         if !replace(&dir, &format!("{:02}", bucket_of(key)), &text) {
             return;
@@ -123,7 +127,7 @@ pub(crate) fn moved(root: &Path, before: Option<Stamp>, status: &'static str, na
 
 /// The keys a directory name is found by: what follows a `YYYYMMDD-HHMMSS-` prefix, and that
 /// without a last `-part` (a collision suffix); a name without the prefix is its own key.
-fn keys(name: &str) -> Vec<&str> {
+pub(crate) fn keys(name: &str) -> Vec<&str> {
     let b = name.as_bytes();
     let prefixed = b.len() > 16
         && b[..8].iter().all(u8::is_ascii_digit)
