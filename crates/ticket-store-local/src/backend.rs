@@ -141,9 +141,17 @@ impl LocalTicketBackend {
         match &plan.move_to {
             Some(to) => self.move_with(found, &plan.summary.id, to, &files),
             None => {
-                for (name, bytes) in files {
-                    fsio::write_atomic(&self.root, &found.dir.join(name), bytes)?;
+                // Every file staged and flushed, then renamed into place and the directory
+                // flushed once (as a move does): a crash leaves each file old or new, whole.
+                // `mutate` checked every target for links.
+                let staged = files
+                    .iter()
+                    .map(|(name, bytes)| fsio::stage(&self.root, bytes).map(|s| (*name, s)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                for (name, file) in staged {
+                    file.install(&found.dir.join(name))?;
                 }
+                fsio::sync_parent(&layout::item(&found.dir))?;
                 Ok(found.dir.clone())
             }
         }
