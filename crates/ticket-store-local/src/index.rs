@@ -108,21 +108,37 @@ pub(crate) fn moved(root: &Path, before: Option<Stamp>, status: &'static str, na
     for key in keys(name) {
         let path = bucket_path(root, key);
         let old = fs::read_to_string(&path).unwrap_or_default();
-        // A bucket holds about 2 x N / 64 lines (200 KB at 100,000 tickets): copied line by
-        // line into one buffer, without a string per line.
-        let mut text = String::with_capacity(old.len() + key.len() + name.len() + 16);
-        for l in old.lines() {
-            if !l.ends_with(name) || parse_line(l).is_none_or(|(_, _, n)| n != name) {
-                text.push_str(l);
-                text.push('\n');
-            }
-        }
+        let mut text = without_name(&old, name);
         text.push_str(&line(key, status, name));
         if !replace(&dir, &format!("{:02}", bucket_of(key)), &text) {
             return;
         }
     }
     replace(&dir, INDEX_STAMP, &after.0);
+}
+
+/// `bucket` without its lines for the directory `name`. A bucket holds about 2 x N / 64 lines
+/// (200 KB at 100,000 tickets), so the lines are found by searching for their ending
+/// (`\t<name>\n`, with memchr's `memmem`) and the text between them is copied whole, not line
+/// by line.
+fn without_name(bucket: &str, name: &str) -> String {
+    let ending = format!("\t{name}\n");
+    let mut out = String::with_capacity(bucket.len() + 64);
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(bucket.as_bytes(), ending.as_bytes()) {
+        let start = bucket[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = at + ending.len();
+        if start < from || parse_line(&bucket[start..end - 1]).is_none_or(|(_, _, n)| n != name) {
+            continue;
+        }
+        out.push_str(&bucket[from..start]);
+        from = end;
+    }
+    out.push_str(&bucket[from..]);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }
 
 /// The keys a directory name is found by: what follows a `YYYYMMDD-HHMMSS-` prefix, and that
@@ -201,7 +217,22 @@ fn replace(dir: &Path, name: &str, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::keys;
+    use super::{keys, without_name};
+
+    #[test]
+    fn a_bucket_loses_exactly_the_lines_of_a_name() {
+        let bucket = "fix\topen\t20260101-120000-fix\n\
+                      a\tclosed\t20260101-120000-fix-a\n\
+                      fix\tclosed\t20260101-120000-fix\n\
+                      x\topen\tx-20260101-120000-fix\n\
+                      torn";
+        assert_eq!(
+            without_name(bucket, "20260101-120000-fix"),
+            "a\tclosed\t20260101-120000-fix-a\nx\topen\tx-20260101-120000-fix\ntorn\n"
+        );
+        assert_eq!(without_name("", "x"), "");
+        assert_eq!(without_name("k\topen\tx\n", "x"), "");
+    }
 
     #[test]
     fn keys_of_directory_names() {
