@@ -59,15 +59,30 @@ pub(crate) fn lookup(root: &Path, key: &str) -> Option<Vec<(&'static str, String
         return None;
     }
     fresh(root)?;
-    let bucket = fs::read_to_string(bucket_path(root, key)).unwrap_or_default();
+    let bucket = fs::read(bucket_path(root, key)).unwrap_or_default();
     Some(
-        bucket
-            .lines()
+        lines_with_key(&bucket, key)
             .filter_map(parse_line)
             .filter(|(k, _, name)| *k == key && is_plain_name(name))
             .map(|(_, status, name)| (status, name.to_owned()))
             .collect(),
     )
+}
+
+/// The lines of `bucket` that start with `<key>\t` (without their line ending), found with
+/// memchr's `memmem` rather than by reading every line: a bucket holds about 2 x N / 64 lines
+/// (3,000 at 100,000 tickets). A line that is not UTF-8 is skipped.
+fn lines_with_key<'a>(bucket: &'a [u8], key: &str) -> impl Iterator<Item = &'a str> {
+    let head = format!("\n{key}\t");
+    let first = bucket.starts_with(&head.as_bytes()[1..]).then_some(0);
+    let rest: Vec<usize> = memchr::memmem::find_iter(bucket, head.as_bytes())
+        .map(|at| at + 1)
+        .collect();
+    first.into_iter().chain(rest).filter_map(move |start| {
+        let end = memchr::memchr(b'\n', &bucket[start..]).map_or(bucket.len(), |n| start + n);
+        let line = std::str::from_utf8(&bucket[start..end]).ok()?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
 }
 
 fn is_plain_name(name: &str) -> bool {
@@ -217,7 +232,7 @@ fn replace(dir: &Path, name: &str, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{keys, without_name};
+    use super::{keys, lines_with_key, without_name};
 
     #[test]
     fn a_bucket_loses_exactly_the_lines_of_a_name() {
@@ -232,6 +247,18 @@ mod tests {
         );
         assert_eq!(without_name("", "x"), "");
         assert_eq!(without_name("k\topen\tx\n", "x"), "");
+    }
+
+    #[test]
+    fn lines_are_found_by_their_key() {
+        let bucket = b"fix\topen\ta-fix\nfix-b\topen\tb\nx\tfix\tc\nfix\tclosed\td\r\nfix\topen\te";
+        let found: Vec<&str> = lines_with_key(bucket, "fix").collect();
+        assert_eq!(
+            found,
+            ["fix\topen\ta-fix", "fix\tclosed\td", "fix\topen\te"]
+        );
+        assert_eq!(lines_with_key(b"", "fix").count(), 0);
+        assert_eq!(lines_with_key(b"\xff\tfix\nfix\t\xff\n", "fix").count(), 0);
     }
 
     #[test]
