@@ -157,7 +157,7 @@ fn the_create_check_reads_the_tickets_named_for_the_slug() {
     let root = dir.path().join("work-items");
     let b = backend(&root, clock());
     let first = create(&b, "First", "taken");
-    assert_eq!(b.ids_with_slug("taken").expect("check"), [first.clone()]);
+    assert_eq!(b.ids_with_slug("taken").expect("check"), [first.as_str()]);
     assert!(root.join(".index/stamp").is_file(), "the check builds it");
     assert!(b.ids_with_slug("free").expect("check").is_empty());
 
