@@ -160,9 +160,15 @@ impl LocalTicketBackend {
         match &plan.move_to {
             Some(to) => self.move_with(found, &plan.summary.id, to, &files),
             None => {
-                for (name, bytes) in files {
-                    fsio::write_atomic(&self.root, &found.dir.join(name), bytes)?;
+                // Every file staged and flushed, then renamed into place and the directory
+                // flushed once (as a move does): a crash leaves each file old or new, whole.
+                // `mutate` checked every target for links.
+                let contents: Vec<&[u8]> = files.iter().map(|(_, bytes)| *bytes).collect();
+                let staged = fsio::stage_all(&self.root, &contents)?;
+                for ((name, _), file) in files.iter().zip(staged) {
+                    file.install(&found.dir.join(name))?;
                 }
+                fsio::sync_parent(&layout::item(&found.dir))?;
                 Ok(found.dir.clone())
             }
         }
@@ -192,15 +198,13 @@ impl LocalTicketBackend {
             fsio::refuse_symlink(&self.root, &found.dir)?;
             fsio::refuse_symlink(&self.root, &target)?;
         }
-        let staged = files
-            .iter()
-            .map(|(name, bytes)| fsio::stage(&self.root, bytes).map(|s| (*name, s)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let contents: Vec<&[u8]> = files.iter().map(|(_, bytes)| *bytes).collect();
+        let staged = fsio::stage_all(&self.root, &contents)?;
         let index_before = index::fresh(&self.root);
         if moving {
             fsio::rename_dir(&found.dir, &target)?;
         }
-        for (name, file) in staged {
+        for ((name, _), file) in files.iter().zip(staged) {
             file.install(&target.join(name))?;
         }
         fsio::sync_parent(&layout::item(&target))?;
@@ -296,12 +300,14 @@ impl TicketBackend for LocalTicketBackend {
             let scratch = fsio::scratch_dir(&self.root)?;
             let dir = scratch.path();
             fs::create_dir_all(layout::artifacts(dir)).map_err(|e| storage(dir, e))?;
-            fsio::write_new(&layout::gitkeep(dir), b"")?;
             let item = codec::item_text(&ticket.summary, ticket.body.as_str());
-            fsio::write_new(&layout::item(dir), item.as_bytes())?;
             let create = &ticket.events[0];
             let first = codec::first_thread_with_id(create, self.clock.event_id().as_deref());
-            fsio::write_new(&layout::thread(dir), first.as_bytes())?;
+            fsio::write_new_all(&[
+                (&layout::gitkeep(dir), b""),
+                (&layout::item(dir), item.as_bytes()),
+                (&layout::thread(dir), first.as_bytes()),
+            ])?;
             ticket.version =
                 version::of(layout::OPEN, item.as_bytes(), Some(first.as_bytes()), None);
             let index_before = index::fresh(&self.root);

@@ -119,6 +119,45 @@ pub fn stage(root: &Path, bytes: &[u8]) -> Result<Staged, BackendError> {
     Ok(Staged(tmp))
 }
 
+/// [`stage`] for several files at once: each is written to its temporary file, then all are
+/// flushed. Every file is still flushed before its caller renames it; writing them all first
+/// and starting each one's write-back (`posix_fadvise(DONTNEED)`, which on Linux starts
+/// writing dirty pages out and keeps pages still being written) before the first `fsync` lets
+/// one journal commit carry every file's blocks on ext4, so the later `fsync`s find theirs on
+/// disk: about 0.25 ms less for three files on this machine (docs/benchmarks.md).
+pub fn stage_all(root: &Path, contents: &[&[u8]]) -> Result<Vec<Staged>, BackendError> {
+    let tmp_dir = layout::tmp_dir(root);
+    fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
+    let mut written = Vec::with_capacity(contents.len());
+    for bytes in contents {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(layout::TMP_FILE_PREFIX)
+            .tempfile_in(&tmp_dir)
+            .map_err(|e| storage(&tmp_dir, e))?;
+        tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
+        written.push(tmp);
+    }
+    start_writeback(written.iter().map(|t| t.as_file()));
+    for tmp in &written {
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| storage(tmp.path(), e))?;
+    }
+    Ok(written.into_iter().map(Staged).collect())
+}
+
+/// Asks the kernel to start writing out each file's dirty pages now; a hint only (errors are
+/// ignored: the `fsync` that follows is what makes the data durable), and nothing where
+/// `posix_fadvise` is not Linux's.
+pub fn start_writeback<'a>(files: impl IntoIterator<Item = &'a File>) {
+    for file in files {
+        #[cfg(target_os = "linux")]
+        let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+        #[cfg(not(target_os = "linux"))]
+        let _ = file;
+    }
+}
+
 impl Staged {
     /// Renames the file over `target`. The caller has checked `target` with [`refuse_symlink`]
     /// and flushes its directory ([`sync_parent`]) once every file is in place.
@@ -182,6 +221,22 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), BackendError> {
     let mut f = File::create(path).map_err(|e| storage(path, e))?;
     f.write_all(bytes).map_err(|e| storage(path, e))?;
     f.sync_all().map_err(|e| storage(path, e))
+}
+
+/// [`write_new`] for several files: all written, their write-back started, then each flushed
+/// (as [`stage_all`] does).
+pub fn write_new_all(files: &[(&Path, &[u8])]) -> Result<(), BackendError> {
+    let mut written = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let mut f = File::create(path).map_err(|e| storage(path, e))?;
+        f.write_all(bytes).map_err(|e| storage(path, e))?;
+        written.push((path, f));
+    }
+    start_writeback(written.iter().map(|(_, f)| f));
+    for (path, f) in &written {
+        f.sync_all().map_err(|e| storage(path, e))?;
+    }
+    Ok(())
 }
 
 /// Creates the directory `dir` unless something exists by that name (then `false`, whatever it

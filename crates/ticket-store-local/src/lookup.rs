@@ -65,20 +65,35 @@ impl LocalTicketBackend {
     }
 
     /// The ids of the tickets whose slug is exactly `slug` (none, one, or several when a
-    /// duplicate was written by hand or by another tool), through the same lookup as `show`
-    /// (the slug index when it is fresh), each checked against its own frontmatter.
+    /// duplicate was written by hand or by another tool), for `create`'s check that a slug is
+    /// free. Only the tickets whose directory name carries the slug are read (the keys of the
+    /// slug index: the name after its `YYYYMMDD-HHMMSS-` prefix, that without a last `-part`, or
+    /// the whole name), each checked against its own frontmatter; the index answers when it is
+    /// fresh, else the status directories are listed and the index rebuilt. A ticket whose
+    /// directory name does not carry its slug (named by hand or by another tracker's id) is not
+    /// seen: finding it would mean reading every ticket's frontmatter on every miss, which is
+    /// every create (docs/format.md, "Ids and slugs").
     pub fn ids_with_slug(&self, slug: &str) -> Result<Vec<String>, BackendError> {
         let query = TicketIdOrSlug::new(slug)?;
-        let candidates = match self.locate(&query) {
-            Ok(found) => vec![found.dir],
-            Err(BackendError::Ambiguous { matches, .. }) => {
-                matches.iter().flat_map(|id| self.dirs_of(id)).collect()
+        let q = query.as_str();
+        let named: Vec<(&'static str, String)> = match index::lookup(self.root(), q) {
+            Some(listed) => listed,
+            None => {
+                let stamp = index::Stamp::now(self.root());
+                let names = self.all_names()?;
+                if let Some(stamp) = &stamp {
+                    index::rebuild(self.root(), stamp, &names);
+                }
+                names
+                    .into_iter()
+                    .flat_map(|(status, list)| list.into_iter().map(move |n| (status, n)))
+                    .filter(|(_, name)| index::keys(name).contains(&q))
+                    .collect()
             }
-            Err(BackendError::NotFound { .. }) => Vec::new(),
-            Err(e) => return Err(e),
         };
         let mut ids = Vec::new();
-        for dir in candidates {
+        for (status_dir, name) in named {
+            let dir = layout::ticket_dir(self.root(), status_dir, &name);
             if let Ok(fm) = read_head(&layout::item(&dir))
                 && fm.value(keys::SLUG) == slug
             {

@@ -146,3 +146,46 @@ fn a_hostile_or_broken_index_is_only_a_cache() {
         "nothing was written outside the root"
     );
 }
+
+/// `create`'s check that a slug is free (`ids_with_slug`) reads the tickets whose directory name
+/// carries the slug, through the index when it is current and through a listing when it is not
+/// (a ticket made by another tool), never every frontmatter: a ticket whose directory name does
+/// not carry its slug is not seen (docs/format.md, "Ids and slugs").
+#[test]
+fn the_create_check_reads_the_tickets_named_for_the_slug() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("work-items");
+    let b = backend(&root, clock());
+    let first = create(&b, "First", "taken");
+    assert_eq!(b.ids_with_slug("taken").expect("check"), [first.as_str()]);
+    assert!(root.join(".index/stamp").is_file(), "the check builds it");
+    assert!(b.ids_with_slug("free").expect("check").is_empty());
+
+    // Another tool's ticket makes the index stale; the check lists the directories instead.
+    let by_hand = "20260101-000000-by-hand-77";
+    let made = root.join("pending").join(by_hand);
+    fs::create_dir_all(&made).expect("mkdir");
+    fs::write(
+        made.join("item.md"),
+        format!(
+            "---\nid: {by_hand}\nslug: by-hand\ntitle: x\nstatus: pending\nkind: task\npriority: P2\n\
+             labels: []\ncreated_at: 2026-01-01T00:00:00Z\nupdated_at: 2026-01-01T00:00:00Z\n---\n"
+        ),
+    )
+    .expect("write");
+    assert_eq!(b.ids_with_slug("by-hand").expect("check"), [by_hand]);
+    // Named by another tracker's id: its slug is not in its directory name, so not seen.
+    let foreign = root.join("open").join("ABC-123");
+    fs::create_dir_all(&foreign).expect("mkdir");
+    fs::write(
+        foreign.join("item.md"),
+        "---\nid: ABC-123\nslug: imported\ntitle: x\nstatus: open\n---\n",
+    )
+    .expect("write");
+    assert!(b.ids_with_slug("imported").expect("check").is_empty());
+    assert_eq!(
+        b.ids_with_slug("ABC-123").expect("check"),
+        Vec::<String>::new()
+    );
+    assert_eq!(b.ids_with_slug("taken").expect("check"), [first]);
+}
