@@ -28,10 +28,11 @@ use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Te
 use crate::analysis;
 use crate::doc::{Listing, Loaded, Loader, TicketDoc, kept_stamp, key_hash};
 use crate::engine::View;
+use crate::feed::{Fed, Feed};
 use crate::guard;
 use crate::schema::{self, Fields};
 use crate::{
-    BUILD_BUDGET_PER_THREAD, Found, How, LOAD_BATCH, Request, SMALL_BUDGET, SearchError,
+    BUILD_BUDGET_PER_THREAD, BUILD_QUEUE, Found, How, LOAD_BATCH, Request, SMALL_BUDGET, SearchError,
     Unreadable, answer, build_threads, scan_because,
 };
 
@@ -630,13 +631,14 @@ fn apply(
     loaded: &mut HashMap<usize, Loaded>,
 ) -> tantivy::Result<(usize, usize, Vec<Unreadable>)> {
     let many = plan.unread.len() + plan.add.len() > CHECK_BEFORE_LOCKING;
-    let mut writer: IndexWriter = if many {
+    let mut writer: IndexWriter<Fed> = if many {
         let threads = build_threads();
         open.index
             .writer_with_num_threads(threads, threads * BUILD_BUDGET_PER_THREAD)?
     } else {
         open.index.writer_with_num_threads(1, SMALL_BUDGET)?
     };
+    let feed = Feed::new(BUILD_QUEUE);
     let state = read_state(open)?;
     let mut removed = plan.delete.len();
     for k in &plan.delete {
@@ -644,7 +646,7 @@ fn apply(
     }
     let mut added = 0;
     for (doc, stamp) in plan.add.drain(..) {
-        writer.add_document(open.fields.document(&doc, stamp))?;
+        feed.add(&writer, open.fields.document(&doc, stamp), doc.text_len())?;
         added += 1;
     }
     let mut unreadable = std::mem::take(&mut plan.unreadable);
@@ -672,7 +674,7 @@ fn apply(
             writer.delete_term(Term::from_field_u64(open.fields.key_hash, *k));
         }
         for (doc, stamp) in step.add {
-            writer.add_document(open.fields.document(&doc, stamp))?;
+            feed.add(&writer, open.fields.document(&doc, stamp), doc.text_len())?;
             added += 1;
         }
         removed += step.delete.len();

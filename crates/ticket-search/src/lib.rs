@@ -20,6 +20,7 @@ mod analysis;
 mod disk;
 mod doc;
 mod engine;
+mod feed;
 mod guard;
 mod query;
 mod schema;
@@ -122,6 +123,9 @@ const LOAD_BATCH: usize = 1024;
 
 /// The index's writer memory when it takes in many tickets, per thread.
 const BUILD_BUDGET_PER_THREAD: usize = 48_000_000;
+
+/// Bytes of tickets' text waiting for the index's writer threads, at most (`feed`).
+const BUILD_QUEUE: usize = 4_000_000;
 
 /// Threads for indexing many tickets: the machine's, at most 4.
 fn build_threads() -> usize {
