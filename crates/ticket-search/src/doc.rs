@@ -61,7 +61,11 @@ impl TicketDoc {
 
     /// About how many bytes of text the document holds (what indexing it keeps in memory).
     pub(crate) fn text_len(&self) -> usize {
-        let events: usize = self.events.iter().map(|e| e.kind.len() + e.body.len()).sum();
+        let events: usize = self
+            .events
+            .iter()
+            .map(|e| e.kind.len() + e.body.len())
+            .sum();
         self.key.len()
             + self.id.len()
             + self.slug.len()

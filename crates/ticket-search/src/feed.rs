@@ -125,24 +125,48 @@ impl Feed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema;
+    use crate::{analysis, schema};
     use tantivy::Index;
+
+    fn writer(analyzed: bool) -> tantivy::Result<(Index, schema::Fields, IndexWriter<Fed>)> {
+        let index = Index::create_in_ram(schema::schema());
+        if analyzed {
+            index
+                .tokenizers()
+                .register(analysis::ANALYZER, analysis::analyzer());
+        }
+        let fields = schema::Fields::of(&index.schema())?;
+        let writer = index.writer_with_num_threads(1, 15_000_000)?;
+        Ok((index, fields, writer))
+    }
+
+    fn doc(fields: &schema::Fields, i: u64) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(fields.key_hash, i);
+        doc
+    }
 
     #[test]
     fn every_document_is_given_back() -> tantivy::Result<()> {
-        let index = Index::create_in_ram(schema::schema());
-        let fields = schema::Fields::of(&index.schema())?;
-        let mut writer: IndexWriter<Fed> = index.writer_with_num_threads(1, 15_000_000)?;
+        let (index, fields, mut writer) = writer(true)?;
         let feed = Feed::new(1_000);
         for i in 0..50u64 {
-            let mut doc = TantivyDocument::new();
-            doc.add_u64(fields.key_hash, i);
-            feed.add(&writer, doc, 300)?;
+            feed.add(&writer, doc(&fields, i), 300)?;
             assert!(feed.queued() <= 1_000, "{} queued", feed.queued());
         }
         writer.commit()?;
         assert_eq!(feed.queued(), 0);
         assert_eq!(index.reader()?.searcher().num_docs(), 50);
+        Ok(())
+    }
+
+    #[test]
+    fn a_dead_writer_is_an_error_not_a_wait() -> tantivy::Result<()> {
+        // Without its analyzer, the writer's thread fails on the first document.
+        let (_index, fields, writer) = writer(false)?;
+        let feed = Feed::new(1_000);
+        let failed = (0..50u64).find_map(|i| feed.add(&writer, doc(&fields, i), 300).err());
+        assert!(failed.is_some());
         Ok(())
     }
 }

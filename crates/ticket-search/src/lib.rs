@@ -119,10 +119,18 @@ pub enum SearchError {
 
 /// Tickets loaded per call to the loader when many are needed: enough to keep its threads
 /// busy, few enough to keep memory flat.
-const LOAD_BATCH: usize = 1024;
+const LOAD_BATCH: usize = 256;
 
-/// The index's writer memory when it takes in many tickets, per thread.
-const BUILD_BUDGET_PER_THREAD: usize = 48_000_000;
+/// The index's writer threads when it takes in many tickets (a build). Each thread fills a
+/// segment of its own in memory, so each costs its budget and more (docs/search.md, "Memory").
+const BUILD_THREADS: usize = 1;
+
+/// The index's writer memory when it takes in many tickets, per thread. It also sets the size
+/// of a build's segments (about 3,000 tickets each), which are never merged.
+const BUILD_BUDGET_PER_THREAD: usize = 40_000_000;
+
+/// The memory of the writer of [`scan`]'s index in memory, per thread.
+const SCAN_BUDGET_PER_THREAD: usize = 48_000_000;
 
 /// Bytes of tickets' text waiting for the index's writer threads, at most (`feed`).
 const BUILD_QUEUE: usize = 4_000_000;
@@ -215,7 +223,7 @@ pub(crate) fn memory_index(
         .register(analysis::ANALYZER, analysis::analyzer());
     let fields = Fields::of(&schema)?;
     let budget = if threads > 1 {
-        threads * BUILD_BUDGET_PER_THREAD
+        threads * SCAN_BUDGET_PER_THREAD
     } else {
         SMALL_BUDGET
     };
