@@ -22,17 +22,19 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tantivy::directory::RamDirectory;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 use crate::analysis;
 use crate::doc::{Listing, Loaded, Loader, TicketDoc, kept_stamp, key_hash};
 use crate::engine::View;
+use crate::feed::{Fed, Feed};
 use crate::guard;
 use crate::schema::{self, Fields};
 use crate::{
-    BUILD_BUDGET_PER_THREAD, Found, How, LOAD_BATCH, Request, SMALL_BUDGET, SearchError,
-    Unreadable, answer, build_threads, scan_because,
+    BUILD_BUDGET_PER_THREAD, BUILD_QUEUE, BUILD_THREADS, Found, How, LOAD_BATCH, Request,
+    SMALL_BUDGET, SearchError, Unreadable, answer, scan_because,
 };
 
 /// The tantivy index's directory inside the search directory; bumped with the schema.
@@ -620,6 +622,20 @@ fn small_index<'d>(docs: impl Iterator<Item = &'d TicketDoc>) -> tantivy::Result
     Ok(index.reader()?.searcher())
 }
 
+/// Segments of at most this many live documents are merged, eight or more at a time: the
+/// small ones later searches fold in, and those that edits have mostly emptied. A bulk
+/// build's segments are larger and never merged: a merge reads every page of the segments it
+/// merges through the memory map, so merging them would put the whole index in the process's
+/// memory (docs/search.md, "Memory").
+const MERGE_UP_TO: usize = 500;
+
+/// tantivy's merge policy (`LogMergePolicy`), limited to segments of [`MERGE_UP_TO`] documents.
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_UP_TO);
+    policy
+}
+
 /// Carries out `plan`: deletions first, then the documents to add, reading the tickets the plan
 /// left unread in batches. Returns how many were added and removed, and the unreadable tickets.
 fn apply(
@@ -630,13 +646,14 @@ fn apply(
     loaded: &mut HashMap<usize, Loaded>,
 ) -> tantivy::Result<(usize, usize, Vec<Unreadable>)> {
     let many = plan.unread.len() + plan.add.len() > CHECK_BEFORE_LOCKING;
-    let mut writer: IndexWriter = if many {
-        let threads = build_threads();
+    let mut writer: IndexWriter<Fed> = if many {
         open.index
-            .writer_with_num_threads(threads, threads * BUILD_BUDGET_PER_THREAD)?
+            .writer_with_num_threads(BUILD_THREADS, BUILD_THREADS * BUILD_BUDGET_PER_THREAD)?
     } else {
         open.index.writer_with_num_threads(1, SMALL_BUDGET)?
     };
+    writer.set_merge_policy(Box::new(merge_policy()));
+    let feed = Feed::new(BUILD_QUEUE);
     let state = read_state(open)?;
     let mut removed = plan.delete.len();
     for k in &plan.delete {
@@ -644,7 +661,7 @@ fn apply(
     }
     let mut added = 0;
     for (doc, stamp) in plan.add.drain(..) {
-        writer.add_document(open.fields.document(&doc, stamp))?;
+        feed.add(&writer, open.fields.document(&doc, stamp), doc.text_len())?;
         added += 1;
     }
     let mut unreadable = std::mem::take(&mut plan.unreadable);
@@ -672,7 +689,7 @@ fn apply(
             writer.delete_term(Term::from_field_u64(open.fields.key_hash, *k));
         }
         for (doc, stamp) in step.add {
-            writer.add_document(open.fields.document(&doc, stamp))?;
+            feed.add(&writer, open.fields.document(&doc, stamp), doc.text_len())?;
             added += 1;
         }
         removed += step.delete.len();

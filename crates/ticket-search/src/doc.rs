@@ -58,6 +58,26 @@ impl TicketDoc {
         put(self.resolution.as_deref().unwrap_or("\u{0}none"));
         h.digest()
     }
+
+    /// About how many bytes of text the document holds (what indexing it keeps in memory).
+    pub(crate) fn text_len(&self) -> usize {
+        let events: usize = self
+            .events
+            .iter()
+            .map(|e| e.kind.len() + e.body.len())
+            .sum();
+        self.key.len()
+            + self.id.len()
+            + self.slug.len()
+            + self.title.len()
+            + self.status.len()
+            + self.kind.len()
+            + self.labels.iter().map(String::len).sum::<usize>()
+            + self.assignee.as_ref().map_or(0, String::len)
+            + self.body.len()
+            + events
+            + self.resolution.as_ref().map_or(0, String::len)
+    }
 }
 
 /// A ticket's stamp: a hash of what a `stat` of its files says, and when they last changed.

@@ -20,6 +20,7 @@ mod analysis;
 mod disk;
 mod doc;
 mod engine;
+mod feed;
 mod guard;
 mod query;
 mod schema;
@@ -118,10 +119,23 @@ pub enum SearchError {
 
 /// Tickets loaded per call to the loader when many are needed: enough to keep its threads
 /// busy, few enough to keep memory flat.
-const LOAD_BATCH: usize = 1024;
+const LOAD_BATCH: usize = 256;
 
-/// The index's writer memory when it takes in many tickets, per thread.
-const BUILD_BUDGET_PER_THREAD: usize = 48_000_000;
+/// The index's writer threads when it takes in many tickets (a build). Each thread fills a
+/// segment of its own in memory, so each costs its budget and more (docs/search.md, "Memory").
+const BUILD_THREADS: usize = 1;
+
+/// The index's writer memory when it takes in many tickets, per thread. It also sets the size
+/// of a build's segments, which are never merged (10 segments at 100,000 generated tickets):
+/// with half of it a build peaked 30 MB lower, but its 26 segments cost every later search
+/// 6 MB more (docs/benchmarks.md, "Search").
+const BUILD_BUDGET_PER_THREAD: usize = 80_000_000;
+
+/// The memory of the writer of [`scan`]'s index in memory, per thread.
+const SCAN_BUDGET_PER_THREAD: usize = 48_000_000;
+
+/// Bytes of tickets' text waiting for the index's writer threads, at most (`feed`).
+const BUILD_QUEUE: usize = 4_000_000;
 
 /// Threads for indexing many tickets: the machine's, at most 4.
 fn build_threads() -> usize {
@@ -211,7 +225,7 @@ pub(crate) fn memory_index(
         .register(analysis::ANALYZER, analysis::analyzer());
     let fields = Fields::of(&schema)?;
     let budget = if threads > 1 {
-        threads * BUILD_BUDGET_PER_THREAD
+        threads * SCAN_BUDGET_PER_THREAD
     } else {
         SMALL_BUDGET
     };
