@@ -180,6 +180,17 @@ impl App {
         })
     }
 
+    /// A ticket (or why one did not read) as `list` hands it over.
+    fn listed(&self, found: Result<(Located, TicketSummary), Diagnostic>) -> Listed {
+        match found {
+            Ok((at, summary)) => Listed::Ticket(ListEntry {
+                summary,
+                path: self.shown(&at.dir),
+            }),
+            Err(d) => Listed::Skipped(d),
+        }
+    }
+
     /// Lists tickets, handing each to `each` as soon as the order allows: in the default order
     /// as they are read (memory stays flat however large the root), in another order once all
     /// are read (skipped tickets first). `each` returns `false` to stop.
@@ -224,13 +235,7 @@ impl App {
         if request.sort == Sort::Id {
             backend.list_each_with(&filter, request.with_action_required, |found| {
                 if going {
-                    going = hand_over(match found {
-                        Ok((at, summary)) => Listed::Ticket(ListEntry {
-                            summary,
-                            path: self.shown(&at.dir),
-                        }),
-                        Err(d) => Listed::Skipped(d),
-                    });
+                    going = hand_over(self.listed(found));
                 }
             })?;
         } else {
@@ -274,13 +279,7 @@ impl App {
                 let located = keyed.iter().map(|k| k.located(&backend)).collect();
                 backend.list_again(located, &filter, request.with_action_required, |found| {
                     if going {
-                        going = hand_over(match found {
-                            Ok((at, summary)) => Listed::Ticket(ListEntry {
-                                summary,
-                                path: self.shown(&at.dir),
-                            }),
-                            Err(d) => Listed::Skipped(d),
-                        });
+                        going = hand_over(self.listed(found));
                     }
                 });
             }

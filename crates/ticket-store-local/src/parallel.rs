@@ -18,6 +18,19 @@ fn threads(items: usize) -> usize {
         .min(items.div_ceil(CHUNK).max(1))
 }
 
+/// `items` in chunks of [`CHUNK`], each behind a lock for the worker that takes it.
+fn chunked<T>(items: Vec<T>) -> Vec<Mutex<Vec<T>>> {
+    let mut chunks = Vec::with_capacity(items.len().div_ceil(CHUNK));
+    let mut items = items.into_iter();
+    loop {
+        let chunk: Vec<T> = items.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            return chunks;
+        }
+        chunks.push(Mutex::new(chunk));
+    }
+}
+
 /// `items.into_iter().map(f).collect()`, computed on a few scoped threads, in input order.
 ///
 /// If `f` panics on a worker, the panic is carried to the caller, as a sequential map would.
@@ -27,15 +40,7 @@ pub fn map_ordered<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -
     if threads == 1 {
         return items.into_iter().map(f).collect();
     }
-    let mut chunks: Vec<Mutex<Vec<T>>> = Vec::with_capacity(n.div_ceil(CHUNK));
-    let mut items = items.into_iter();
-    loop {
-        let chunk: Vec<T> = items.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(Mutex::new(chunk));
-    }
+    let chunks = chunked(items);
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();
@@ -112,15 +117,7 @@ pub fn for_each_ordered<T: Send, R: Send>(
         items.into_iter().map(f).for_each(each);
         return;
     }
-    let mut chunks: Vec<Mutex<Vec<T>>> = Vec::with_capacity(n.div_ceil(CHUNK));
-    let mut items = items.into_iter();
-    loop {
-        let chunk: Vec<T> = items.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(Mutex::new(chunk));
-    }
+    let chunks = chunked(items);
     let pipe = Mutex::new(Pipe {
         done: (0..chunks.len()).map(|_| None).collect(),
         handed: 0,
