@@ -776,8 +776,7 @@ fn write_new_files(dir: &Path, files: &[ExportedFile]) -> Result<Vec<String>, St
         if f.path.ends_with('/') {
             fs::create_dir(&target).map_err(|e| format!("{}: {e}", f.path))?;
         } else {
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".ticket-export-")
+            let mut tmp = ticket_store_local::fsio::new_file(".ticket-export-")
                 .tempfile_in(parent)
                 .map_err(|e| format!("{}: {e}", parent.display()))?;
             tmp.write_all(&f.bytes)

@@ -79,8 +79,7 @@ pub fn replace_beside(target: &Path, prefix: &str, bytes: &[u8]) -> Result<(), B
             "is a symbolic link; the backend never writes through links",
         ));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(prefix)
+    let mut tmp = new_file(prefix)
         .tempfile_in(dir)
         .map_err(|e| storage(dir, e))?;
     tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
@@ -108,8 +107,7 @@ pub struct Staged(tempfile::NamedTempFile);
 pub fn stage(root: &Path, bytes: &[u8]) -> Result<Staged, BackendError> {
     let tmp_dir = layout::tmp_dir(root);
     fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(layout::TMP_FILE_PREFIX)
+    let mut tmp = new_file(layout::TMP_FILE_PREFIX)
         .tempfile_in(&tmp_dir)
         .map_err(|e| storage(&tmp_dir, e))?;
     tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
@@ -130,8 +128,7 @@ pub fn stage_all(root: &Path, contents: &[&[u8]]) -> Result<Vec<Staged>, Backend
     fs::create_dir_all(&tmp_dir).map_err(|e| storage(&tmp_dir, e))?;
     let mut written = Vec::with_capacity(contents.len());
     for bytes in contents {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(layout::TMP_FILE_PREFIX)
+        let mut tmp = new_file(layout::TMP_FILE_PREFIX)
             .tempfile_in(&tmp_dir)
             .map_err(|e| storage(&tmp_dir, e))?;
         tmp.write_all(bytes).map_err(|e| storage(tmp.path(), e))?;
@@ -204,6 +201,20 @@ fn outside(path: &Path, why: &str) -> BackendError {
         location: path.display().to_string(),
         message: format!("{why}; replace it with a regular file or directory inside the root"),
     }
+}
+
+/// How every file the backend writes is created: `0666` less the umask, as a shell's `>`
+/// creates one and `tickets.sh` leaves one (tempfile's own default is `0600`, which a rewrite
+/// would otherwise leave on `item.md` and `thread.md`).
+pub fn new_file(prefix: &str) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder
 }
 
 /// A fresh scratch directory under `<root>/.tmp/`, removed on drop unless kept.

@@ -221,10 +221,7 @@ pub(crate) fn index_dir(root: &Path) -> Option<PathBuf> {
 
 /// Replaces `dir/name` atomically (temp file and rename, no fsync: it is a cache).
 fn replace(dir: &Path, name: &str, text: &str) -> bool {
-    let Ok(mut tmp) = tempfile::Builder::new()
-        .prefix(INDEX_TMP_PREFIX)
-        .tempfile_in(dir)
-    else {
+    let Ok(mut tmp) = crate::fsio::new_file(INDEX_TMP_PREFIX).tempfile_in(dir) else {
         return false;
     };
     tmp.write_all(text.as_bytes()).is_ok() && tmp.persist(dir.join(name)).is_ok()

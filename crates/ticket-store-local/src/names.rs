@@ -137,10 +137,7 @@ fn write_list(root: &Path, taken_ns: i64, states: &[DirState], names: &[(usize, 
     for (k, name) in names {
         text.push_str(&format!("{k}\t{name}\n"));
     }
-    let Ok(mut tmp) = tempfile::Builder::new()
-        .prefix(INDEX_TMP_PREFIX)
-        .tempfile_in(&dir)
-    else {
+    let Ok(mut tmp) = crate::fsio::new_file(INDEX_TMP_PREFIX).tempfile_in(&dir) else {
         return;
     };
     if tmp.write_all(text.as_bytes()).is_ok() {

@@ -328,3 +328,40 @@ fn no_ticket_is_created_through_an_open_directory_linked_outside() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
     assert!((snapshot(&c.root()), snapshot(&c.path("outside"))) == before);
 }
+
+/// Files `ticket` rewrites keep the mode a new file gets (`0666` less the umask), as the files
+/// `tickets.sh` writes do: a rewrite through a temporary file must not leave them `0600`, which
+/// would hide a shared repository's tickets from its other users.
+#[cfg(unix)]
+#[test]
+fn rewritten_files_keep_the_mode_tickets_sh_gives_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("scratch");
+    let out = run_shell(dir.path(), &["create", "--title", "Modes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let mode = |p: &Path| fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    let fresh = dir.path().join("fresh");
+    fs::write(&fresh, "").expect("write");
+    let expected = mode(&fresh);
+    let note = dir.path().join("note.md");
+    fs::write(&note, "a note\n").expect("write");
+    let note = note.display().to_string();
+    let steps: [&[&str]; 4] = [
+        &["comment", &id, "--file", &note],
+        &["edit", &id, "--title", "Modes kept"],
+        &["status", &id, "pending"],
+        &["close", &id, "--resolution", "done"],
+    ];
+    for step in steps {
+        ticket(dir.path()).args(step).assert().success();
+    }
+    let ticket_dir = dir.path().join("work-items/closed").join(&id);
+    for name in ["item.md", "thread.md", "resolution.md"] {
+        assert_eq!(mode(&ticket_dir.join(name)), expected, "{name}");
+    }
+}
