@@ -149,6 +149,23 @@ pub fn check(root: &Path) -> Result<(), String> {
                     }
                 }
             }
+            let writes_tickets = rel.starts_with("crates/ticket-store-local/src/")
+                || rel.starts_with("crates/ticket-app/src/");
+            if writes_tickets
+                && rel != "crates/ticket-store-local/src/fsio.rs"
+                && line.contains(concat!("Builder", "::new()"))
+                && text.contains("tempfile")
+                && !line.trim_start().starts_with("//")
+            {
+                let tempdir_follows = text
+                    .lines()
+                    .skip(n)
+                    .take(4)
+                    .any(|l| l.contains("tempdir"));
+                if !tempdir_follows {
+                    problems.push(format!("{}: a file written here gets tempfile's 0600; create it through ticket_store_local::fsio::new_file (0666 less the umask, as tickets.sh leaves it)", at()));
+                }
+            }
             if in_library {
                 for banned in LIBRARY_BANNED {
                     if line.contains(banned) {
