@@ -157,11 +157,7 @@ pub fn check(root: &Path) -> Result<(), String> {
                 && text.contains("tempfile")
                 && !line.trim_start().starts_with("//")
             {
-                let tempdir_follows = text
-                    .lines()
-                    .skip(n)
-                    .take(4)
-                    .any(|l| l.contains("tempdir"));
+                let tempdir_follows = text.lines().skip(n).take(4).any(|l| l.contains("tempdir"));
                 if !tempdir_follows {
                     problems.push(format!("{}: a file written here gets tempfile's 0600; create it through ticket_store_local::fsio::new_file (0666 less the umask, as tickets.sh leaves it)", at()));
                 }
