@@ -27,6 +27,7 @@ mod root;
 mod search;
 mod settings;
 mod sync;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

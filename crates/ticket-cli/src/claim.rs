@@ -2,10 +2,8 @@
 //! their arguments, the use cases they call, and what they print.
 
 use clap::Args;
-use serde::Serialize;
 use ticket_app::{
-    App, ClaimOutcome, ClaimRequest, Lease, ReadyClaimRequest, ReleaseRequest, RenewRequest,
-    Timestamp, Ttl,
+    App, ClaimOutcome, ClaimRequest, ReadyClaimRequest, ReleaseRequest, RenewRequest, Ttl,
 };
 
 use crate::cli::Command;
@@ -106,37 +104,6 @@ pub struct ReadyClaimArgs {
     pub ttl: Option<Ttl>,
 }
 
-/// A lease in JSON: `{holder, token, acquired, expires}`.
-#[derive(Serialize)]
-pub struct LeaseJson<'a> {
-    pub holder: &'a str,
-    pub token: u64,
-    pub acquired: Timestamp,
-    pub expires: Timestamp,
-}
-
-impl<'a> From<&'a Lease> for LeaseJson<'a> {
-    fn from(l: &'a Lease) -> Self {
-        Self {
-            holder: &l.holder,
-            token: l.token,
-            acquired: l.acquired,
-            expires: l.expires,
-        }
-    }
-}
-
-/// What `claim`, `renew`, `release` and `ready --claim` print with `--json`.
-#[derive(Serialize)]
-struct OutcomeJson<'a> {
-    id: &'a str,
-    path: &'a str,
-    #[serde(flatten)]
-    lease: LeaseJson<'a>,
-    renewed: bool,
-    remote: Option<&'a str>,
-}
-
 /// The `--token` of the write `command` is, if any.
 pub fn token_of(command: &Command) -> Option<u64> {
     match command {
@@ -193,13 +160,7 @@ pub fn ready_claim(app: &App, out: &mut Out, a: ReadyClaimArgs) -> Result<(), Cl
 /// One line for people (`claimed <id> by <holder>: token N until T`), or the JSON outcome.
 fn print(out: &mut Out, done: &ClaimOutcome, verb: &str) -> Result<(), CliError> {
     if out.json {
-        return out.json(&OutcomeJson {
-            id: done.id.as_str(),
-            path: &done.path,
-            lease: LeaseJson::from(&done.lease),
-            renewed: done.renewed,
-            remote: done.remote.as_deref(),
-        });
+        return out.json(&ticket_app::wire::Claimed::from(done));
     }
     let l = &done.lease;
     let until = if verb == "released" {

@@ -483,6 +483,16 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
     /// Print a shell completion script (it completes ticket ids and slugs too, by asking `ticket`).
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },
+    /// Print the JSON Schema of a `--json` document; without NAME, list the documents.
+    #[command(
+        after_help = "Every --json output and error is one of these documents (draft 2020-12 schemas generated from\nthe types that print them; docs/cli.md, \"JSON\").\n\nExamples:\n  ticket schema\n  ticket schema show > show.schema.json\n  ticket --json schema"
+    )]
+    Schema {
+        /// The document: show, list, ready, blocked, create, claim, search, doctor, sync, init,
+        /// import, export, error, schema.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(ticket_app::wire::DOCUMENTS.iter().map(|d| d.name)), hide_possible_values = true)]
+        name: Option<String>,
+    },
     /// Make the root ready for git: status directories kept, local files ignored, merge drivers.
     #[command(
         after_help = "Creates the root if needed, an empty .gitkeep in open/, pending/ and closed/, a .gitignore of\nthe root's local files (.lock, .tmp/, .index/, .leases/), a .gitattributes routing thread.md and\nitem.md to the merge drivers, and configures the drivers in this clone's git config (they run\nthis very binary, by its absolute path). Idempotent; run it again in every new clone.\n\nExamples:\n  ticket init\n  ticket init work-items"

@@ -14,6 +14,7 @@ use crate::error::CliError;
 use crate::human;
 use crate::json;
 use crate::output::Out;
+use ticket_app::wire;
 
 pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
     let app = &app.clone().with_token(crate::claim::token_of(&command));
@@ -94,7 +95,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 ));
             }
             if out.json {
-                out.json(&json::Created {
+                out.json(&wire::Created {
                     id: t.id.as_str(),
                     slug: t.slug.as_str(),
                     path: created.path.clone(),
@@ -245,7 +246,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
         }
         Command::Search(args) => crate::search::run(app, args, out),
         // Printed by main before any root is resolved: completions need no tickets.
-        Command::Completions { .. } => Ok(()),
+        Command::Completions { .. } | Command::Schema { .. } => Ok(()),
         Command::Init { .. } => crate::sync::init(app, out),
         Command::Sync { remote } => crate::sync::sync(app, remote, out),
         // Run by main before any root is resolved: git names the files.
@@ -307,7 +308,7 @@ fn mutated(out: &mut Out, changed: &Changed) -> Result<(), CliError> {
     if !out.json {
         return Ok(());
     }
-    out.json(&json::Show::new(&changed.ticket, changed.path.clone()))
+    out.json(&wire::Show::new(&changed.ticket, changed.path.clone()))
 }
 
 fn list(
@@ -336,7 +337,7 @@ fn list(
     let outcome = app.list(request, |item| {
         let written = match item {
             Listed::Ticket(entry) if json => {
-                let item = json::ListEntry::new(&entry.summary, entry.path.clone())
+                let item = wire::ListEntry::new(&entry.summary, entry.path.clone())
                     .with_claim(claims.get(entry.summary.id.as_str()));
                 array.item(&item).and_then(|text| rows.write(&text))
             }
@@ -378,7 +379,7 @@ fn show(app: &App, out: &mut Out, query: &str, full: bool) -> Result<(), CliErro
         let derived = app.derived(&shown.ticket.id)?;
         let claim = app.claim_of(shown.ticket.id.as_str())?;
         return out.json(
-            &json::Show::new(&shown.ticket, shown.path.clone())
+            &wire::Show::new(&shown.ticket, shown.path.clone())
                 .with_derived(&shown.ticket, &derived)
                 .with_claim(claim.as_ref()),
         );
@@ -445,7 +446,7 @@ fn ready(app: &App, out: &mut Out, explain: bool) -> Result<(), CliError> {
         app.queued(&queue.ready, |entry| {
             let written = match entry {
                 Ok(e) => array
-                    .item(&json::ListEntry::new(&e.summary, e.path.clone()))
+                    .item(&wire::ListEntry::new(&e.summary, e.path.clone()))
                     .and_then(|text| rows.write(&text)),
                 Err(e) => rows.warn(&reread(&e)),
             };
@@ -505,7 +506,7 @@ fn not_ready_json(
         let why = reasons.next().map_or(&[][..], Vec::as_slice);
         let written = match entry {
             Ok(e) => array
-                .item(&json::NotReadyJson::new(&e, why))
+                .item(&wire::NotReady::new(&e, why))
                 .and_then(|text| rows.write(&text)),
             Err(e) => rows.warn(&reread(&e)),
         };

@@ -1,19 +1,9 @@
 //! `ticket doctor`: the ticket-doctor rules, printed in the `tickets.sh` style or as JSON.
 
-use serde::Serialize;
 use ticket_app::{App, Diagnostic, DoctorCode as Code, DoctorRequest, Severity};
 
 use crate::error::CliError;
 use crate::output::Out;
-
-#[derive(Serialize)]
-struct Report<'a> {
-    ok: bool,
-    errors: usize,
-    warnings: usize,
-    diagnostics: &'a [Diagnostic],
-    fixed: &'a [String],
-}
 
 /// With `fix`, the use case waits at most every writer's `TICKETS_LOCK_TIMEOUT` for the writers'
 /// lock, and fails as every writer does (`locked`, exit 4) when it is held past that.
@@ -26,7 +16,7 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
     let mut report = app.doctor_with_progress(DoctorRequest { fix }, progress)?;
     report.diagnostics.iter_mut().for_each(add_cli_hint);
     if out.json {
-        out.json(&Report {
+        out.json(&ticket_app::wire::Doctor {
             ok: report.ok(),
             errors: report.errors(),
             warnings: report.warnings(),

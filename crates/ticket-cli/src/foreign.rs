@@ -6,8 +6,7 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
-use ticket_app::{App, ExportReport, ExportRequest, Format, ImportReport, ImportRequest};
+use ticket_app::{App, ExportRequest, Format, ImportRequest};
 
 use crate::error::CliError;
 use crate::output::Out;
@@ -21,7 +20,7 @@ pub fn import(app: &App, out: &mut Out, from: &str, path: PathBuf) -> Result<(),
     let format = format(from, "--from")?;
     let report = app.import(&ImportRequest { format, path })?;
     if out.json {
-        out.json(&ImportJson::new(&report))?;
+        out.json(&ticket_app::wire::Import::from(&report))?;
     } else {
         let mut text = String::new();
         for e in &report.imported {
@@ -77,7 +76,7 @@ pub fn export(
         queries: tickets,
     })?;
     if out.json {
-        out.json(&ExportJson::new(&report))?;
+        out.json(&ticket_app::wire::Export::from(&report))?;
     } else {
         let mut text = String::new();
         for e in &report.exported {
@@ -123,92 +122,4 @@ fn located(path: &str, message: &str) -> String {
 
 fn warn(line: &str) {
     eprintln!("warning: {line}");
-}
-
-#[derive(Serialize)]
-struct ImportJson<'a> {
-    source: &'a str,
-    imported: Vec<ImportedJson<'a>>,
-    skipped: Vec<SkippedJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct ImportedJson<'a> {
-    source: &'a str,
-    id: &'a str,
-    legacy_ticket: &'a str,
-    outcome: &'static str,
-    path: &'a str,
-    notices: &'a [String],
-}
-
-#[derive(Serialize)]
-struct SkippedJson<'a> {
-    path: &'a str,
-    message: &'a str,
-}
-
-impl<'a> ImportJson<'a> {
-    fn new(r: &'a ImportReport) -> Self {
-        Self {
-            source: &r.source,
-            imported: r
-                .imported
-                .iter()
-                .map(|e| ImportedJson {
-                    source: &e.source,
-                    id: &e.id,
-                    legacy_ticket: &e.legacy,
-                    outcome: e.outcome.as_str(),
-                    path: &e.path,
-                    notices: &e.notices,
-                })
-                .collect(),
-            skipped: r
-                .skipped
-                .iter()
-                .map(|s| SkippedJson {
-                    path: &s.path,
-                    message: &s.message,
-                })
-                .collect(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ExportJson<'a> {
-    target: &'a str,
-    exported: Vec<ExportedJson<'a>>,
-    refused: Vec<SkippedJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct ExportedJson<'a> {
-    id: &'a str,
-    files: &'a [String],
-}
-
-impl<'a> ExportJson<'a> {
-    fn new(r: &'a ExportReport) -> Self {
-        Self {
-            target: &r.target,
-            exported: r
-                .exported
-                .iter()
-                .map(|e| ExportedJson {
-                    id: &e.id,
-                    files: &e.files,
-                })
-                .collect(),
-            refused: r
-                .refused
-                .iter()
-                .map(|s| SkippedJson {
-                    path: &s.path,
-                    message: &s.message,
-                })
-                .collect(),
-        }
-    }
 }

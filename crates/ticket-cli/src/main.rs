@@ -16,6 +16,7 @@ mod human;
 mod json;
 mod output;
 mod progress;
+mod schema;
 mod search;
 mod sync;
 
@@ -87,11 +88,17 @@ fn usage_message(rendered: &str) -> String {
 fn report(e: &CliError, json: bool) {
     let mut stderr = io::stderr().lock();
     if json {
-        let mut value = serde_json::json!({"error": {"code": e.code(), "message": e.message()}});
-        if let Some(candidates) = e.candidates() {
-            value["error"]["candidates"] = serde_json::json!(candidates);
+        let message = e.message();
+        let failure = ticket_app::wire::Failure {
+            error: ticket_app::wire::FailureBody {
+                candidates: e.candidates(),
+                code: e.code(),
+                message: &message,
+            },
+        };
+        if let Ok(text) = serde_json::to_string(&failure) {
+            let _ = writeln!(stderr, "{text}");
         }
-        let _ = writeln!(stderr, "{value}");
     } else {
         for line in e.preamble() {
             let _ = writeln!(stderr, "{line}");
@@ -106,6 +113,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             what: "cannot write the completion script".into(),
             source,
         });
+    }
+    if let Command::Schema { name } = &cli.command {
+        return schema::print(name.as_deref(), &mut Out { json: cli.json });
     }
     if let Command::MergeDriver {
         which,

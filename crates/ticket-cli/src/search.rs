@@ -1,25 +1,12 @@
 //! `ticket search`: the arguments made into a search request, the hits rendered one line each
 //! (`score, status, id, field, title, snippet`, tab-separated) or as JSON.
 
-use serde::Serialize;
-use ticket_app::{App, Hit, SearchRequest, TicketStatus};
+use ticket_app::{App, Hit, SearchRequest, TicketStatus, wire};
 
 use crate::cli::{SearchArgs, StatusFilter};
 use crate::error::CliError;
 use crate::human::push_cell;
 use crate::output::Out;
-
-/// One hit in `--json`: a contract, fields are added, never renamed.
-#[derive(Serialize)]
-struct JsonHit<'a> {
-    id: &'a str,
-    slug: &'a str,
-    title: &'a str,
-    status: &'a str,
-    score: f64,
-    field: String,
-    snippet: &'a str,
-}
 
 pub fn run(app: &App, args: SearchArgs, out: &mut Out) -> Result<(), CliError> {
     let statuses = match args.status {
@@ -42,19 +29,7 @@ pub fn run(app: &App, args: SearchArgs, out: &mut Out) -> Result<(), CliError> {
         out.warn(&format!("skipped unreadable ticket: {message}"))?;
     }
     if out.json {
-        let hits: Vec<JsonHit> = searched
-            .hits
-            .iter()
-            .map(|h| JsonHit {
-                id: &h.id,
-                slug: &h.slug,
-                title: &h.title,
-                status: &h.status,
-                score: rounded(h.score),
-                field: h.field.name(),
-                snippet: &h.snippet,
-            })
-            .collect();
+        let hits: Vec<wire::Hit> = searched.hits.iter().map(wire::Hit::from).collect();
         return out.json(&hits);
     }
     let mut text = String::new();
@@ -64,13 +39,8 @@ pub fn run(app: &App, args: SearchArgs, out: &mut Out) -> Result<(), CliError> {
     out.text(&text)
 }
 
-/// A score with four decimals: enough to tell hits apart, without float noise.
-fn rounded(score: f32) -> f64 {
-    (f64::from(score) * 10_000.0).round() / 10_000.0
-}
-
 fn line(text: &mut String, h: &Hit) {
-    let score = format!("{:.4}", rounded(h.score));
+    let score = format!("{:.4}", wire::rounded(h.score));
     let field = h.field.name();
     for (i, cell) in [
         score.as_str(),

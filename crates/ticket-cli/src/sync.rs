@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-use ticket_app::{App, DriverKind, InitRequest, SyncRequest};
+use ticket_app::{App, DriverKind, InitRequest, SyncRequest, wire};
 
 use crate::cli::DriverWhich;
 use crate::error::CliError;
@@ -19,19 +18,12 @@ pub fn program() -> Result<String, CliError> {
     Ok(format!("'{}'", exe.replace('\'', "'\\''")))
 }
 
-#[derive(Serialize)]
-struct InitJson<'a> {
-    root: &'a str,
-    done: &'a [String],
-    repository: Option<&'a str>,
-}
-
 pub fn init(app: &App, out: &mut Out) -> Result<(), CliError> {
     let done = app.init(&InitRequest {
         program: program()?,
     })?;
     if out.json {
-        return out.json(&InitJson {
+        return out.json(&wire::Init {
             root: &done.root,
             done: &done.done,
             repository: done.repository.as_deref(),
@@ -57,18 +49,6 @@ pub fn init(app: &App, out: &mut Out) -> Result<(), CliError> {
     out.text(&text)
 }
 
-#[derive(Serialize)]
-struct SyncJson<'a> {
-    branch: &'a str,
-    committed: Option<&'a str>,
-    merged: bool,
-    pushed: bool,
-    rounds: usize,
-    repaired: Vec<String>,
-    renamed: Vec<[&'a str; 2]>,
-    recorded: &'a [String],
-}
-
 pub fn sync(app: &App, remote: String, out: &mut Out) -> Result<(), CliError> {
     let synced = app.sync(&SyncRequest {
         remote: remote.clone(),
@@ -82,7 +62,7 @@ pub fn sync(app: &App, remote: String, out: &mut Out) -> Result<(), CliError> {
         .map(|(id, from, to)| format!("{id}: {} -> {to}", from.join("+")))
         .collect();
     if out.json {
-        return out.json(&SyncJson {
+        return out.json(&wire::Sync {
             branch: &synced.branch,
             committed: synced.committed.as_deref(),
             merged: synced.merged,

@@ -99,7 +99,7 @@ open_vocabulary! {
 }
 
 /// A reference an event carries: `commit` `abc123`, `url` `https://...`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub struct EventRef {
     pub kind: RefKind,
     pub value: String,

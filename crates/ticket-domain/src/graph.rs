@@ -46,7 +46,7 @@ impl GraphNode {
 }
 
 /// Why a ticket is not ready. Each names the ticket that blocks in `id` when there is one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason {
     /// Only open tickets can be ready.
@@ -163,7 +163,7 @@ impl fmt::Display for Reason {
 }
 
 /// The derived inverses of one ticket: who points at it, by kind.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Inverses {
     /// Tickets that depend on it.
     pub blocks: Vec<TicketId>,

@@ -25,7 +25,7 @@ impl Default for Readiness {
 }
 
 /// References to the things a ticket touches, one list per kind of thing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Refs {
     pub files: Vec<String>,
     pub branches: Vec<String>,

@@ -155,7 +155,9 @@ impl From<TransitionError> for BackendError {
 }
 
 /// How bad a diagnostic is: errors fail a doctor run, warnings never do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -163,7 +165,7 @@ pub enum Severity {
 }
 
 /// One finding about the stored tickets: stable code, where, what, and what to do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     pub code: String,
     pub severity: Severity,

@@ -73,7 +73,7 @@ impl std::fmt::Display for RelationKind {
 
 /// The edges a ticket stores, one list of target ids per kind, in the order written. Lists read
 /// from hand-edited files may repeat an id (the doctor reports it; readers count it once).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub struct Relations {
     pub depends_on: Vec<TicketId>,
     pub parent: Vec<TicketId>,

@@ -33,7 +33,7 @@ impl From<&str> for MarkdownText {
 }
 
 /// One label: no commas, brackets, quotes or control characters, no surrounding spaces.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Label(String);
 

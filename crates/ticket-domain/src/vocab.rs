@@ -51,6 +51,16 @@ macro_rules! open_vocabulary {
             }
         }
 
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::vocab::open_schema(Self::VALUES)
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = <String as serde::Deserialize>::deserialize(d)?;
@@ -61,3 +71,16 @@ macro_rules! open_vocabulary {
 }
 
 pub(crate) use open_vocabulary;
+
+/// The JSON Schema of an open vocabulary: a string, the known values as examples. Any other
+/// string is valid too (a value a newer tool wrote is kept as it is), so they are not an `enum`.
+pub(crate) fn open_schema(known: &[&str]) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "description": format!(
+            "One of {}, or a value another tool wrote, kept as it is.",
+            known.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+        ),
+        "examples": known,
+    })
+}

@@ -3,6 +3,7 @@
 mod claims;
 mod columns;
 mod completion;
+mod contract;
 mod edit;
 mod exit_codes;
 mod foreign;

@@ -2,7 +2,7 @@
 
 use crate::support::ticket;
 
-fn stdout(cmd: &mut assert_cmd::Command) -> String {
+fn stdout(cmd: &mut crate::support::Ticket) -> String {
     let out = cmd.output().expect("run");
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }

@@ -27,7 +27,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// `ticket` in `dir` with the real clock (so events carry ids) and `user`.
-fn ticket(dir: &Path, user: &str) -> assert_cmd::Command {
+fn ticket(dir: &Path, user: &str) -> crate::support::Ticket {
     let mut cmd = assert_cmd::Command::cargo_bin("ticket").expect("the ticket binary is built");
     cmd.current_dir(dir)
         .env_remove("TICKETS_NOW")
@@ -38,10 +38,10 @@ fn ticket(dir: &Path, user: &str) -> assert_cmd::Command {
         .env("GIT_COMMITTER_NAME", user)
         .env("GIT_COMMITTER_EMAIL", "t@x")
         .write_stdin("");
-    cmd
+    crate::support::Ticket::new(cmd)
 }
 
-fn out(cmd: &mut assert_cmd::Command) -> String {
+fn out(cmd: &mut crate::support::Ticket) -> String {
     let o = cmd.output().expect("run ticket");
     assert!(
         o.status.success(),
