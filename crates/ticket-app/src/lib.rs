@@ -27,6 +27,7 @@ mod root;
 mod search;
 mod settings;
 mod sync;
+mod view;
 pub mod wire;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +68,7 @@ pub use ticket_domain::{
     ActionRequired, Diagnostic, Inverses, Progress, Reason, RefList, RelationKind, Relations,
     ReviewVerdict, Severity, Ticket, TicketId, TicketStatus, TicketSummary, Timestamp, Version,
 };
+pub use view::ShowView;
 
 /// The use cases over one ticket root.
 #[derive(Clone, Debug)]

@@ -263,6 +263,14 @@ impl<'a> Show<'a> {
         }
     }
 
+    /// `show`: the ticket with its derived relations, readiness and lease.
+    pub fn viewed(view: &'a crate::ShowView) -> Self {
+        let t = &view.shown.ticket;
+        Self::new(t, view.shown.path.clone())
+            .with_derived(t, &view.derived)
+            .with_claim(view.claim.as_ref())
+    }
+
     /// With the live lease (`show`): `claim` is then present, null when nobody holds it.
     pub fn with_claim(mut self, lease: Option<&'a Lease>) -> Self {
         self.claim = Some(lease.map(LeaseJson::from));

@@ -327,18 +327,13 @@ fn list(
             None => rows.write(human::LIST_HEADER)?,
         }
     }
-    let claims = if json {
-        app.live_claims()?
-    } else {
-        Default::default()
-    };
     let mut array = json::ArrayWriter::default();
     let mut failed = None;
-    let outcome = app.list(request, |item| {
+    let mut each = |item: Listed, claim: Option<&ticket_app::Lease>| {
         let written = match item {
             Listed::Ticket(entry) if json => {
-                let item = wire::ListEntry::new(&entry.summary, entry.path.clone())
-                    .with_claim(claims.get(entry.summary.id.as_str()));
+                let item =
+                    wire::ListEntry::new(&entry.summary, entry.path.clone()).with_claim(claim);
                 array.item(&item).and_then(|text| rows.write(&text))
             }
             Listed::Ticket(entry) => match columns {
@@ -349,7 +344,13 @@ fn list(
         };
         failed = written.err();
         failed.is_none()
-    })?;
+    };
+    // Only JSON shows claims: the TSV reads no lease.
+    let outcome = if json {
+        app.list_claimed(request, each)?
+    } else {
+        app.list(request, |item| each(item, None))?
+    };
     let finished = match failed {
         Some(e) => Err(e),
         None if json => rows.write(&array.end()).and_then(|()| rows.finish()),
@@ -375,14 +376,7 @@ fn skipped(d: &ticket_app::Diagnostic) -> String {
 
 fn show(app: &App, out: &mut Out, query: &str, full: bool) -> Result<(), CliError> {
     if out.json {
-        let shown = app.show(query)?;
-        let derived = app.derived(&shown.ticket.id)?;
-        let claim = app.claim_of(shown.ticket.id.as_str())?;
-        return out.json(
-            &wire::Show::new(&shown.ticket, shown.path.clone())
-                .with_derived(&shown.ticket, &derived)
-                .with_claim(claim.as_ref()),
-        );
+        return out.json(&wire::Show::viewed(&app.show_view(query)?));
     }
     let raw = app.show_raw(query)?;
     let claim = match raw.id.as_str() {
