@@ -118,6 +118,9 @@ pub fn check(root: &Path) -> Result<(), String> {
         if rel.starts_with("crates/ticket-search/src/") {
             search_knows_no_layout(&rel, &text, &names, &mut problems);
         }
+        if rel.starts_with("crates/ticket-app/src/") {
+            app_does_no_io(&rel, &text, &mut problems);
+        }
         let is_crate_root = file.ends_with("src/lib.rs") || file.ends_with("src/main.rs");
         if is_crate_root && !text.starts_with("//!") {
             problems.push(format!(
@@ -179,6 +182,50 @@ pub fn check(root: &Path) -> Result<(), String> {
             eprintln!("tidy: {p}");
         }
         Err(format!("tidy: {} problem(s)", problems.len()))
+    }
+}
+
+/// What ticket-app's sources may not use: it is the use cases, and adapters do its I/O (the
+/// store, ticket-git, the format adapters).
+const APP_BANNED: &[&str] = &["std::fs", "std::process", "std::env", "SystemTime"];
+
+/// The one place ticket-app reads the environment: its settings.
+const APP_SETTINGS: &str = "crates/ticket-app/src/settings.rs";
+
+/// ticket-app's files that still do I/O of their own, each to move into an adapter (issue 26):
+/// sync's git porcelain and merge notes, the claims' canonical root and host name. The list
+/// only shrinks; a new file, or one taken off it, is held to [`APP_BANNED`].
+const APP_IO_NOT_YET_MOVED: &[&str] = &[
+    "crates/ticket-app/src/sync.rs",
+    "crates/ticket-app/src/claim.rs",
+    "crates/ticket-app/src/claim_remote.rs",
+];
+
+/// ticket-app does no I/O of its own: no file system, process, environment or clock, but in
+/// its settings (the environment, read once) and the files of [`APP_IO_NOT_YET_MOVED`].
+fn app_does_no_io(rel: &str, text: &str, problems: &mut Vec<String>) {
+    if APP_IO_NOT_YET_MOVED.contains(&rel) {
+        return;
+    }
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("//") {
+            continue;
+        }
+        let grouped =
+            line.contains("std::{") && ["fs", "env", "process"].iter().any(|m| line.contains(m));
+        let banned = APP_BANNED
+            .iter()
+            .filter(|b| !(rel == APP_SETTINGS && matches!(**b, "std::env" | "std::process")))
+            .find(|b| line.contains(**b));
+        if let Some(banned) = banned
+            .copied()
+            .or(grouped.then_some("std::{fs, env, process}"))
+        {
+            problems.push(format!(
+                "{rel}:{}: ticket-app does no I/O of its own, but this line uses `{banned}`; ask an adapter (ticket-store-local, ticket-git, a format crate) or take it from the settings",
+                n + 1
+            ));
+        }
     }
 }
 
@@ -498,6 +545,47 @@ mod tests {
         );
         let found: Vec<&str> = string_literals(src).into_iter().map(|(_, s)| s).collect();
         assert_eq!(found, ["one", "two\\\"x", "three \"quoted\"", "four"]);
+    }
+
+    #[test]
+    fn io_in_the_app_is_refused() {
+        let mut problems = Vec::new();
+        for (file, line) in [
+            (
+                "crates/ticket-app/src/edit.rs",
+                "let t = std::fs::read(p)?;",
+            ),
+            ("crates/ticket-app/src/new.rs", "use std::fs;"),
+            (
+                "crates/ticket-app/src/new.rs",
+                "use std::{env, path::Path};",
+            ),
+            (
+                "crates/ticket-app/src/read.rs",
+                "let n = std::process::id();",
+            ),
+            ("crates/ticket-app/src/settings.rs", "std::fs::read(x)"),
+            ("crates/ticket-app/src/view.rs", "SystemTime::now()"),
+        ] {
+            super::app_does_no_io(file, line, &mut problems);
+        }
+        assert_eq!(problems.len(), 6, "{problems:?}");
+        problems.clear();
+        for (file, line) in [
+            ("crates/ticket-app/src/settings.rs", "std::env::var(name)"),
+            ("crates/ticket-app/src/sync.rs", "use std::fs;"),
+            (
+                "crates/ticket-app/src/edit.rs",
+                "// std::fs is not used here",
+            ),
+            (
+                "crates/ticket-app/src/edit.rs",
+                "use ticket_store_local::fsio;",
+            ),
+        ] {
+            super::app_does_no_io(file, line, &mut problems);
+        }
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]

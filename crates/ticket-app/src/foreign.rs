@@ -5,16 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::fs;
-use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use ticket_domain::{
     BackendError, ListFilter, Slug, Ticket, TicketBackend, TicketId, TicketIdOrSlug, Timestamp,
 };
 use ticket_format::foreign::{self, ExportedFile, ForeignFile, Imported};
-use ticket_store_local::Written;
+use ticket_store_local::{Written, tree};
 
 use crate::error::AppError;
 use crate::{App, Settings, query};
@@ -142,9 +140,6 @@ pub struct ExportReport {
     pub refused: Vec<Skipped>,
 }
 
-/// The most bytes of one foreign file read: tickets are small; anything larger is refused.
-const MAX_FILE: u64 = 16 << 20;
-
 /// Times a source file lacks entirely are read as this (and marked inferred), so that importing
 /// twice gives the same bytes.
 /// Another tracker's tickets read in place: imported, on every run, into a private scratch root
@@ -209,7 +204,7 @@ impl App {
         let mut by_legacy: BTreeMap<String, (TicketId, Slug)> = BTreeMap::new();
         let mut slugs = BTreeSet::new();
         let mut ids = BTreeSet::new();
-        if self.root.is_dir() {
+        if tree::is_dir(&self.root) {
             let listing = backend.list(&ListFilter::default())?;
             for t in listing.tickets {
                 if let Some(legacy) = &t.legacy_ticket {
@@ -313,10 +308,10 @@ impl App {
     /// [`AppError::ReadOnly`]. The tickets are imported into a scratch root, which the `App`
     /// removes when it goes; `settings` are those of the reading commands.
     pub fn view(format: Format, path: &Path, settings: Settings) -> Result<Viewed, AppError> {
-        let scratch = tempfile::Builder::new()
-            .prefix("ticket-view-")
-            .tempdir()
-            .map_err(|e| foreign_io(&std::env::temp_dir(), &e))?;
+        let scratch = tree::scratch("ticket-view-").map_err(|e| AppError::Foreign {
+            path: e.path.into(),
+            message: e.message,
+        })?;
         let root = scratch.path().join(crate::DEFAULT_DIR);
         let importer = App::new(&root, settings.clone());
         let report = importer.import(&ImportRequest {
@@ -430,8 +425,8 @@ impl App {
             }
         }
         let dir = target_dir(request.format, &request.path);
-        fs::create_dir_all(&dir).map_err(|e| foreign_io(&dir, &e))?;
-        let taken = |rel: &str| fs::symlink_metadata(dir.join(rel)).is_ok();
+        let real_dir = tree::make_dir(&dir).map_err(|e| foreign_io(&dir, &e))?;
+        let taken = |rel: &str| tree::taken(&dir.join(rel));
         enum Writer {
             Orchestr8(ticket_fmt_orchestr8::Writer),
             Ushabti(ticket_fmt_ushabti::Writer),
@@ -440,12 +435,10 @@ impl App {
         let mut writer = match request.format {
             Format::Orchestr8 => Writer::Orchestr8(ticket_fmt_orchestr8::Writer::default()),
             Format::Ushabti => {
-                let existing = names_in(&dir, &["", ticket_fmt_ushabti::ARCHIVED]);
+                let existing = tree::names_in(&dir, &["", ticket_fmt_ushabti::ARCHIVED]);
                 Writer::Ushabti(ticket_fmt_ushabti::Writer::new(&existing, kept_numbers))
             }
-            Format::Aticket => {
-                Writer::Aticket(fs::canonicalize(&dir).map_err(|e| foreign_io(&dir, &e))?)
-            }
+            Format::Aticket => Writer::Aticket(real_dir),
         };
         let mut report = ExportReport {
             target: dir.display().to_string(),
@@ -472,7 +465,7 @@ impl App {
                 Writer::Ushabti(w) => w.write(&t).map(|f| vec![f]).map_err(|e| e.to_string()),
                 Writer::Aticket(abs) => aticket_export(&t, abs, &backend.path_of(&t)),
             };
-            match files.and_then(|files| write_new_files(&dir, &files)) {
+            match files.and_then(|files| tree::write_new_files(&dir, &files)) {
                 Ok(files) => report.exported.push(ExportedEntry {
                     id: t.id.to_string(),
                     files,
@@ -498,7 +491,7 @@ fn tickets_dir(format: Format, path: &Path) -> PathBuf {
         Format::Ushabti => path.join(".ushabti").join("tickets"),
         Format::Aticket => path.join("tickets"),
     };
-    if inner.is_dir() {
+    if tree::is_dir(&inner) {
         inner
     } else {
         path.to_path_buf()
@@ -506,7 +499,7 @@ fn tickets_dir(format: Format, path: &Path) -> PathBuf {
 }
 
 fn source_dir(format: Format, path: &Path) -> Result<PathBuf, AppError> {
-    if !path.is_dir() {
+    if !tree::is_dir(path) {
         return Err(AppError::Foreign {
             path: path.to_path_buf(),
             message: format!("there is no {format} directory to import from here"),
@@ -519,74 +512,28 @@ fn target_dir(format: Format, path: &Path) -> PathBuf {
     tickets_dir(format, path)
 }
 
-/// The regular files named `*<ext>` directly in each of `subdirs` of `dir` (`""` is `dir`
-/// itself), sorted, with paths relative to `dir`. Links and larger files are skipped, and said.
+/// [`tree::read_files`], what did not read added to `skipped`.
 fn read_files(
     dir: &Path,
     subdirs: &[&str],
     ext: &str,
     skipped: &mut Vec<Skipped>,
 ) -> Vec<ForeignFile> {
-    let mut out = Vec::new();
-    for sub in subdirs {
-        let d = dir.join(sub);
-        let Ok(entries) = fs::read_dir(&d) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n.ends_with(ext) && !n.starts_with('.'))
-            .collect();
-        names.sort();
-        for name in names {
-            let rel = format!("{sub}{name}");
-            match read_file(&d.join(&name)) {
-                Ok(bytes) => out.push(ForeignFile { path: rel, bytes }),
-                Err(message) => skipped.push(Skipped { path: rel, message }),
-            }
-        }
-    }
-    out
-}
-
-/// The names in each of `subdirs` of `dir` (`""` is `dir` itself), relative to `dir`.
-fn names_in(dir: &Path, subdirs: &[&str]) -> Vec<String> {
-    let mut out = Vec::new();
-    for sub in subdirs {
-        if let Ok(entries) = fs::read_dir(dir.join(sub)) {
-            out.extend(
-                entries
-                    .filter_map(Result::ok)
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .map(|n| format!("{sub}{n}")),
-            );
-        }
-    }
-    out.sort();
-    out
-}
-
-/// A regular file's bytes (never through a link), at most [`MAX_FILE`].
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = fs::symlink_metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file (links are not followed)".into());
-    }
-    if meta.len() > MAX_FILE {
-        return Err(format!(
-            "{} bytes: larger than the {MAX_FILE} bytes read",
-            meta.len()
-        ));
-    }
-    fs::read(path).map_err(|e| e.to_string())
+    let mut unread = Vec::new();
+    let files = tree::read_files(dir, subdirs, ext, &mut unread);
+    skipped.extend(unread.into_iter().map(|u| Skipped {
+        path: u.path,
+        message: u.message,
+    }));
+    files
 }
 
 /// The ticket directories of aticket-cli's tickets directory `dir` (name, path), sorted; `dir`
 /// itself when it is one ticket's directory.
 fn aticket_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
-    let is_ticket =
-        |d: &Path| d.join(ticket_fmt_aticket::TICKET_MD).exists() || d.join("state").is_dir();
+    let is_ticket = |d: &Path| {
+        tree::taken(&d.join(ticket_fmt_aticket::TICKET_MD)) || tree::is_dir(&d.join("state"))
+    };
     if is_ticket(dir) {
         let name = dir
             .file_name()
@@ -594,16 +541,7 @@ fn aticket_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
             .unwrap_or_default();
         return vec![(name, dir.to_path_buf())];
     }
-    let mut out: Vec<(String, PathBuf)> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
-        .filter(|(n, _)| !n.starts_with('.'))
-        .collect();
-    out.sort();
-    out
+    tree::subdirs(dir)
 }
 
 /// One aticket-cli ticket: its SQLite truth when it reads, else its `TICKET.md`, and what was
@@ -615,10 +553,10 @@ fn read_aticket(
     let db = dir.join(ticket_fmt_aticket::DB_PATH);
     let md = dir.join(ticket_fmt_aticket::TICKET_MD);
     let mut why = Vec::new();
-    if fs::symlink_metadata(&db).is_ok_and(|m| m.is_file()) {
+    if tree::is_file(&db) {
         match ticket_fmt_aticket_db::read(dir, name) {
             Ok(record) => return Ok((record, why)),
-            Err(e) if md.exists() => why.push(format!(
+            Err(e) if tree::taken(&md) => why.push(format!(
                 "{} does not read ({e}): read {} instead",
                 ticket_fmt_aticket::DB_PATH,
                 ticket_fmt_aticket::TICKET_MD
@@ -626,7 +564,7 @@ fn read_aticket(
             Err(e) => return Err(e.to_string()),
         }
     }
-    let bytes = read_file(&md).map_err(|e| {
+    let bytes = tree::read_file(&md).map_err(|e| {
         format!(
             "neither {} nor {} reads: {e}",
             ticket_fmt_aticket::DB_PATH,
@@ -645,33 +583,13 @@ const ATICKET_ARTIFACTS: &str = "aticket";
 /// larger files left out and said), as artifacts of ours.
 fn aticket_files(dir: &Path, skipped: &mut Vec<Skipped>, name: &str) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for sub in ["notes", "artifacts"] {
-        let mut stack = vec![(dir.join(sub), sub.to_owned())];
-        while let Some((d, rel)) = stack.pop() {
-            let Ok(entries) = fs::read_dir(&d) else {
-                continue;
-            };
-            let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-            entries.sort_by_key(|e| e.file_name());
-            for e in entries {
-                let Ok(file) = e.file_name().into_string() else {
-                    continue;
-                };
-                if file.starts_with('.') {
-                    continue;
-                }
-                let rel = format!("{rel}/{file}");
-                match e.file_type() {
-                    Ok(t) if t.is_dir() => stack.push((e.path(), rel)),
-                    _ => match read_file(&e.path()) {
-                        Ok(bytes) => out.push((format!("{ATICKET_ARTIFACTS}/{rel}"), bytes)),
-                        Err(message) => skipped.push(Skipped {
-                            path: format!("{name}/{rel}"),
-                            message,
-                        }),
-                    },
-                }
-            }
+    for (rel, read) in tree::files_under(dir, &["notes", "artifacts"]) {
+        match read {
+            Ok(bytes) => out.push((format!("{ATICKET_ARTIFACTS}/{rel}"), bytes)),
+            Err(message) => skipped.push(Skipped {
+                path: format!("{name}/{rel}"),
+                message,
+            }),
         }
     }
     out
@@ -684,7 +602,7 @@ fn aticket_export(t: &Ticket, abs: &Path, ours: &Path) -> Result<Vec<ExportedFil
     if !ticket_fmt_aticket::valid_dir(&record.dir) {
         return Err(format!("{}: not a directory name", record.dir));
     }
-    if fs::symlink_metadata(abs.join(&record.dir)).is_ok() {
+    if tree::taken(&abs.join(&record.dir)) {
         return Err(format!(
             "{}: exists already; an export never writes into an existing ticket directory",
             record.dir
@@ -701,7 +619,7 @@ fn aticket_export(t: &Ticket, abs: &Path, ours: &Path) -> Result<Vec<ExportedFil
         if let Some(rel) = name.strip_prefix(&prefix)
             && (rel.starts_with("notes/") || rel.starts_with("artifacts/"))
         {
-            let bytes = read_file(&ticket_store_local::layout::artifacts(ours).join(name))?;
+            let bytes = tree::read_file(&ticket_store_local::layout::artifacts(ours).join(name))?;
             files.push(ExportedFile {
                 path: format!("{}/{rel}", record.dir),
                 bytes,
@@ -733,59 +651,4 @@ fn free_id(at: Timestamp, slug: &Slug, taken: &BTreeSet<String>) -> TicketId {
         .find(|s| !taken.contains(s))
         .and_then(|s| TicketId::new(s).ok())
         .unwrap_or(base)
-}
-
-/// Whether a relative path stays inside the directory it is joined to.
-fn inside(rel: &str) -> bool {
-    !rel.is_empty()
-        && Path::new(rel)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-}
-
-/// Writes each file (a path ending in `/` is a directory) under `dir`, never replacing
-/// anything: every path is checked free first, then each file is written to a temporary file
-/// beside it and linked into place only if nothing took the name meanwhile.
-fn write_new_files(dir: &Path, files: &[ExportedFile]) -> Result<Vec<String>, String> {
-    for f in files {
-        let rel = f.path.trim_end_matches('/');
-        if !inside(rel) {
-            return Err(format!(
-                "{}: the name would leave the directory written",
-                f.path
-            ));
-        }
-        if fs::symlink_metadata(dir.join(rel)).is_ok() {
-            return Err(format!(
-                "{}: exists already; an export never overwrites",
-                f.path
-            ));
-        }
-    }
-    let real_dir = fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut written = Vec::new();
-    for f in files {
-        let rel = f.path.trim_end_matches('/');
-        let target = dir.join(rel);
-        let parent = target.parent().unwrap_or(dir);
-        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        let real = fs::canonicalize(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        if !real.starts_with(&real_dir) {
-            return Err(format!("{}: leads outside the directory written", f.path));
-        }
-        if f.path.ends_with('/') {
-            fs::create_dir(&target).map_err(|e| format!("{}: {e}", f.path))?;
-        } else {
-            let mut tmp = ticket_store_local::fsio::new_file(".ticket-export-")
-                .tempfile_in(parent)
-                .map_err(|e| format!("{}: {e}", parent.display()))?;
-            tmp.write_all(&f.bytes)
-                .and_then(|()| tmp.as_file().sync_all())
-                .map_err(|e| format!("{}: {e}", f.path))?;
-            tmp.persist_noclobber(&target)
-                .map_err(|e| format!("{}: {}", f.path, e.error))?;
-        }
-        written.push(f.path.clone());
-    }
-    Ok(written)
 }

@@ -18,6 +18,7 @@ pub mod parallel;
 mod read;
 mod relations;
 mod stamps;
+pub mod tree;
 mod version;
 pub mod whole;
 
