@@ -1,5 +1,5 @@
-//! `claim`, `renew`, `release`, `ready --claim` and the `--token` of writes (docs/claims.md):
-//! their arguments, the use cases they call, and what they print.
+//! `claim`, `renew`, `release` and `ready --claim` (docs/claims.md): their arguments, the use
+//! cases they call, and what they print. The `--token` of writes is `cli::GuardArgs`.
 
 use clap::Args;
 use serde::Serialize;
@@ -8,7 +8,6 @@ use ticket_app::{
     Timestamp, Ttl,
 };
 
-use crate::cli::Command;
 use crate::error::CliError;
 use crate::output::Out;
 
@@ -135,21 +134,6 @@ struct OutcomeJson<'a> {
     lease: LeaseJson<'a>,
     renewed: bool,
     remote: Option<&'a str>,
-}
-
-/// The `--token` of the write `command` is, if any.
-pub fn token_of(command: &Command) -> Option<u64> {
-    match command {
-        Command::Comment { guard, .. }
-        | Command::Review { guard, .. }
-        | Command::Status { guard, .. }
-        | Command::Close { guard, .. }
-        | Command::Reopen { guard, .. }
-        | Command::Link { guard, .. }
-        | Command::Unlink { guard, .. } => guard.token,
-        Command::Edit(args) => args.guard.token,
-        _ => None,
-    }
 }
 
 pub fn claim(app: &App, out: &mut Out, a: ClaimArgs) -> Result<(), CliError> {

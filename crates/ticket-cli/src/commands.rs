@@ -2,13 +2,13 @@
 
 use ticket_app::{
     App, Assign, BodyText, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest,
-    EditRequest, LinkRequest, ListRequest, Listed, RelationKind, ReopenRequest, Replacement,
-    ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus, UnlinkRequest, Version,
+    EditRequest, Guard, LinkRequest, ListRequest, Listed, RelationKind, ReopenRequest, Replacement,
+    ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus, UnlinkRequest,
 };
 
 use crate::body;
 use crate::cli::{
-    Command, CreateRelations, EditArgs, Guard, OneRelation, SortKey, StatusFilter, TargetStatus,
+    Command, CreateRelations, EditArgs, OneRelation, SortKey, StatusFilter, TargetStatus, Writes,
 };
 use crate::error::CliError;
 use crate::human;
@@ -16,7 +16,12 @@ use crate::json;
 use crate::output::Out;
 
 pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
-    let app = &app.clone().with_token(crate::claim::token_of(&command));
+    // The guard of a ticket write, from where `Command::writes` says its flags are: the one
+    // place that knows which commands write a ticket.
+    let guard = match command.writes() {
+        Writes::Ticket(flags) => flags.guard(),
+        Writes::Nothing | Writes::NewTicket | Writes::Lease | Writes::Root => Guard::none(),
+    };
     match command {
         Command::List {
             status,
@@ -109,7 +114,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             author,
             file,
             allow_new,
-            guard,
+            guard: _,
         } => {
             let body = body::read(file.as_deref())?;
             let changed = app.comment(CommentRequest {
@@ -117,7 +122,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 role,
                 author,
                 body,
-                if_version: version(guard),
+                guard,
                 allow_new,
             })?;
             mutated(out, &changed)
@@ -127,7 +132,6 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             approve,
             author,
             file,
-            guard,
             ..
         } => {
             let body = body::read(file.as_deref())?;
@@ -141,7 +145,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 verdict,
                 author,
                 body,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
@@ -150,7 +154,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             status,
             reason,
             author,
-            guard,
+            guard: _,
         } => {
             let to = match status {
                 TargetStatus::Open => TicketStatus::Open,
@@ -160,7 +164,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             let changed = app.set_status(StatusRequest {
                 query,
                 to,
-                if_version: version(guard),
+                guard,
                 author,
                 reason,
             })?;
@@ -170,25 +174,25 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             query,
             reason,
             author,
-            guard,
+            guard: _,
         } => {
             let changed = app.reopen(ReopenRequest {
                 query,
                 author,
                 reason,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
         Command::Edit(args) => {
-            let changed = app.edit(edit_request(*args)?)?;
+            let changed = app.edit(edit_request(*args, guard)?)?;
             mutated(out, &changed)
         }
         Command::Close {
             query,
             resolution,
             file,
-            guard,
+            guard: _,
         } => {
             let text = match (&file, resolution) {
                 (Some(f), _) => CloseText::Verbatim(body::read_file(f)?),
@@ -199,7 +203,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 query,
                 text,
                 author: None,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
@@ -207,7 +211,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             query,
             relation,
             allow_missing,
-            guard,
+            guard: _,
         } => {
             let (kind, target) = one_relation(relation);
             let changed = app.link(LinkRequest {
@@ -216,14 +220,14 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 target,
                 allow_missing,
                 author: None,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
         Command::Unlink {
             query,
             relation,
-            guard,
+            guard: _,
         } => {
             let (kind, target) = one_relation(relation);
             let changed = app.unlink(UnlinkRequest {
@@ -231,7 +235,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 kind,
                 target,
                 author: None,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
@@ -256,12 +260,9 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
     }
 }
 
-fn version(guard: Guard) -> Option<Version> {
-    guard.if_version.map(Version::new)
-}
-
-/// `ticket edit`'s arguments as the use case's request; the body files are read here.
-fn edit_request(a: EditArgs) -> Result<EditRequest, CliError> {
+/// `ticket edit`'s arguments as the use case's request, under `guard` (from its flags); the body
+/// files are read here.
+fn edit_request(a: EditArgs, guard: Guard) -> Result<EditRequest, CliError> {
     let body = match (a.body, a.body_file) {
         (Some(line), _) => Some(BodyText::Line(line)),
         (None, Some(file)) => Some(BodyText::Verbatim(body::read_file(&file)?)),
@@ -299,7 +300,7 @@ fn edit_request(a: EditArgs) -> Result<EditRequest, CliError> {
         body,
         replace,
         allow_new: a.allow_new,
-        if_version: version(a.guard),
+        guard,
     })
 }
 
