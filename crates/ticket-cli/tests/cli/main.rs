@@ -6,6 +6,7 @@ mod completion;
 mod edit;
 mod exit_codes;
 mod foreign;
+mod guards;
 mod help_examples;
 mod hostile;
 mod json;
