@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use ticket_app::{
     App, Assign, BodyText, CloseRequest, CloseText, CommentRequest, CreateRequest, EditRequest,
-    LinkRequest, RelationKind, ReopenRequest, Replacement, ReviewRequest, ReviewVerdict, Settings,
-    StatusRequest, TicketStatus, UnlinkRequest,
+    Guard, LinkRequest, RelationKind, ReopenRequest, Replacement, ReviewRequest, ReviewVerdict,
+    Settings, StatusRequest, TicketStatus, UnlinkRequest,
 };
 use ticket_domain::Timestamp;
 use ticket_test_support::snapshot_without_scratch;
@@ -584,7 +584,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 role: (*role).to_owned(),
                 author: Some((*author).to_owned()),
                 body: Some((*body).to_owned()),
-                if_version: None,
+                guard: Guard::none(),
                 allow_new: *allow_new,
             })
             .map(drop),
@@ -603,7 +603,7 @@ fn library(dir: &Path, op: &Op, now: &str) -> Result<(), String> {
                 },
                 author: Some((*author).to_owned()),
                 body: Some((*body).to_owned()),
-                if_version: None,
+                guard: Guard::none(),
             })
             .map(drop),
         Op::Status { q, to, reason } => app
@@ -884,7 +884,7 @@ fn racing(env: &Env) -> Result<(), String> {
                 role: "comment".into(),
                 author: Some("lib".into()),
                 body: Some(format!("library comment {n}")),
-                if_version: None,
+                guard: Guard::none(),
                 allow_new: false,
             })
             .map_err(|e| e.to_string())?;
@@ -1012,7 +1012,7 @@ fn relations(env: &Env) -> Result<(), String> {
             target: "20990101-000000-elsewhere".into(),
             allow_missing: true,
             author: None,
-            if_version: None,
+            guard: Guard::none(),
         })
         .map_err(|e| format!("library link: {e}"))?;
     lib(5)
@@ -1021,7 +1021,7 @@ fn relations(env: &Env) -> Result<(), String> {
             kind: RelationKind::Related,
             target: "epic".into(),
             author: None,
-            if_version: None,
+            guard: Guard::none(),
         })
         .map_err(|e| format!("library unlink: {e}"))?;
     agree("library link and unlink")?;

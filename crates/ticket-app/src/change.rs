@@ -1,11 +1,12 @@
 //! The changes to an existing ticket: an event (comment, plan, ...), a review, a status move, a
 //! close and a reopen (edits are in `edit`). Each goes through the port's one mutation path,
-//! with an optional expected version.
+//! with the [`Guard`] its request carries (an expected version, a lease's token), which the
+//! backend checks under the lock of its write.
 
 use ticket_domain::vocabulary::{self, Vocabulary};
 use ticket_domain::{
-    Change, EventKind, NewEvent, NewReview, Reopen, Resolution, ReviewVerdict, StatusMove, Ticket,
-    TicketBackend, TicketStatus, Version,
+    BackendError, Change, EventKind, Guard, NewEvent, NewReview, Reopen, Resolution, ReviewVerdict,
+    StatusMove, Ticket, TicketBackend, TicketId, TicketIdOrSlug, TicketStatus,
 };
 
 use crate::error::AppError;
@@ -26,8 +27,8 @@ pub struct CommentRequest {
     pub author: Option<String>,
     /// [`NO_BODY`] when unset.
     pub body: Option<String>,
-    /// Refuse the change unless the ticket is still at this version.
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
     /// Accept a role outside the documented ones (`vocabulary::ROLES`): a new role is meant.
     pub allow_new: bool,
 }
@@ -39,7 +40,8 @@ pub struct ReviewRequest {
     pub verdict: ReviewVerdict,
     pub author: Option<String>,
     pub body: Option<String>,
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
 }
 
 /// A status move.
@@ -47,7 +49,8 @@ pub struct ReviewRequest {
 pub struct StatusRequest {
     pub query: String,
     pub to: TicketStatus,
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
     /// Who moves it, for its `status` event; the settings' user when unset.
     pub author: Option<String>,
     /// Why, recorded in its `status` event; none when unset or empty.
@@ -55,12 +58,12 @@ pub struct StatusRequest {
 }
 
 impl StatusRequest {
-    /// A move of `query` to `to`, with no author, reason or expected version given.
+    /// A move of `query` to `to`, with no author, reason or guard given.
     pub fn new(query: impl Into<String>, to: TicketStatus) -> Self {
         Self {
             query: query.into(),
             to,
-            if_version: None,
+            guard: Guard::none(),
             author: None,
             reason: None,
         }
@@ -73,7 +76,8 @@ pub struct ReopenRequest {
     pub query: String,
     pub author: Option<String>,
     pub reason: Option<String>,
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
 }
 
 /// The resolution text of a close.
@@ -94,7 +98,8 @@ pub struct CloseRequest {
     pub query: String,
     pub text: CloseText,
     pub author: Option<String>,
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
 }
 
 /// A ticket after a change, and where it now lives.
@@ -115,11 +120,7 @@ impl App {
             self.settings.author(request.author),
             request.body.unwrap_or_else(|| NO_BODY.into()),
         );
-        self.change(
-            &request.query,
-            request.if_version,
-            Change::AppendEvent(event),
-        )
+        self.change(&request.query, request.guard, Change::AppendEvent(event))
     }
 
     /// Appends a review with its verdict.
@@ -129,7 +130,7 @@ impl App {
             author: self.settings.author(request.author),
             body: request.body.unwrap_or_else(|| NO_BODY.into()).into(),
         };
-        self.change(&request.query, request.if_version, Change::Review(review))
+        self.change(&request.query, request.guard, Change::Review(review))
     }
 
     /// Moves a ticket to another status directory, recorded as a `status` event.
@@ -139,7 +140,7 @@ impl App {
             author: self.settings.author(request.author),
             reason: request.reason,
         };
-        self.change(&request.query, request.if_version, Change::SetStatus(to))
+        self.change(&request.query, request.guard, Change::SetStatus(to))
     }
 
     /// Moves a closed ticket back to open (its resolution stays, as the record of the close).
@@ -148,7 +149,7 @@ impl App {
             author: self.settings.author(request.author),
             reason: request.reason,
         };
-        self.change(&request.query, request.if_version, Change::Reopen(reopen))
+        self.change(&request.query, request.guard, Change::Reopen(reopen))
     }
 
     /// Closes a ticket with a resolution.
@@ -162,23 +163,46 @@ impl App {
             text: text.into(),
             author: self.settings.author(request.author),
         };
-        self.change(
-            &request.query,
-            request.if_version,
-            Change::Close(resolution),
-        )
+        self.change(&request.query, request.guard, Change::Close(resolution))
     }
 
+    /// The one path of every change to an existing ticket: `change` applied under `guard`.
+    /// A guard with a token gives the backend this root's lease store, which it locks, before
+    /// the root's lock, to check the token against the lease of the ticket it reads.
     pub(crate) fn change(
         &self,
         q: &str,
-        if_version: Option<Version>,
+        guard: Guard,
         change: Change,
     ) -> Result<Changed, AppError> {
-        let backend = self.writer()?;
-        let q = query(q)?;
-        let ticket = self.fenced(&q, || Ok(backend.apply(&q, if_version.as_ref(), change)?))?;
+        self.change_at(&query(q)?, guard, change)
+    }
+
+    /// [`App::change`] of the ticket `q` names as the port takes it.
+    pub(crate) fn change_at(
+        &self,
+        q: &TicketIdOrSlug,
+        guard: Guard,
+        change: Change,
+    ) -> Result<Changed, AppError> {
+        let mut backend = self.writer()?;
+        if guard.token.is_some() {
+            backend = backend.with_leases(self.leases(true)?);
+        }
+        let ticket = backend.apply(q, &guard, change).map_err(lease_lost)?;
         let path = display(&backend.path_of(&ticket));
         Ok(Changed { ticket, path })
+    }
+}
+
+/// A lost lease as the use cases report it everywhere ([`AppError::LeaseLost`], as `renew` and
+/// `release` do); any other refusal as it is.
+fn lease_lost(e: BackendError) -> AppError {
+    match e {
+        BackendError::LeaseLost { id, token, current } => match TicketId::new(id.as_str()) {
+            Ok(id) => AppError::LeaseLost { id, token, current },
+            Err(_) => BackendError::LeaseLost { id, token, current }.into(),
+        },
+        other => other.into(),
     }
 }

@@ -1,5 +1,6 @@
-//! Claims (docs/claims.md): `claim`, `renew`, `release`, `ready` with a claim, and the fencing
-//! of writes by a lease's token.
+//! Claims (docs/claims.md): `claim`, `renew`, `release` and `ready` with a claim. The fencing of
+//! writes by a lease's token is the backend's: a write's `Guard` carries the token, and
+//! `App::change` hands the backend this root's lease store ([`App::leases`]) to check it in.
 //!
 //! The lease state lives in the lease store (`ticket_store_local::lease`): in the git common
 //! directory when the root is in a repository, so every worktree of a clone shares it and no
@@ -19,8 +20,8 @@ use std::sync::Arc;
 use camino::Utf8Path;
 use ticket_domain::claim::{self, ClaimRecord, Claimed as How, Lease, LeaseRecord, Refusal, Ttl};
 use ticket_domain::{
-    BackendError, Change, Clock, EventKind, NewEvent, Reason, Ticket, TicketBackend, TicketId,
-    TicketIdOrSlug, TicketStatus,
+    BackendError, Change, Clock, EventKind, Guard, NewEvent, Reason, Ticket, TicketBackend,
+    TicketId, TicketIdOrSlug, TicketStatus,
 };
 use ticket_store_local::lease::GitPlace;
 use ticket_store_local::{LeaseStore, LocalTicketBackend, SystemClock};
@@ -326,28 +327,6 @@ impl App {
             .collect())
     }
 
-    /// Runs the write `f` to the ticket `q` names under the fence of this app's token, if it has
-    /// one ([`App::with_token`]): `f` runs only when the token is the ticket's lease's, and while
-    /// the store's lock is held, so no claim can take the lease between the check and the write.
-    pub(crate) fn fenced<T>(
-        &self,
-        q: &TicketIdOrSlug,
-        f: impl FnOnce() -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        let Some(token) = self.fence else {
-            return f();
-        };
-        let reader = self.reader();
-        let found = reader.locate(q)?;
-        let id = reader.summary_at(&found)?.id;
-        let store = self.leases(true)?;
-        store.with_lock(|locked| {
-            let record = locked.read(id.as_str())?;
-            claim::check_token(&record, token).map_err(|r| refused(&id, r))?;
-            f()
-        })
-    }
-
     /// The ready queue with the tickets someone holds a live lease on moved to the not ready
     /// ones (reason `claimed`).
     pub(crate) fn without_claimed(
@@ -451,7 +430,7 @@ fn append(
 ) -> Result<Ticket, AppError> {
     let q = TicketIdOrSlug::new(id.as_str()).map_err(BackendError::from)?;
     let event = NewEvent::new(kind, author, record.render());
-    Ok(backend.apply(&q, None, Change::AppendEvent(event))?)
+    Ok(backend.apply(&q, &Guard::none(), Change::AppendEvent(event))?)
 }
 
 /// Whether the thread holds the `claim` event of `token`.

@@ -5,8 +5,8 @@
 
 use ticket_domain::vocabulary::{self, Vocabulary};
 use ticket_domain::{
-    ActionRequired, BodyEdit, Change, Edit, FieldEdit, Label, MarkdownText, Readiness, RefList,
-    Version,
+    ActionRequired, BodyEdit, Change, Edit, FieldEdit, Guard, Label, MarkdownText, Readiness,
+    RefList,
 };
 use ticket_format::keys;
 
@@ -67,7 +67,8 @@ pub struct EditRequest {
     pub replace: Option<Replacement>,
     /// Accept a kind, priority, readiness or action outside the documented ones.
     pub allow_new: bool,
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
 }
 
 /// Splits comma-separated items as `--label` does: trimmed, empty ones dropped.
@@ -238,9 +239,9 @@ impl App {
     /// nothing is refused.
     pub fn edit(&self, request: EditRequest) -> Result<Changed, AppError> {
         let query = request.query.clone();
-        let if_version = request.if_version.clone();
+        let guard = request.guard.clone();
         let author = self.settings.author(request.author.clone());
         let edit = request.into_edit(author)?;
-        self.change(&query, if_version, Change::Edit(edit))
+        self.change(&query, guard, Change::Edit(edit))
     }
 }

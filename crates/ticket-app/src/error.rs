@@ -260,6 +260,7 @@ impl AppError {
                 BackendError::Transition { .. } => ErrorCode::Transition,
                 BackendError::Corrupt { .. } => ErrorCode::Corrupt,
                 BackendError::Storage { .. } => ErrorCode::Storage,
+                BackendError::LeaseLost { .. } => ErrorCode::LeaseLost,
             },
             AppError::NoRoot { .. } | AppError::RootMissing { .. } => ErrorCode::NoRoot,
             AppError::Env { .. } => ErrorCode::Env,

@@ -65,8 +65,9 @@ pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
 pub use ticket_domain::claim::{Lease, Ttl};
 pub use ticket_domain::vocabulary::{self, Vocabulary};
 pub use ticket_domain::{
-    ActionRequired, Diagnostic, Inverses, Progress, Reason, RefList, RelationKind, Relations,
-    ReviewVerdict, Severity, Ticket, TicketId, TicketStatus, TicketSummary, Timestamp, Version,
+    ActionRequired, Diagnostic, Guard, Inverses, Progress, Reason, RefList, RelationKind,
+    Relations, ReviewVerdict, Severity, Ticket, TicketId, TicketStatus, TicketSummary, Timestamp,
+    Version,
 };
 pub use view::ShowView;
 
@@ -77,8 +78,6 @@ pub struct App {
     settings: Settings,
     /// Set when the root is a view of another tracker's tickets ([`App::view`]): writers refuse.
     view: Option<Arc<foreign::View>>,
-    /// The token of a lease every write must hold ([`App::with_token`]).
-    fence: Option<u64>,
 }
 
 impl App {
@@ -88,16 +87,7 @@ impl App {
             root: root.into(),
             settings,
             view: None,
-            fence: None,
         }
-    }
-
-    /// These use cases with every write fenced by `token`: a write is made only while `token`
-    /// is the ticket's lease's (docs/claims.md, "Fencing"), else refused with
-    /// `AppError::LeaseLost` before anything is written.
-    pub fn with_token(mut self, token: Option<u64>) -> Self {
-        self.fence = token;
-        self
     }
 
     /// Finds the root as docs/cli.md says: `flag`, else the settings' `work_items_dir`, else the

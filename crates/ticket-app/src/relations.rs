@@ -10,14 +10,14 @@
 use std::cmp::Ordering;
 
 use ticket_domain::{
-    Change, Inverses, Reason, RelationKind, Relations, TicketBackend, TicketId, TicketIdOrSlug,
-    TicketStatus, TicketSummary, Timestamp, Version, derive_action_required,
+    Change, Guard, Inverses, Reason, RelationKind, Relations, TicketId, TicketIdOrSlug,
+    TicketStatus, TicketSummary, Timestamp, derive_action_required,
 };
 use ticket_store_local::{LocalTicketBackend, Located};
 
 use crate::error::{AppError, CycleSnafu, MissingTargetSnafu, SelfLinkSnafu};
 use crate::read::{ListEntry, priority_key};
-use crate::{App, Changed, display, query};
+use crate::{App, Changed, query};
 
 /// A link to add: the edge `kind` from the ticket `query` names to the ticket `target` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +29,8 @@ pub struct LinkRequest {
     /// Store the edge even when no ticket is named `target` (which must then be a valid id).
     pub allow_missing: bool,
     pub author: Option<String>,
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
 }
 
 /// A link to remove.
@@ -40,7 +41,8 @@ pub struct UnlinkRequest {
     /// The stored id, or anything naming the ticket it names.
     pub target: String,
     pub author: Option<String>,
-    pub if_version: Option<Version>,
+    /// What the ticket must still be when the change is made: at a version, held by a token.
+    pub guard: Guard,
 }
 
 /// An open ticket of the ready queue as the queue keeps it: its id, what orders it, and where
@@ -130,7 +132,7 @@ impl App {
         let author = self.settings.author(request.author);
         self.relation_change(
             &source_id,
-            request.if_version,
+            request.guard,
             Change::Link {
                 kind,
                 target,
@@ -162,7 +164,7 @@ impl App {
         let author = self.settings.author(request.author);
         self.relation_change(
             &source_id,
-            request.if_version,
+            request.guard,
             Change::Unlink {
                 kind: request.kind,
                 target,
@@ -174,15 +176,12 @@ impl App {
     fn relation_change(
         &self,
         source: &TicketId,
-        if_version: Option<Version>,
+        guard: Guard,
         change: Change,
     ) -> Result<Changed, AppError> {
-        let backend = self.writer()?;
         let q = TicketIdOrSlug::new(source.as_str())
             .map_err(|source| ticket_domain::BackendError::BadName { source })?;
-        let ticket = self.fenced(&q, || Ok(backend.apply(&q, if_version.as_ref(), change)?))?;
-        let path = display(&backend.path_of(&ticket));
-        Ok(Changed { ticket, path })
+        self.change_at(&q, guard, change)
     }
 
     /// The ready queue (docs/format.md, "Relations and readiness"). It reads the frontmatter of

@@ -8,6 +8,7 @@ use std::fs;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use ticket_domain::Guard;
 use ticket_format::merge::{Lost, merge_item, merge_threads};
 use ticket_git::Repo;
 use ticket_store_local::layout;
@@ -278,7 +279,7 @@ impl App {
             role: MERGE_EVENT.into(),
             author: Some(MERGE_AUTHOR.into()),
             body: Some(body.to_owned()),
-            if_version: None,
+            guard: Guard::none(),
             allow_new: true,
         })?;
         Ok(())

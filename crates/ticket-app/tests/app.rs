@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use ticket_app::{
-    App, CloseRequest, CloseText, CommentRequest, CreateRequest, ErrorCode, ListRequest, Listed,
-    Settings, Sort, StatusRequest, TicketStatus, Version,
+    App, CloseRequest, CloseText, CommentRequest, CreateRequest, ErrorCode, Guard, ListRequest,
+    Listed, Settings, Sort, StatusRequest, TicketStatus, Version,
 };
 use ticket_test_support::snapshot_without_scratch;
 
@@ -37,7 +37,10 @@ fn comment(query: &str, if_version: Option<Version>) -> CommentRequest {
         query: query.into(),
         role: "comment".into(),
         body: Some("hello\n".into()),
-        if_version,
+        guard: Guard {
+            if_version,
+            token: None,
+        },
         ..CommentRequest::default()
     }
 }
@@ -57,14 +60,14 @@ fn a_stale_version_is_refused_and_nothing_is_written() {
         Box::new(|| a.comment(comment(&id, Some(read.clone())))) as Box<dyn Fn() -> _>,
         Box::new(|| {
             a.set_status(StatusRequest {
-                if_version: Some(read.clone()),
+                guard: Guard::at(read.clone()),
                 ..StatusRequest::new(id.clone(), TicketStatus::Pending)
             })
         }),
         Box::new(|| {
             a.close(CloseRequest {
                 query: id.clone(),
-                if_version: Some(read.clone()),
+                guard: Guard::at(read.clone()),
                 ..CloseRequest::default()
             })
         }),
@@ -421,7 +424,7 @@ fn a_cycle_of_ten_thousand_tickets_is_found_not_followed() {
             target: "c05000".into(),
             allow_missing: false,
             author: None,
-            if_version: None,
+            guard: Guard::none(),
         })
         .expect_err("a cycle");
     assert_eq!(e.code(), ErrorCode::Invalid);
@@ -487,7 +490,7 @@ fn ready_queue_and_relations_through_the_use_cases() {
             kind: ticket_app::RelationKind::Related,
             target: old.clone(),
             author: None,
-            if_version: None,
+            guard: Guard::none(),
         })
         .expect_err("no such edge");
     assert_eq!(e.code(), ErrorCode::Invalid);

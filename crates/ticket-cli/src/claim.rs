@@ -1,12 +1,11 @@
-//! `claim`, `renew`, `release`, `ready --claim` and the `--token` of writes (docs/claims.md):
-//! their arguments, the use cases they call, and what they print.
+//! `claim`, `renew`, `release` and `ready --claim` (docs/claims.md): their arguments, the use
+//! cases they call, and what they print. The `--token` of writes is `cli::GuardArgs`.
 
 use clap::Args;
 use ticket_app::{
     App, ClaimOutcome, ClaimRequest, ReadyClaimRequest, ReleaseRequest, RenewRequest, Ttl,
 };
 
-use crate::cli::Command;
 use crate::error::CliError;
 use crate::output::Out;
 
@@ -102,21 +101,6 @@ pub struct ReadyClaimArgs {
     /// How long the lease lasts (with --claim; default 30m).
     #[arg(long, value_name = "TTL", value_parser = ttl, requires = "claim")]
     pub ttl: Option<Ttl>,
-}
-
-/// The `--token` of the write `command` is, if any.
-pub fn token_of(command: &Command) -> Option<u64> {
-    match command {
-        Command::Comment { guard, .. }
-        | Command::Review { guard, .. }
-        | Command::Status { guard, .. }
-        | Command::Close { guard, .. }
-        | Command::Reopen { guard, .. }
-        | Command::Link { guard, .. }
-        | Command::Unlink { guard, .. } => guard.token,
-        Command::Edit(args) => args.guard.token,
-        _ => None,
-    }
 }
 
 pub fn claim(app: &App, out: &mut Out, a: ClaimArgs) -> Result<(), CliError> {

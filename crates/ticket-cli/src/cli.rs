@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
-use ticket_app::RefList;
+use ticket_app::{Guard, RefList, Version};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -45,9 +45,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// `--if-version`, on every command that changes a ticket.
+/// `--if-version` and `--token`: flattened into every command that changes an existing ticket,
+/// the ones [`Command::writes`] says write [`Writes::Ticket`].
 #[derive(Debug, Clone, Default, Args)]
-pub struct Guard {
+pub struct GuardArgs {
     /// Change the ticket only if it is still at this version (from `ticket --json show`); else
     /// fail with a conflict (exit 4) and write nothing.
     #[arg(long, value_name = "VERSION")]
@@ -191,7 +192,7 @@ pub struct EditArgs {
     #[arg(long)]
     pub allow_new: bool,
     #[command(flatten)]
-    pub guard: Guard,
+    pub guard: GuardArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -326,7 +327,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         allow_new: bool,
         #[command(flatten)]
-        guard: Guard,
+        guard: GuardArgs,
     },
     /// Append a review with a verdict.
     #[command(group(ArgGroup::new("verdict").required(true).args(["approve", "request_changes"])))]
@@ -346,7 +347,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         file: Option<PathBuf>,
         #[command(flatten)]
-        guard: Guard,
+        guard: GuardArgs,
     },
     /// Move a ticket to open, pending or closed, recorded as a status event.
     #[command(
@@ -365,7 +366,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         author: Option<String>,
         #[command(flatten)]
-        guard: Guard,
+        guard: GuardArgs,
     },
     /// Close a ticket: resolution.md plus a close event. A closed ticket is refused: reopen it first.
     #[command(
@@ -380,7 +381,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         file: Option<PathBuf>,
         #[command(flatten)]
-        guard: Guard,
+        guard: GuardArgs,
     },
     /// Add a relation from a ticket to another: exactly one of the relation flags.
     #[command(
@@ -396,7 +397,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         allow_missing: bool,
         #[command(flatten)]
-        guard: Guard,
+        guard: GuardArgs,
     },
     /// Remove a relation a ticket stores: exactly one of the relation flags.
     #[command(after_help = "Examples:\n  ticket unlink waiting --depends-on other-slug")]
@@ -407,7 +408,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[command(flatten)]
         relation: OneRelation,
         #[command(flatten)]
-        guard: Guard,
+        guard: GuardArgs,
     },
     /// List the open tickets that can be started now, best first (priority, then oldest).
     #[command(
@@ -438,7 +439,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         #[arg(long)]
         author: Option<String>,
         #[command(flatten)]
-        guard: Guard,
+        guard: GuardArgs,
     },
     /// Edit a ticket's fields and body, recorded as one edit event (old and new values).
     #[command(after_help = EDIT_HELP)]
@@ -535,6 +536,66 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
     /// Release the lease of a token, recorded as a release event.
     #[command(after_help = crate::claim::RELEASE_HELP)]
     Release(crate::claim::ReleaseArgs),
+}
+
+impl GuardArgs {
+    /// The guard the use cases take: the flags as they were given.
+    pub fn guard(&self) -> Guard {
+        Guard {
+            if_version: self.if_version.clone().map(Version::new),
+            token: self.token,
+        }
+    }
+}
+
+/// What a command writes (docs/cli.md, "Guards").
+#[derive(Debug)]
+pub enum Writes<'a> {
+    /// Nothing in the root: reads, and files outside it (`export`, `completions`,
+    /// `merge-driver`, which writes the file git names).
+    Nothing,
+    /// One existing ticket, under the guard of its flags.
+    Ticket(&'a GuardArgs),
+    /// A new ticket: no version to expect and no lease to hold yet.
+    NewTicket,
+    /// A lease, and the `claim` or `release` event that records it: the token is what these
+    /// commands act on, not a condition of them.
+    Lease,
+    /// Many tickets or the root itself, which no one version or lease names.
+    Root,
+}
+
+impl Command {
+    /// What this command writes. Every variant is named, with no wildcard: a new command does
+    /// not compile until it says, and one that writes an existing ticket must carry a
+    /// [`GuardArgs`] to return, which `commands::run` hands to its use case.
+    pub fn writes(&self) -> Writes<'_> {
+        match self {
+            Command::Comment { guard, .. }
+            | Command::Review { guard, .. }
+            | Command::Status { guard, .. }
+            | Command::Close { guard, .. }
+            | Command::Reopen { guard, .. }
+            | Command::Link { guard, .. }
+            | Command::Unlink { guard, .. } => Writes::Ticket(guard),
+            Command::Edit(args) => Writes::Ticket(&args.guard),
+            Command::Create { .. } => Writes::NewTicket,
+            Command::Claim(_) | Command::Renew(_) | Command::Release(_) => Writes::Lease,
+            Command::Ready { claim, .. } if claim.claim => Writes::Lease,
+            Command::Init { .. } | Command::Import { .. } | Command::Sync { .. } => Writes::Root,
+            Command::Doctor { fix: true } => Writes::Root,
+            Command::Doctor { fix: false }
+            | Command::Ready { .. }
+            | Command::List { .. }
+            | Command::Show { .. }
+            | Command::Blocked
+            | Command::Export { .. }
+            | Command::Search(_)
+            | Command::Completions { .. }
+            | Command::Schema { .. }
+            | Command::MergeDriver { .. } => Writes::Nothing,
+        }
+    }
 }
 
 /// Which file `merge-driver` merges.

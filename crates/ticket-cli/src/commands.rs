@@ -2,13 +2,13 @@
 
 use ticket_app::{
     App, Assign, BodyText, Changed, CloseRequest, CloseText, CommentRequest, CreateRequest,
-    EditRequest, LinkRequest, ListRequest, Listed, RelationKind, ReopenRequest, Replacement,
-    ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus, UnlinkRequest, Version,
+    EditRequest, Guard, LinkRequest, ListRequest, Listed, RelationKind, ReopenRequest, Replacement,
+    ReviewRequest, ReviewVerdict, Sort, StatusRequest, TicketStatus, UnlinkRequest,
 };
 
 use crate::body;
 use crate::cli::{
-    Command, CreateRelations, EditArgs, Guard, OneRelation, SortKey, StatusFilter, TargetStatus,
+    Command, CreateRelations, EditArgs, OneRelation, SortKey, StatusFilter, TargetStatus, Writes,
 };
 use crate::error::CliError;
 use crate::human;
@@ -17,7 +17,12 @@ use crate::output::Out;
 use ticket_app::wire;
 
 pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
-    let app = &app.clone().with_token(crate::claim::token_of(&command));
+    // The guard of a ticket write, from where `Command::writes` says its flags are: the one
+    // place that knows which commands write a ticket.
+    let guard = match command.writes() {
+        Writes::Ticket(flags) => flags.guard(),
+        Writes::Nothing | Writes::NewTicket | Writes::Lease | Writes::Root => Guard::none(),
+    };
     match command {
         Command::List {
             status,
@@ -110,7 +115,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             author,
             file,
             allow_new,
-            guard,
+            guard: _,
         } => {
             let body = body::read(file.as_deref())?;
             let changed = app.comment(CommentRequest {
@@ -118,7 +123,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 role,
                 author,
                 body,
-                if_version: version(guard),
+                guard,
                 allow_new,
             })?;
             mutated(out, &changed)
@@ -128,7 +133,6 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             approve,
             author,
             file,
-            guard,
             ..
         } => {
             let body = body::read(file.as_deref())?;
@@ -142,7 +146,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 verdict,
                 author,
                 body,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
@@ -151,7 +155,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             status,
             reason,
             author,
-            guard,
+            guard: _,
         } => {
             let to = match status {
                 TargetStatus::Open => TicketStatus::Open,
@@ -161,7 +165,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             let changed = app.set_status(StatusRequest {
                 query,
                 to,
-                if_version: version(guard),
+                guard,
                 author,
                 reason,
             })?;
@@ -171,25 +175,25 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             query,
             reason,
             author,
-            guard,
+            guard: _,
         } => {
             let changed = app.reopen(ReopenRequest {
                 query,
                 author,
                 reason,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
         Command::Edit(args) => {
-            let changed = app.edit(edit_request(*args)?)?;
+            let changed = app.edit(edit_request(*args, guard)?)?;
             mutated(out, &changed)
         }
         Command::Close {
             query,
             resolution,
             file,
-            guard,
+            guard: _,
         } => {
             let text = match (&file, resolution) {
                 (Some(f), _) => CloseText::Verbatim(body::read_file(f)?),
@@ -200,7 +204,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 query,
                 text,
                 author: None,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
@@ -208,7 +212,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             query,
             relation,
             allow_missing,
-            guard,
+            guard: _,
         } => {
             let (kind, target) = one_relation(relation);
             let changed = app.link(LinkRequest {
@@ -217,14 +221,14 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 target,
                 allow_missing,
                 author: None,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
         Command::Unlink {
             query,
             relation,
-            guard,
+            guard: _,
         } => {
             let (kind, target) = one_relation(relation);
             let changed = app.unlink(UnlinkRequest {
@@ -232,7 +236,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 kind,
                 target,
                 author: None,
-                if_version: version(guard),
+                guard,
             })?;
             mutated(out, &changed)
         }
@@ -257,12 +261,9 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
     }
 }
 
-fn version(guard: Guard) -> Option<Version> {
-    guard.if_version.map(Version::new)
-}
-
-/// `ticket edit`'s arguments as the use case's request; the body files are read here.
-fn edit_request(a: EditArgs) -> Result<EditRequest, CliError> {
+/// `ticket edit`'s arguments as the use case's request, under `guard` (from its flags); the body
+/// files are read here.
+fn edit_request(a: EditArgs, guard: Guard) -> Result<EditRequest, CliError> {
     let body = match (a.body, a.body_file) {
         (Some(line), _) => Some(BodyText::Line(line)),
         (None, Some(file)) => Some(BodyText::Verbatim(body::read_file(&file)?)),
@@ -300,7 +301,7 @@ fn edit_request(a: EditArgs) -> Result<EditRequest, CliError> {
         body,
         replace,
         allow_new: a.allow_new,
-        if_version: version(a.guard),
+        guard,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod claim;
 pub mod edit;
 pub mod event;
 pub mod graph;
+pub mod guard;
 pub mod ids;
 pub mod memory;
 pub mod meta;
@@ -34,8 +35,9 @@ pub use claim::{ClaimRecord, Lease, LeaseRecord, Refusal, Ttl};
 pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use graph::{Catalog, Graph, GraphNode, Inverses, ReadyReport, Reason};
+pub use guard::Guard;
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
-pub use memory::InMemoryBackend;
+pub use memory::{InMemoryBackend, MemoryLeases};
 pub use meta::{Readiness, RefList, Refs, WorkMeta};
 pub use port::{
     BackendError, Clock, Diagnostic, FixedClock, ListFilter, Listing, NewReview, NewTicket,

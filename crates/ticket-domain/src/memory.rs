@@ -1,11 +1,17 @@
 //! `InMemoryBackend`: the port over a vector, for tests of code built on the port and as the
 //! reference every other backend is held to by the conformance suite.
+//!
+//! It keeps lease records too ([`MemoryLeases`]), as a claim would leave them, so a write's
+//! token is checked as the local backend checks it.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::action::ActionRequired;
 use crate::change::{self, Change, Version};
+use crate::claim::LeaseRecord;
+use crate::guard::Guard;
 use crate::ids::TicketIdOrSlug;
 use crate::ops;
 use crate::port::{
@@ -18,6 +24,29 @@ pub struct InMemoryBackend {
     clock: Arc<dyn Clock>,
     tickets: Mutex<Vec<Ticket>>,
     revisions: AtomicU64,
+    leases: MemoryLeases,
+}
+
+/// The lease records of an in-memory backend, by ticket id: what its writes' tokens are checked
+/// against. A handle: clones share the records. Nothing here decides a claim; a test (or a
+/// client) stores the records `crate::claim` decides.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryLeases(Arc<Mutex<HashMap<String, LeaseRecord>>>);
+
+impl MemoryLeases {
+    fn records(&self) -> MutexGuard<'_, HashMap<String, LeaseRecord>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stores `record` as the lease record of ticket `id`.
+    pub fn set(&self, id: &str, record: LeaseRecord) {
+        self.records().insert(id.to_owned(), record);
+    }
+
+    /// The record of ticket `id` (the default, never claimed, when there is none).
+    pub fn get(&self, id: &str) -> LeaseRecord {
+        self.records().get(id).cloned().unwrap_or_default()
+    }
 }
 
 impl InMemoryBackend {
@@ -26,7 +55,13 @@ impl InMemoryBackend {
             clock,
             tickets: Mutex::new(Vec::new()),
             revisions: AtomicU64::new(1),
+            leases: MemoryLeases::default(),
         }
+    }
+
+    /// The lease records its writes are fenced by (a handle sharing them).
+    pub fn leases(&self) -> MemoryLeases {
+        self.leases.clone()
     }
 
     fn tickets(&self) -> MutexGuard<'_, Vec<Ticket>> {
@@ -132,14 +167,22 @@ impl TicketBackend for InMemoryBackend {
     fn apply(
         &self,
         query: &TicketIdOrSlug,
-        expected: Option<&Version>,
+        guard: &Guard,
         change: Change,
     ) -> Result<Ticket, BackendError> {
         let now = self.clock.now();
+        // The leases' lock, then the tickets', as the local backend takes its store's lock
+        // before the root's: a token is checked with both held, so nothing moves in between.
+        let leases = guard.token.map(|_| self.leases.records());
         let mut tickets = self.tickets();
         let index = find(&tickets, query)?;
         let ticket = &mut tickets[index];
-        change::check_version(ticket.id.as_str(), expected, &ticket.version)?;
+        guard.check(ticket.id.as_str(), &ticket.version, || {
+            Ok(leases
+                .as_ref()
+                .and_then(|l| l.get(ticket.id.as_str()).cloned())
+                .unwrap_or_default())
+        })?;
         let plan = change::plan(ticket, change, now)?;
         change::apply_in_memory(ticket, plan);
         ticket.version = self.next_version();

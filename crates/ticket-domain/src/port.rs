@@ -9,9 +9,11 @@ use serde::Serialize;
 use snafu::Snafu;
 
 use crate::action::{ActionRequired, derive_action_required};
-use crate::change::{Change, Reopen, StatusMove, Version};
+use crate::change::{Change, Reopen, StatusMove};
+use crate::claim::Lease;
 use crate::edit::Edit;
 use crate::event::{NewEvent, ReviewVerdict, TicketEvent};
+use crate::guard::Guard;
 use crate::ids::{IdError, TicketId, TicketIdOrSlug};
 use crate::meta::WorkMeta;
 use crate::relation::Relations;
@@ -90,6 +92,20 @@ pub enum BackendError {
         id: String,
         expected: String,
         actual: String,
+    },
+    /// A write whose guard names a token that does not hold the ticket's lease (released, or
+    /// lost to a later claim); nothing was written.
+    #[snafu(display(
+        "token {token} does not hold {id}: {}; nothing was written; claim it again before writing",
+        match current {
+            Some(l) => format!("it is held by {} with token {} until {}", l.holder, l.token, l.expires),
+            None => "its lease was released or never taken".into(),
+        }
+    ))]
+    LeaseLost {
+        id: String,
+        token: u64,
+        current: Option<Box<Lease>>,
     },
     #[snafu(display("invalid {what}: {reason}"))]
     Invalid { what: String, reason: String },
@@ -303,59 +319,63 @@ pub struct Resolution {
 /// The port every ticket backend implements. Tickets are named by id or slug, never by path.
 ///
 /// There is one way to change an existing ticket: [`apply`](TicketBackend::apply) a
-/// [`Change`], optionally only if the ticket is still at the [`Version`] the caller read, so any
-/// client can do compare-and-swap without knowing how the backend excludes other writers.
-/// [`TicketBackendExt`] spells the common changes as methods.
+/// [`Change`] under a [`Guard`]: only if the ticket is still at the
+/// [`Version`](crate::Version) the caller read, and only while the caller's token holds its
+/// lease, so any client can do compare-and-swap and fencing without knowing how the backend
+/// excludes other writers. [`TicketBackendExt`] spells the common changes as methods.
 pub trait TicketBackend {
     fn list(&self, filter: &ListFilter) -> Result<Listing, BackendError>;
     /// The whole ticket, with its current [`Version`].
     fn show(&self, query: &TicketIdOrSlug) -> Result<Ticket, BackendError>;
     fn create(&self, new: NewTicket) -> Result<Ticket, BackendError>;
-    /// Applies `change` to the ticket `query` names, and returns the ticket after it. With
-    /// `expected`, a ticket no longer at that version is refused with
-    /// [`BackendError::VersionConflict`] and nothing is written.
+    /// Applies `change` to the ticket `query` names, and returns the ticket after it. The
+    /// `guard` is checked ([`Guard::check`]) against the ticket as read under the write's lock:
+    /// a ticket no longer at `guard.if_version` is refused with
+    /// [`BackendError::VersionConflict`], a `guard.token` that does not hold the ticket's lease
+    /// with [`BackendError::LeaseLost`], and nothing is written. A backend that keeps no
+    /// leases knows no token that holds one.
     fn apply(
         &self,
         query: &TicketIdOrSlug,
-        expected: Option<&Version>,
+        guard: &Guard,
         change: Change,
     ) -> Result<Ticket, BackendError>;
     /// What the backend itself finds wrong with what it stores.
     fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError>;
 }
 
-/// The common changes as methods, each one [`TicketBackend::apply`] with no expected version.
+/// The common changes as methods, each one [`TicketBackend::apply`] with no guard.
 pub trait TicketBackendExt: TicketBackend {
     /// Appends any event (comment, plan, decision, implementation_report, or another kind).
     fn add_event(&self, query: &TicketIdOrSlug, event: NewEvent) -> Result<Ticket, BackendError> {
-        self.apply(query, None, Change::AppendEvent(event))
+        self.apply(query, &Guard::none(), Change::AppendEvent(event))
     }
     fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
-        self.apply(query, None, Change::Review(review))
+        self.apply(query, &Guard::none(), Change::Review(review))
     }
     /// Moves the ticket to `to`, recorded as by [`crate::ops::UNKNOWN_AUTHOR`]; apply a
     /// [`Change::SetStatus`] to name the author or give a reason.
     fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {
         self.apply(
             query,
-            None,
+            &Guard::none(),
             Change::SetStatus(StatusMove::new(to, crate::ops::UNKNOWN_AUTHOR)),
         )
     }
     /// Moves a closed ticket back to open.
     fn reopen(&self, query: &TicketIdOrSlug, reopen: Reopen) -> Result<Ticket, BackendError> {
-        self.apply(query, None, Change::Reopen(reopen))
+        self.apply(query, &Guard::none(), Change::Reopen(reopen))
     }
     /// Edits fields and body, recorded as one `edit` event.
     fn edit(&self, query: &TicketIdOrSlug, edit: Edit) -> Result<Ticket, BackendError> {
-        self.apply(query, None, Change::Edit(edit))
+        self.apply(query, &Guard::none(), Change::Edit(edit))
     }
     fn close(
         &self,
         query: &TicketIdOrSlug,
         resolution: Resolution,
     ) -> Result<Ticket, BackendError> {
-        self.apply(query, None, Change::Close(resolution))
+        self.apply(query, &Guard::none(), Change::Close(resolution))
     }
 }
 

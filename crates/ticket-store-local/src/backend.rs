@@ -9,8 +9,8 @@ use std::time::Duration;
 use ticket_domain::change;
 use ticket_domain::ops;
 use ticket_domain::{
-    BackendError, Change, Clock, Diagnostic, ListFilter, Listing, NewTicket, Plan, Ticket,
-    TicketBackend, TicketId, TicketIdOrSlug, TicketStatus, TicketSummary, Timestamp, Version,
+    BackendError, Change, Clock, Diagnostic, Guard, LeaseRecord, ListFilter, Listing, NewTicket,
+    Plan, Ticket, TicketBackend, TicketId, TicketIdOrSlug, TicketStatus, TicketSummary, Timestamp,
     new_ticket_id,
 };
 use ticket_format::codec;
@@ -19,6 +19,7 @@ use ticket_format::frontmatter::{self, Frontmatter};
 use crate::fsio::{self, storage};
 use crate::index;
 use crate::layout::{self, ITEM, RESOLUTION, STATUS_DIRS, THREAD};
+use crate::lease::{LeaseStore, Locked};
 use crate::read::{Loaded, diagnostic, split_error};
 use crate::version;
 
@@ -60,6 +61,8 @@ pub struct LocalTicketBackend {
     root: PathBuf,
     clock: Arc<dyn Clock>,
     lock_timeout: Duration,
+    /// Where the root's leases are, for the writes whose guard carries a token.
+    leases: Option<LeaseStore>,
 }
 
 impl LocalTicketBackend {
@@ -68,7 +71,15 @@ impl LocalTicketBackend {
             root: root.into(),
             clock,
             lock_timeout: Duration::from_secs(10),
+            leases: None,
         }
+    }
+
+    /// The lease store a write's token is checked against. Without one, the backend knows no
+    /// lease, so a write with a token is refused (`LeaseLost`).
+    pub fn with_leases(mut self, leases: LeaseStore) -> Self {
+        self.leases = Some(leases);
+        self
     }
 
     /// How long a writer waits for the root's lock before failing with `Locked`.
@@ -102,12 +113,15 @@ impl LocalTicketBackend {
 
     /// Runs a change to the ticket `query` names, holding the lock from lookup to last write:
     /// finds it, reads it whole (a ticket that does not read is refused before anything is
-    /// written; the texts read are handed to `change`, so nothing is read twice), reads the clock,
-    /// applies `change` (which returns where the ticket now is), and returns the ticket as it now
-    /// reads. Only `create` ever makes a root.
+    /// written; the texts read are handed to `change`, so nothing is read twice), checks
+    /// `guard` against what it read, reads the clock, applies `change` (which returns where the
+    /// ticket now is), and returns the ticket as it now reads. A guard with a token holds the
+    /// lease store's lock too, taken before the root's (docs/claims.md), so no claim takes the
+    /// lease between the check and the write. Only `create` ever makes a root.
     fn mutate(
         &self,
         query: &TicketIdOrSlug,
+        guard: &Guard,
         change: impl FnOnce(&Located, &Loaded, Timestamp) -> Result<PathBuf, BackendError>,
     ) -> Result<Ticket, BackendError> {
         if !self.root.is_dir() {
@@ -115,18 +129,29 @@ impl LocalTicketBackend {
                 query: query.to_string(),
             });
         }
-        fsio::with_lock(&self.root, self.lock_timeout, || {
-            let found = self.locate(query)?;
-            // Every file a mutation may write is checked before any is written, so a link
-            // leading out of the root refuses the whole change, not its second half.
-            for name in [ITEM, THREAD, RESOLUTION] {
-                fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
-            }
-            let before = self.load(&found.dir)?;
-            let now = self.clock.now();
-            let dir = change(&found, &before, now)?;
-            self.read_ticket(&dir)
-        })
+        let locked = |leases: Option<&Locked<'_>>| {
+            fsio::with_lock(&self.root, self.lock_timeout, || {
+                let found = self.locate(query)?;
+                // Every file a mutation may write is checked before any is written, so a link
+                // leading out of the root refuses the whole change, not its second half.
+                for name in [ITEM, THREAD, RESOLUTION] {
+                    fsio::refuse_symlink(&self.root, &found.dir.join(name))?;
+                }
+                let before = self.load(&found.dir)?;
+                let t = &before.ticket;
+                guard.check(t.id.as_str(), &t.version, || match leases {
+                    Some(leases) => leases.read(t.id.as_str()),
+                    None => Ok(LeaseRecord::default()),
+                })?;
+                let now = self.clock.now();
+                let dir = change(&found, &before, now)?;
+                self.read_ticket(&dir)
+            })
+        };
+        match (&self.leases, guard.token) {
+            (Some(store), Some(_)) => store.with_lock(|leases| locked(Some(leases))),
+            _ => locked(None),
+        }
     }
 
     /// Carries out `plan` on the ticket found at `found` (read as `before`): only the
@@ -320,12 +345,11 @@ impl TicketBackend for LocalTicketBackend {
     fn apply(
         &self,
         query: &TicketIdOrSlug,
-        expected: Option<&Version>,
+        guard: &Guard,
         change: Change,
     ) -> Result<Ticket, BackendError> {
-        self.mutate(query, |found, before, now| {
+        self.mutate(query, guard, |found, before, now| {
             let t = &before.ticket;
-            change::check_version(t.id.as_str(), expected, &t.version)?;
             let plan = change::plan_spelled(t, change, now, &codec::FrontmatterSpelling)?;
             self.carry_out(found, before, plan)
         })

@@ -3,24 +3,61 @@
 //! [`run_all`] runs every check and reports every one that failed, not only the first.
 //!
 //! Usage from a backend's tests:
-//! `ticket_test_support::conformance::run_all(&|clock| Box::new(MyBackend::new(clock)))`.
+//! `ticket_test_support::conformance::run_all(&|clock| Subject::new(MyBackend::new(clock), set))`,
+//! `set` storing a lease record the way the backend's claims do, so that the guard of every
+//! write (its version and its token) is checked against what the backend keeps.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use ticket_domain::ops;
 use ticket_domain::{
-    ActionRequired, BackendError, BodyEdit, Change, Edit, EditRecord, EventKind, EventRef,
-    FieldEdit, FixedClock, Label, ListFilter, MarkdownText, NewEvent, NewReview, NewTicket,
-    Readiness, RefKind, RefList, RelationKind, Reopen, Resolution, ReviewVerdict, StatusMove,
-    StatusRecord, Ticket, TicketBackend, TicketBackendExt, TicketId, TicketIdOrSlug, TicketStatus,
-    Timestamp,
+    ActionRequired, BackendError, BodyEdit, Change, Clock, Edit, EditRecord, EventKind, EventRef,
+    FieldEdit, FixedClock, Guard, Label, Lease, LeaseRecord, ListFilter, MarkdownText, NewEvent,
+    NewReview, NewTicket, Readiness, RefKind, RefList, RelationKind, Reopen, Resolution,
+    ReviewVerdict, StatusMove, StatusRecord, Ticket, TicketBackend, TicketBackendExt, TicketId,
+    TicketIdOrSlug, TicketStatus, Timestamp,
 };
 
 /// Makes a fresh, empty backend that takes its time from `clock`.
-pub type Factory<'a> = &'a dyn Fn(Arc<FixedClock>) -> Box<dyn TicketBackend>;
+pub type Factory<'a> = &'a dyn Fn(Arc<FixedClock>) -> Subject;
+
+/// Stores a lease record for a ticket id, where the backend's writes read it.
+pub type SetLease = Box<dyn Fn(&str, LeaseRecord)>;
+
+/// A backend under test, and how to give one of its tickets a lease (what a claim stores).
+pub struct Subject {
+    pub backend: Box<dyn TicketBackend>,
+    pub set_lease: SetLease,
+}
+
+impl Subject {
+    pub fn new(
+        backend: impl TicketBackend + 'static,
+        set_lease: impl Fn(&str, LeaseRecord) + 'static,
+    ) -> Self {
+        Self {
+            backend: Box::new(backend),
+            set_lease: Box::new(set_lease),
+        }
+    }
+}
+
+/// What a check gets besides the backend: its clock (the `Deref`), and the lease setter.
+pub struct Env {
+    clock: Arc<FixedClock>,
+    set_lease: SetLease,
+}
+
+impl Deref for Env {
+    type Target = FixedClock;
+    fn deref(&self) -> &FixedClock {
+        &self.clock
+    }
+}
 
 /// A named check.
-pub type Check = (&'static str, fn(&dyn TicketBackend, &FixedClock));
+pub type Check = (&'static str, fn(&dyn TicketBackend, &Env));
 
 /// Every check, by name.
 pub const CHECKS: &[Check] = &[
@@ -71,9 +108,10 @@ pub fn run_all(make: Factory<'_>) {
     let mut failed = Vec::new();
     for (name, check) in CHECKS {
         let clock = Arc::new(start_clock());
-        let backend = make(clock.clone());
+        let Subject { backend, set_lease } = make(clock.clone());
+        let env = Env { clock, set_lease };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(backend.as_ref(), &clock)
+            check(backend.as_ref(), &env)
         }));
         if let Err(panic) = outcome {
             let msg = panic
@@ -109,7 +147,7 @@ fn create(b: &dyn TicketBackend, title: &str) -> Ticket {
     b.create(NewTicket::new(title)).expect("create succeeds")
 }
 
-fn create_then_show(b: &dyn TicketBackend, _: &FixedClock) {
+fn create_then_show(b: &dyn TicketBackend, _: &Env) {
     let mut new = NewTicket::new("Pod: scope \"persistence\" 永続化");
     new.author = "yoi ticket".into();
     new.kind = "feature".into();
@@ -145,7 +183,7 @@ fn create_then_show(b: &dyn TicketBackend, _: &FixedClock) {
     assert_eq!(shown.resolution, None);
 }
 
-fn create_with_body_and_assignee(b: &dyn TicketBackend, _: &FixedClock) {
+fn create_with_body_and_assignee(b: &dyn TicketBackend, _: &Env) {
     for body in HOSTILE_BODIES {
         let mut new = NewTicket::new(format!("Body {body:?}"));
         new.body = Some(MarkdownText::from(*body));
@@ -166,7 +204,7 @@ fn create_with_body_and_assignee(b: &dyn TicketBackend, _: &FixedClock) {
     );
 }
 
-fn odd_titles_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
+fn odd_titles_round_trip(b: &dyn TicketBackend, clock: &Env) {
     for title in [
         "two\nlines",
         " leading space",
@@ -184,14 +222,14 @@ fn odd_titles_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
     }
 }
 
-fn create_collision_gets_suffix(b: &dyn TicketBackend, _: &FixedClock) {
+fn create_collision_gets_suffix(b: &dyn TicketBackend, _: &Env) {
     let first = create(b, "Same title");
     let second = create(b, "Same title");
     assert_eq!(first.id.as_str(), "20260102-030405-same-title");
     assert_eq!(second.id.as_str(), "20260102-030405-same-title-4242");
 }
 
-fn lookup_by_slug_not_found_ambiguous(b: &dyn TicketBackend, clock: &FixedClock) {
+fn lookup_by_slug_not_found_ambiguous(b: &dyn TicketBackend, clock: &Env) {
     let one = create(b, "Alpha");
     assert_eq!(b.show(&q("alpha")).expect("by slug").id, one.id);
     assert!(matches!(
@@ -223,7 +261,7 @@ fn lookup_by_slug_not_found_ambiguous(b: &dyn TicketBackend, clock: &FixedClock)
     }
 }
 
-fn events_append_in_order(b: &dyn TicketBackend, clock: &FixedClock) {
+fn events_append_in_order(b: &dyn TicketBackend, clock: &Env) {
     let t = create(b, "Thread");
     let kinds = [
         "comment",
@@ -268,7 +306,7 @@ fn events_append_in_order(b: &dyn TicketBackend, clock: &FixedClock) {
     assert_eq!(shown.created_at, ts("2026-01-02T03:04:05Z"));
 }
 
-fn reviews_carry_verdicts(b: &dyn TicketBackend, _: &FixedClock) {
+fn reviews_carry_verdicts(b: &dyn TicketBackend, _: &Env) {
     let t = create(b, "Review me");
     for verdict in [ReviewVerdict::RequestChanges, ReviewVerdict::Approve] {
         let review = NewReview {
@@ -300,7 +338,7 @@ fn reviews_carry_verdicts(b: &dyn TicketBackend, _: &FixedClock) {
     ));
 }
 
-fn status_moves_and_list_order(b: &dyn TicketBackend, clock: &FixedClock) {
+fn status_moves_and_list_order(b: &dyn TicketBackend, clock: &Env) {
     let a = create(b, "b first");
     clock.advance(1);
     let c = create(b, "a second");
@@ -322,7 +360,7 @@ fn status_moves_and_list_order(b: &dyn TicketBackend, clock: &FixedClock) {
     let mut back = StatusMove::new(TicketStatus::Open, "mover");
     back.reason = Some("Not ready after all.".into());
     let back = b
-        .apply(&q(a.id.as_str()), None, Change::SetStatus(back))
+        .apply(&q(a.id.as_str()), &Guard::none(), Change::SetStatus(back))
         .expect("back");
     assert_eq!(back.status, TicketStatus::Open);
     let kinds: Vec<_> = back.events.iter().map(|e| e.kind.clone()).collect();
@@ -351,7 +389,7 @@ fn status_moves_and_list_order(b: &dyn TicketBackend, clock: &FixedClock) {
     assert_eq!(back.events[1].body.as_str(), "from: open\nto: pending\n");
 }
 
-fn close_and_reopen(b: &dyn TicketBackend, clock: &FixedClock) {
+fn close_and_reopen(b: &dyn TicketBackend, clock: &Env) {
     let t = create(b, "Closing");
     clock.advance(5);
     let empty = Resolution {
@@ -415,7 +453,7 @@ fn close_and_reopen(b: &dyn TicketBackend, clock: &FixedClock) {
 }
 
 /// A closed ticket is not closed again (by `close` or a move to closed): refused, nothing changed.
-fn closed_is_not_closed_again(b: &dyn TicketBackend, clock: &FixedClock) {
+fn closed_is_not_closed_again(b: &dyn TicketBackend, clock: &Env) {
     let t = create(b, "Once");
     let id = q(t.id.as_str());
     let res = |text: &str| Resolution {
@@ -430,7 +468,7 @@ fn closed_is_not_closed_again(b: &dyn TicketBackend, clock: &FixedClock) {
         Change::SetStatus(StatusMove::new(TicketStatus::Closed, "me")),
     ] {
         let name = change.name();
-        match b.apply(&id, None, change) {
+        match b.apply(&id, &Guard::none(), change) {
             Err(BackendError::Transition { source }) => {
                 assert!(source.to_string().contains("already closed"), "{source}")
             }
@@ -445,7 +483,7 @@ fn label(l: &str) -> Label {
 }
 
 /// Every field operation, and the `edit` event that records them.
-fn edits_change_fields_and_record_them(b: &dyn TicketBackend, clock: &FixedClock) {
+fn edits_change_fields_and_record_them(b: &dyn TicketBackend, clock: &Env) {
     let mut new = NewTicket::new("Edit me");
     new.labels = vec![label("a"), label("b")];
     let t = b.create(new).expect("create");
@@ -529,7 +567,7 @@ fn edits_change_fields_and_record_them(b: &dyn TicketBackend, clock: &FixedClock
     );
 }
 
-fn edit_body_replacements(b: &dyn TicketBackend, _: &FixedClock) {
+fn edit_body_replacements(b: &dyn TicketBackend, _: &Env) {
     let mut new = NewTicket::new("Replace");
     new.body = Some("one two one\nthree\n".into());
     let t = b.create(new).expect("create");
@@ -559,7 +597,7 @@ fn edit_body_replacements(b: &dyn TicketBackend, _: &FixedClock) {
     }
 }
 
-fn refused_edits_change_nothing(b: &dyn TicketBackend, _: &FixedClock) {
+fn refused_edits_change_nothing(b: &dyn TicketBackend, _: &Env) {
     let t = create(b, "Refuse");
     let id = q(t.id.as_str());
     let before = b.show(&id).expect("show");
@@ -605,7 +643,7 @@ pub const HOSTILE_BODIES: &[&str] = &[
     "unicode: 永続化 ✓ \u{200b}",
 ];
 
-fn hostile_bodies_round_trip(b: &dyn TicketBackend, _: &FixedClock) {
+fn hostile_bodies_round_trip(b: &dyn TicketBackend, _: &Env) {
     let t = create(b, "Hostile");
     for body in HOSTILE_BODIES {
         let event = NewEvent::new(EventKind::Comment, "a b", *body);
@@ -616,7 +654,7 @@ fn hostile_bodies_round_trip(b: &dyn TicketBackend, _: &FixedClock) {
     assert_eq!(bodies, HOSTILE_BODIES, "bodies come back byte for byte");
 }
 
-fn invalid_input_is_refused(b: &dyn TicketBackend, _: &FixedClock) {
+fn invalid_input_is_refused(b: &dyn TicketBackend, _: &Env) {
     let t = create(b, "Valid");
     let id = q(t.id.as_str());
     assert!(b.create(NewTicket::new("")).is_err(), "empty title");
@@ -643,7 +681,7 @@ fn invalid_input_is_refused(b: &dyn TicketBackend, _: &FixedClock) {
     );
 }
 
-fn list_filters(b: &dyn TicketBackend, _: &FixedClock) {
+fn list_filters(b: &dyn TicketBackend, _: &Env) {
     let mut new = NewTicket::new("Filtered");
     new.kind = "bug".into();
     new.priority = "P0".into();
@@ -670,7 +708,7 @@ fn list_filters(b: &dyn TicketBackend, _: &FixedClock) {
     assert_eq!(count(assignee), 0);
 }
 
-fn action_required_is_derived(b: &dyn TicketBackend, _: &FixedClock) {
+fn action_required_is_derived(b: &dyn TicketBackend, _: &Env) {
     let t = create(b, "Act");
     let id = q(t.id.as_str());
     b.set_status(&id, TicketStatus::Pending).expect("pending");
@@ -691,7 +729,7 @@ fn action_required_is_derived(b: &dyn TicketBackend, _: &FixedClock) {
 }
 
 /// Every read of an unchanged ticket gives the same version; every change gives a new one.
-fn versions_name_states(b: &dyn TicketBackend, clock: &FixedClock) {
+fn versions_name_states(b: &dyn TicketBackend, clock: &Env) {
     let t = create(b, "Versioned");
     let id = q(t.id.as_str());
     let first = b.show(&id).expect("show");
@@ -716,8 +754,10 @@ fn versions_name_states(b: &dyn TicketBackend, clock: &FixedClock) {
 
 /// The check every kind of change gets: applied at the version read, it succeeds and yields a
 /// new version; applied again at the old version, it is refused with a version conflict and
-/// changes nothing; applied with no expected version, it succeeds.
-fn versioned(b: &dyn TicketBackend, clock: &FixedClock, change: impl Fn() -> Change) {
+/// changes nothing; applied with no guard, it succeeds. Then the ticket gets a live lease:
+/// applied with a token that is not the lease's, it is refused as a lost lease and changes
+/// nothing; applied with the lease's token (and the version read), it succeeds.
+fn versioned(b: &dyn TicketBackend, clock: &Env, change: impl Fn() -> Change) {
     versioned_after(b, clock, |_| (), change)
 }
 
@@ -725,7 +765,7 @@ fn versioned(b: &dyn TicketBackend, clock: &FixedClock, change: impl Fn() -> Cha
 /// the last application.
 fn versioned_after(
     b: &dyn TicketBackend,
-    clock: &FixedClock,
+    clock: &Env,
     setup: impl Fn(&TicketIdOrSlug),
     change: impl Fn() -> Change,
 ) {
@@ -736,12 +776,12 @@ fn versioned_after(
     clock.advance(1);
     let name = change().name();
     let after = b
-        .apply(&id, Some(&read.version), change())
+        .apply(&id, &Guard::at(read.version.clone()), change())
         .unwrap_or_else(|e| panic!("{name} at the current version is refused: {e}"));
     assert_ne!(after.version, read.version, "{name} makes a new version");
     let now = b.show(&id).expect("show");
     clock.advance(1);
-    match b.apply(&id, Some(&read.version), change()) {
+    match b.apply(&id, &Guard::at(read.version.clone()), change()) {
         Err(BackendError::VersionConflict { .. }) => {}
         other => panic!("{name} at a stale version: expected VersionConflict, got {other:?}"),
     }
@@ -751,17 +791,45 @@ fn versioned_after(
         "{name} refused for a stale version changed nothing"
     );
     setup(&id);
-    b.apply(&id, None, change())
+    b.apply(&id, &Guard::none(), change())
         .unwrap_or_else(|e| panic!("{name} with no expected version is refused: {e}"));
+    setup(&id);
+    let held = LeaseRecord {
+        token: 2,
+        lease: Some(Lease {
+            holder: "holder".into(),
+            token: 2,
+            acquired: clock.now(),
+            expires: ts("2026-01-03T00:00:00Z"),
+        }),
+    };
+    (clock.set_lease)(t.id.as_str(), held);
+    let now = b.show(&id).expect("show");
+    clock.advance(1);
+    match b.apply(&id, &Guard::holding(1), change()) {
+        Err(BackendError::LeaseLost { token: 1, .. }) => {}
+        other => panic!("{name} with a lost token: expected LeaseLost, got {other:?}"),
+    }
+    assert_eq!(
+        b.show(&id).expect("show"),
+        now,
+        "{name} refused for a lost token changed nothing"
+    );
+    let guard = Guard {
+        if_version: Some(now.version.clone()),
+        token: Some(2),
+    };
+    b.apply(&id, &guard, change())
+        .unwrap_or_else(|e| panic!("{name} with the lease's token is refused: {e}"));
 }
 
-fn change_append_event_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+fn change_append_event_versioned(b: &dyn TicketBackend, clock: &Env) {
     versioned(b, clock, || {
         Change::AppendEvent(NewEvent::new(EventKind::Plan, "planner", "step 1\n"))
     });
 }
 
-fn change_review_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+fn change_review_versioned(b: &dyn TicketBackend, clock: &Env) {
     versioned(b, clock, || {
         Change::Review(NewReview {
             verdict: ReviewVerdict::Approve,
@@ -771,13 +839,13 @@ fn change_review_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
     });
 }
 
-fn change_set_status_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+fn change_set_status_versioned(b: &dyn TicketBackend, clock: &Env) {
     versioned(b, clock, || {
         Change::SetStatus(StatusMove::new(TicketStatus::Pending, "mover"))
     });
 }
 
-fn change_close_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+fn change_close_versioned(b: &dyn TicketBackend, clock: &Env) {
     let reopen = |id: &TicketIdOrSlug| {
         if b.show(id).expect("show").status == TicketStatus::Closed {
             let by = Reopen {
@@ -800,7 +868,7 @@ fn tid(s: &str) -> TicketId {
 }
 
 /// Link changes, each to a new target (a link is refused when already stored).
-fn change_link_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+fn change_link_versioned(b: &dyn TicketBackend, clock: &Env) {
     let n = std::cell::Cell::new(0);
     versioned(b, clock, || {
         n.set(n.get() + 1);
@@ -812,8 +880,8 @@ fn change_link_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
     });
 }
 
-/// Unlink changes, each of the next stored edge (the helper asks for four changes).
-fn change_unlink_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+/// Unlink changes, each of the next stored edge (the helper asks for six changes).
+fn change_unlink_versioned(b: &dyn TicketBackend, clock: &Env) {
     let target = |n: usize| tid(&format!("20260101-000000-related-{n}"));
     let n = std::cell::Cell::new(0);
     versioned_after(
@@ -822,7 +890,7 @@ fn change_unlink_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
         |id| {
             // Runs again before the last application: links only what is not stored.
             let stored = b.show(id).expect("show").relations.related.clone();
-            for k in 1..=4 {
+            for k in 1..=6 {
                 if stored.contains(&target(k)) {
                     continue;
                 }
@@ -831,7 +899,7 @@ fn change_unlink_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
                     target: target(k),
                     author: "me".into(),
                 };
-                b.apply(id, None, link).expect("link");
+                b.apply(id, &Guard::none(), link).expect("link");
             }
         },
         || {
@@ -848,7 +916,7 @@ fn change_unlink_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
 /// Relations given at create, added and removed later, read back with their events; what one
 /// ticket can tell is wrong (a link to itself, twice, or the removal of an edge it does not
 /// store) is refused and changes nothing.
-fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
+fn relations_round_trip(b: &dyn TicketBackend, clock: &Env) {
     let mut new = NewTicket::new("Has relations");
     new.relations.parent = vec![tid("20260101-000000-epic")];
     new.relations.depends_on = vec![tid("20260101-000000-a"), tid("20260101-000000-b")];
@@ -873,7 +941,7 @@ fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
     let after = b
         .apply(
             &id,
-            None,
+            &Guard::none(),
             link(RelationKind::Supersedes, "20260101-000000-old"),
         )
         .expect("link");
@@ -892,7 +960,7 @@ fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
     let after = b
         .apply(
             &id,
-            None,
+            &Guard::none(),
             unlink(RelationKind::DependsOn, "20260101-000000-a"),
         )
         .expect("unlink");
@@ -904,7 +972,7 @@ fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
     let after = b
         .apply(
             &id,
-            None,
+            &Guard::none(),
             unlink(RelationKind::DependsOn, "20260101-000000-b"),
         )
         .expect("unlink the last one");
@@ -918,7 +986,7 @@ fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
         unlink(RelationKind::Related, "20260101-000000-epic"),
     ] {
         let name = format!("{refused:?}");
-        match b.apply(&id, None, refused) {
+        match b.apply(&id, &Guard::none(), refused) {
             Err(BackendError::Invalid { .. }) => {}
             other => panic!("{name}: expected Invalid, got {other:?}"),
         }
@@ -930,7 +998,7 @@ fn relations_round_trip(b: &dyn TicketBackend, clock: &FixedClock) {
     }
 }
 
-fn change_reopen_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+fn change_reopen_versioned(b: &dyn TicketBackend, clock: &Env) {
     let close = |id: &TicketIdOrSlug| {
         if b.show(id).expect("show").status != TicketStatus::Closed {
             b.close(
@@ -951,7 +1019,7 @@ fn change_reopen_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
     });
 }
 
-fn change_edit_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
+fn change_edit_versioned(b: &dyn TicketBackend, clock: &Env) {
     let n = std::cell::Cell::new(0);
     versioned(b, clock, || {
         n.set(n.get() + 1);
@@ -962,9 +1030,9 @@ fn change_edit_versioned(b: &dyn TicketBackend, clock: &FixedClock) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ticket_domain::{Diagnostic, InMemoryBackend, Listing, Version};
+    use ticket_domain::{Diagnostic, InMemoryBackend, Listing};
 
-    /// A backend that ignores the expected version: every compare-and-swap check must fail,
+    /// A backend that ignores the guard: every compare-and-swap check must fail,
     /// and the suite must name each of them, not stop at the first.
     struct IgnoresVersions(InMemoryBackend);
 
@@ -981,10 +1049,10 @@ mod tests {
         fn apply(
             &self,
             query: &TicketIdOrSlug,
-            _expected: Option<&Version>,
+            _guard: &Guard,
             change: Change,
         ) -> Result<Ticket, BackendError> {
-            self.0.apply(query, None, change)
+            self.0.apply(query, &Guard::none(), change)
         }
         fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError> {
             self.0.doctor()
@@ -994,7 +1062,11 @@ mod tests {
     #[test]
     fn every_failing_check_is_reported() {
         let outcome = std::panic::catch_unwind(|| {
-            run_all(&|clock| Box::new(IgnoresVersions(InMemoryBackend::new(clock))))
+            run_all(&|clock| {
+                let backend = InMemoryBackend::new(clock);
+                let leases = backend.leases();
+                Subject::new(IgnoresVersions(backend), move |id, r| leases.set(id, r))
+            })
         });
         let panic = outcome.expect_err("a backend that ignores versions must fail");
         let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();

@@ -7,7 +7,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::MetadataExt;
 use std::time::Duration;
 
-use ticket_app::{SearchHow, SearchRequest, TicketStatus};
+use ticket_app::{Guard, SearchHow, SearchRequest, TicketStatus};
 
 use crate::support::{Root, exactly, names, request, with_status};
 
@@ -111,7 +111,7 @@ fn a_move_by_tickets_sh_is_found_under_the_new_status() {
         .set_status(ticket_app::StatusRequest {
             query: "pod-session-fork".into(),
             to: TicketStatus::Pending,
-            if_version: None,
+            guard: Guard::none(),
             author: None,
             reason: None,
         })

@@ -9,7 +9,7 @@ use std::process::Command;
 use crate::support::ticket;
 
 /// Every subcommand's name, from `ticket --help`.
-fn subcommands() -> Vec<String> {
+pub(crate) fn subcommands() -> Vec<String> {
     let out = ticket(Path::new(".")).arg("--help").output().expect("help");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let commands = text

@@ -7,6 +7,7 @@ mod contract;
 mod edit;
 mod exit_codes;
 mod foreign;
+mod guards;
 mod help_examples;
 mod hostile;
 mod json;

@@ -1,6 +1,9 @@
 //! The local backend passes the same conformance suite as the in-memory one.
 
-use ticket_test_support::conformance;
+use std::time::Duration;
+
+use ticket_store_local::LeaseStore;
+use ticket_test_support::conformance::{self, Subject};
 
 use crate::support::backend;
 
@@ -10,7 +13,13 @@ fn local_backend_conforms() {
     conformance::run_all(&|clock| {
         let dir = tempfile::tempdir().expect("scratch dir");
         let root = dir.path().join("work-items");
+        let leases = LeaseStore::at(dir.path().join("leases"), Duration::from_secs(5));
         roots.borrow_mut().push(dir);
-        Box::new(backend(&root, clock))
+        let backend = backend(&root, clock).with_leases(leases.clone());
+        Subject::new(backend, move |id, record| {
+            leases
+                .with_lock(|locked| locked.write(id, &record))
+                .expect("lease written")
+        })
     });
 }

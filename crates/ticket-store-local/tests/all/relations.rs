@@ -5,7 +5,9 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use ticket_domain::{BackendError, Change, RelationKind, TicketBackend, TicketId, TicketStatus};
+use ticket_domain::{
+    BackendError, Change, Guard, RelationKind, TicketBackend, TicketId, TicketStatus,
+};
 
 use crate::support::{backend, clock, q};
 
@@ -80,7 +82,7 @@ proptest! {
             } else {
                 model.remove(&TicketId::new("20260101-000000-hand").expect("id"), kind, &t)
             };
-            let got = b.apply(&id, None, change);
+            let got = b.apply(&id, &Guard::none(), change);
             let after = fs::read_to_string(&item).expect("item");
             match (expected, got) {
                 (Ok(()), Ok(ticket)) => {
