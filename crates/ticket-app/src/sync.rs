@@ -4,14 +4,13 @@
 //! merge, repair, push.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use ticket_domain::Guard;
 use ticket_format::merge::{Lost, merge_item, merge_threads};
 use ticket_git::Repo;
-use ticket_store_local::layout;
+use ticket_store_local::layout::{self, TicketPath};
+use ticket_store_local::merging;
 
 use crate::App;
 use crate::change::CommentRequest;
@@ -37,12 +36,10 @@ pub struct DriverOutcome {
 /// The event kind and author of the events that record what a merge did not keep.
 pub const MERGE_EVENT: &str = "merge";
 pub const MERGE_AUTHOR: &str = "ticket merge";
-/// The directory, in a worktree's git directory, of the notes item merges leave.
-const NOTES_DIR: &str = "ticket-merge-notes";
-
 fn read_file(path: &Path) -> Result<String, AppError> {
-    match fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| AppError::MergeFile {
+    match merging::read_text(path) {
+        Ok(Some(text)) => Ok(text),
+        Ok(None) => Err(AppError::MergeFile {
             path: path.to_path_buf(),
             message: "is not UTF-8; merge this file by hand".into(),
         }),
@@ -118,17 +115,13 @@ pub fn merge_driver(
             let m = merge_item(base_text, &o, &t);
             if !m.lost.is_empty() {
                 outcome.lost = m.lost.len();
-                let id = Path::new(path)
-                    .parent()
-                    .and_then(|p| p.file_name())
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("unknown");
-                outcome.note = write_note(cwd, id, &lost_record(&m.lost))?;
+                let id = TicketPath::ending(path).map_or_else(|| "unknown".to_owned(), |p| p.id);
+                outcome.note = write_note(cwd, &id, &lost_record(&m.lost))?;
             }
             m.text
         }
     };
-    fs::write(ours, merged).map_err(|e| AppError::MergeFile {
+    merging::write_result(ours, &merged).map_err(|e| AppError::MergeFile {
         path: ours.to_path_buf(),
         message: format!("cannot be written ({e})"),
     })?;
@@ -140,17 +133,15 @@ fn file_at(cwd: &Path, rev: &str, path: &str) -> Result<Option<String>, AppError
     let Some(repo) = repo_of(cwd)? else {
         return Ok(None);
     };
-    let parts: Vec<&str> = path.split('/').collect();
-    let Some(at) = parts.len().checked_sub(3) else {
+    let Some(file) = TicketPath::ending(path) else {
         return Ok(None);
     };
-    if !layout::STATUS_DIRS.contains(&parts[at]) {
-        return Ok(None);
-    }
+    // Where the root is in the worktree: what comes before the ticket's three parts.
+    let root = path
+        .strip_suffix(&file.to_string())
+        .map_or("", |r| r.trim_end_matches('/'));
     for status in layout::STATUS_DIRS {
-        let mut p = parts.clone();
-        p[at] = status;
-        let spec = format!("{rev}:{}", p.join("/"));
+        let spec = format!("{rev}:{}", file.in_status(status).in_root(root));
         let out = repo.git_outcome(["show", spec.as_str()])?;
         if out.success() {
             return Ok(Some(out.stdout));
@@ -164,19 +155,13 @@ fn write_note(cwd: &Path, id: &str, body: &str) -> Result<Option<String>, AppErr
     let Some(repo) = repo_of(cwd)? else {
         return Ok(None);
     };
-    let dir = repo.git_dir.join(NOTES_DIR);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let path = dir.join(format!("{id}.{nanos}.{}", std::process::id()));
-    fs::create_dir_all(&dir)
-        .and_then(|()| fs::write(&path, body))
-        .map_err(|e| AppError::MergeFile {
-            path: path.clone().into(),
-            message: format!("cannot be written ({e})"),
-        })?;
-    Ok(Some(path.to_string()))
+    let path = merging::write_note(repo.git_dir.as_std_path(), id, body).map_err(|e| {
+        AppError::MergeFile {
+            path: repo.git_dir.join(layout::MERGE_NOTES_DIR).into(),
+            message: format!("a note cannot be written ({e})"),
+        }
+    })?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// What a repair did.
@@ -238,36 +223,21 @@ impl App {
         for c in repair.collisions {
             // Every copy but the first status's is renamed apart, by its own create event.
             for status in c.statuses.iter().skip(1) {
-                let dir = layout::ticket_dir(&self.root, status, &c.id);
-                let thread = fs::read_to_string(layout::thread(&dir)).unwrap_or_default();
+                let thread = backend.thread_text(status, &c.id).unwrap_or_default();
                 let new_id = apart_id(&c.id, first_line(&thread));
                 backend.rename_apart(status, &c.id, &new_id, MERGE_AUTHOR)?;
                 out.renamed.push((c.id.clone(), new_id));
             }
         }
         if let Some(repo) = repo_of(&self.root)? {
-            let dir = repo.git_dir.join(NOTES_DIR);
-            let mut notes: Vec<_> = fs::read_dir(&dir)
-                .map(|rd| rd.flatten().map(|e| e.path()).collect())
-                .unwrap_or_default();
-            notes.sort();
-            for note in notes {
-                let Some(id) = note
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .and_then(|n| n.split('.').next())
-                    .map(str::to_owned)
-                else {
-                    continue;
-                };
-                let body = fs::read_to_string(&note).unwrap_or_default();
-                if self.locations(&id).is_empty() {
-                    out.notes_left.push(note.display().to_string());
+            for note in merging::notes(repo.git_dir.as_std_path()) {
+                if self.locations(&note.id).is_empty() {
+                    out.notes_left.push(note.path.display().to_string());
                     continue;
                 }
-                self.record(&id, &body)?;
-                let _ = fs::remove_file(&note);
-                out.recorded.push(id);
+                self.record(&note.id, &note.body)?;
+                merging::remove_note(&note);
+                out.recorded.push(note.id);
             }
         }
         Ok(out)
@@ -319,21 +289,11 @@ fn stopped(message: impl Into<String>) -> AppError {
 
 /// The ticket ids of paths under the root (`<rel>/<status>/<id>/...`).
 fn ids_of(paths: &str, rel: &str) -> BTreeSet<String> {
-    let prefix = if rel.is_empty() {
-        String::new()
-    } else {
-        format!("{rel}/")
-    };
     paths
         .lines()
         .filter_map(|l| l.rsplit('\t').next())
-        .filter_map(|p| p.strip_prefix(&prefix))
-        .filter_map(|p| {
-            let mut parts = p.split('/');
-            let status = parts.next()?;
-            let id = parts.next()?;
-            (layout::STATUS_DIRS.contains(&status) && parts.next().is_some()).then(|| id.to_owned())
-        })
+        .filter_map(|p| TicketPath::under(rel, p))
+        .map(|p| p.id)
         .collect()
 }
 
@@ -409,22 +369,13 @@ impl Ctx<'_> {
         base: &str,
         theirs: &str,
     ) -> Result<Vec<(String, String)>, AppError> {
-        let list = |rev: &str| -> Result<BTreeMap<String, String>, AppError> {
+        let list = |rev: &str| -> Result<BTreeMap<String, TicketPath>, AppError> {
             let out = self.git(&["ls-tree", "-r", "--name-only", rev, "--", &self.rel])?;
-            let prefix = if self.rel.is_empty() {
-                String::new()
-            } else {
-                format!("{}/", self.rel)
-            };
             Ok(out
                 .lines()
-                .filter_map(|p| {
-                    let rest = p.strip_prefix(&prefix)?;
-                    let mut parts = rest.split('/');
-                    let (status, id, file) = (parts.next()?, parts.next()?, parts.next()?);
-                    (file == layout::THREAD && layout::STATUS_DIRS.contains(&status))
-                        .then(|| (id.to_owned(), p.to_owned()))
-                })
+                .filter_map(|p| TicketPath::under(&self.rel, p))
+                .filter(|t| t.file == layout::THREAD)
+                .map(|t| (t.id.clone(), t))
                 .collect())
         };
         let (ours, theirs_map) = (list("HEAD")?, list(theirs)?);
@@ -441,22 +392,17 @@ impl Ctx<'_> {
             if based.contains_key(id) {
                 continue;
             }
-            let show = |rev: &str, p: &str| self.git(&["show", &format!("{rev}:{p}")]);
+            let show = |rev: &str, p: &TicketPath| {
+                self.git(&["show", &format!("{rev}:{}", p.in_root(&self.rel))])
+            };
             let (o, t) = (show("HEAD", our_path)?, show(theirs, their_path)?);
             if first_line(&o) == first_line(&t) {
                 continue;
             }
-            let status = our_path
-                .strip_prefix(&format!("{}/", self.rel))
-                .unwrap_or(our_path)
-                .split('/')
-                .next()
-                .unwrap_or(layout::OPEN)
-                .to_owned();
             let new_id = apart_id(id, first_line(&o));
             self.app
                 .writer()?
-                .rename_apart(&status, id, &new_id, MERGE_AUTHOR)?;
+                .rename_apart(&our_path.status, id, &new_id, MERGE_AUTHOR)?;
             renamed.push((id.clone(), new_id));
         }
         Ok(renamed)
@@ -467,14 +413,14 @@ impl Ctx<'_> {
         if base.is_empty() {
             return None;
         }
-        let prefix = if self.rel.is_empty() {
-            String::new()
-        } else {
-            format!("{}/", self.rel)
-        };
         layout::STATUS_DIRS.iter().find_map(|status| {
             let at = |name: &str| {
-                let spec = format!("{base}:{prefix}{status}/{id}/{name}");
+                let file = TicketPath {
+                    status: (*status).to_owned(),
+                    id: id.to_owned(),
+                    file: name.to_owned(),
+                };
+                let spec = format!("{base}:{}", file.in_root(&self.rel));
                 self.repo
                     .git_outcome(["show", spec.as_str()])
                     .ok()
@@ -535,16 +481,19 @@ impl Ctx<'_> {
                 } else {
                     let m = merge_item(base.as_deref(), &o, &t);
                     if !m.lost.is_empty() {
-                        let id = path.rsplit('/').nth(1).unwrap_or("unknown");
-                        write_note(self.repo.worktree.as_std_path(), id, &lost_record(&m.lost))?;
+                        let id =
+                            TicketPath::ending(path).map_or_else(|| "unknown".to_owned(), |p| p.id);
+                        write_note(self.repo.worktree.as_std_path(), &id, &lost_record(&m.lost))?;
                     }
                     m.text
                 };
                 let full = self.repo.worktree.join(path);
-                fs::write(&full, merged).map_err(|e| AppError::MergeFile {
-                    path: full.clone().into(),
-                    message: format!("cannot be written ({e})"),
-                })?;
+                let timeout = self.app.settings.lock_timeout()?;
+                merging::write_in_root(&self.app.root, full.as_std_path(), &merged, timeout)
+                    .map_err(|e| AppError::MergeFile {
+                        path: full.clone().into(),
+                        message: format!("cannot be written ({e})"),
+                    })?;
                 self.git(&["add", "--", path])?;
                 continue;
             }
@@ -574,7 +523,7 @@ impl App {
             .strip_prefix(repo.worktree.as_std_path())
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        if repo.git_dir.join("MERGE_HEAD").exists() {
+        if merging::merge_in_progress(repo.git_dir.as_std_path()) {
             return Err(stopped(
                 "a merge is in progress in this worktree; finish it (git commit) or undo it (git merge --abort), then sync again",
             ));

@@ -90,6 +90,71 @@ pub fn ticket_dir(root: &Path, status: &str, id: &str) -> PathBuf {
 }
 
 /// `<root>/.gitignore` and `<root>/.gitattributes`, which `init` writes (docs/sync.md).
+/// A file of a ticket, named relative to a root: `<status>/<id>/<file>` (`file` may hold `/`,
+/// as `artifacts/x` does). What git and sync name tickets by; parsed and spelled here only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketPath {
+    pub status: String,
+    pub id: String,
+    pub file: String,
+}
+
+impl TicketPath {
+    /// `<status>/<id>/<file>`, relative to a root; `None` when the first part is no status
+    /// directory or a part is missing.
+    pub fn parse(rel: &str) -> Option<Self> {
+        let mut parts = rel.splitn(3, '/');
+        let (status, id, file) = (parts.next()?, parts.next()?, parts.next()?);
+        (STATUS_DIRS.contains(&status) && !id.is_empty() && !file.is_empty()).then(|| Self {
+            status: status.to_owned(),
+            id: id.to_owned(),
+            file: file.to_owned(),
+        })
+    }
+
+    /// A path relative to a repository's worktree, under the root at `root` (relative to the
+    /// same worktree, `/`-separated; empty when the root is the worktree).
+    pub fn under(root: &str, path: &str) -> Option<Self> {
+        match root {
+            "" => Self::parse(path),
+            root => Self::parse(path.strip_prefix(root)?.strip_prefix('/')?),
+        }
+    }
+
+    /// The last three parts of `path` (`.../<status>/<id>/<name>`), wherever the root is.
+    pub fn ending(path: &str) -> Option<Self> {
+        let mut parts = path.rsplitn(4, '/');
+        let (file, id, status) = (parts.next()?, parts.next()?, parts.next()?);
+        Self::parse(&format!("{status}/{id}/{file}"))
+    }
+
+    /// The same file of the ticket under another status.
+    pub fn in_status(&self, status: &str) -> Self {
+        Self {
+            status: status.to_owned(),
+            ..self.clone()
+        }
+    }
+
+    /// The path relative to a repository's worktree, under the root at `root` (as in
+    /// [`under`](Self::under)).
+    pub fn in_root(&self, root: &str) -> String {
+        match root {
+            "" => self.to_string(),
+            root => format!("{root}/{self}"),
+        }
+    }
+}
+
+impl std::fmt::Display for TicketPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.status, self.id, self.file)
+    }
+}
+
+/// The directory, in a worktree's git directory, of the notes item merges leave.
+pub const MERGE_NOTES_DIR: &str = "ticket-merge-notes";
+
 pub const GITIGNORE: &str = ".gitignore";
 pub const GITATTRIBUTES: &str = ".gitattributes";
 /// The names of the merge drivers the root's `.gitattributes` routes its files to.
@@ -193,6 +258,45 @@ mod tests {
         ] {
             assert!(!is_leftover_name(OsStr::new(name)), "{name}");
         }
+    }
+
+    #[test]
+    fn ticket_paths_parse_and_spell_back() {
+        // (path, root, the ticket path it names under that root)
+        type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a str, &'a str)>);
+        let cases: &[Case] = &[
+            ("open/a/thread.md", "", Some(("open", "a", "thread.md"))),
+            (
+                "work-items/closed/b/item.md",
+                "work-items",
+                Some(("closed", "b", "item.md")),
+            ),
+            (
+                "x/y/pending/c/artifacts/f",
+                "x/y",
+                Some(("pending", "c", "artifacts/f")),
+            ),
+            ("work-items/open/a", "work-items", None),
+            ("work-items/other/a/item.md", "work-items", None),
+            ("work-itemsX/open/a/item.md", "work-items", None),
+            ("open//item.md", "", None),
+            ("open/a/", "", None),
+        ];
+        for (path, root, want) in cases {
+            let got = TicketPath::under(root, path);
+            let want = want.map(|(status, id, file)| TicketPath {
+                status: status.into(),
+                id: id.into(),
+                file: file.into(),
+            });
+            assert_eq!(got, want, "{path} under {root:?}");
+            if let Some(p) = got {
+                assert_eq!(p.in_root(root), *path);
+            }
+        }
+        let end = TicketPath::ending("some/where/closed/t/item.md").expect("a ticket's file");
+        assert_eq!(end.in_status(OPEN).to_string(), "open/t/item.md");
+        assert_eq!(TicketPath::ending("t/item.md"), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod index;
 pub mod layout;
 pub mod lease;
 mod lookup;
+pub mod merging;
 mod names;
 pub mod parallel;
 mod read;

@@ -18,6 +18,13 @@ use crate::layout;
 use crate::version;
 
 impl LocalTicketBackend {
+    /// The `thread.md` of ticket `id` under `status`, as text, when it reads (what renames a
+    /// ticket apart by its own `create` event).
+    pub fn thread_text(&self, status: &str, id: &str) -> Option<String> {
+        let dir = layout::ticket_dir(self.root(), status, id);
+        std::fs::read_to_string(layout::thread(&dir)).ok()
+    }
+
     /// The files of a located ticket, unparsed, so a corrupt ticket still shows. Without a
     /// closing `---`, the fields are read to the end of the file, as `tickets.sh` reads them.
     pub fn read_raw(&self, found: &Located) -> Result<RawTicket, BackendError> {
