@@ -85,8 +85,7 @@ impl App {
         } else {
             self.settings.lock_timeout().unwrap_or(DEFAULT_LOCK_TIMEOUT)
         };
-        let root = std::fs::canonicalize(&self.root)
-            .map_err(|e| AppError::from(ticket_store_local::fsio::storage(&self.root, e)))?;
+        let root = ticket_store_local::fsio::canonical(&self.root)?;
         let place = git_place(&root)?;
         Ok(LeaseStore::for_root(&root, place.as_ref(), timeout)?)
     }
@@ -110,8 +109,8 @@ impl App {
                 format!(
                     "{}@{}:{}",
                     self.settings.author(None),
-                    host_name(),
-                    std::process::id()
+                    crate::settings::host_name(),
+                    crate::settings::process_id()
                 )
             });
         claim::check_holder(&holder)?;
@@ -451,15 +450,4 @@ pub(crate) fn git_place(root: &Path) -> Result<Option<GitPlace>, AppError> {
         worktree: r.worktree.into_std_path_buf(),
         common_dir: r.common_dir.into_std_path_buf(),
     }))
-}
-
-/// This machine's name, for default holders (`localhost` when it cannot be read).
-fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "localhost".into())
 }

@@ -33,8 +33,7 @@ pub fn lease_ref(id: &str) -> String {
 
 impl App {
     fn repo(&self) -> Result<Repo, AppError> {
-        let root = std::fs::canonicalize(&self.root)
-            .map_err(|e| AppError::from(ticket_store_local::fsio::storage(&self.root, e)))?;
+        let root = ticket_store_local::fsio::canonical(&self.root)?;
         git_place(&root)?;
         let utf8 = camino::Utf8Path::from_path(&root).ok_or_else(|| AppError::Env {
             var: "root",

@@ -86,6 +86,23 @@ impl Settings {
     }
 }
 
+/// This machine's name, for the default holder of a claim: the kernel's, else `/etc/hostname`,
+/// else `$HOSTNAME`, else `localhost`.
+pub(crate) fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// This process's id, for the default holder of a claim.
+pub(crate) fn process_id() -> u32 {
+    std::process::id()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

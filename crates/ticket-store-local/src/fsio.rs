@@ -17,6 +17,11 @@ pub fn storage(path: &Path, e: io::Error) -> BackendError {
     }
 }
 
+/// Where `root` really is: absolute, links resolved (what names a root's leases).
+pub fn canonical(root: &Path) -> Result<std::path::PathBuf, BackendError> {
+    fs::canonicalize(root).map_err(|e| storage(root, e))
+}
+
 /// Runs `f` holding the exclusive lock on `<root>/.lock`, waiting at most `timeout` for it.
 pub fn with_lock<T>(
     root: &Path,
