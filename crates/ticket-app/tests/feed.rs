@@ -65,17 +65,24 @@ impl Root {
 
     /// Runs `./tickets.sh` on this root.
     fn shell(&self, args: &[&str]) {
+        self.shell_at(None, args);
+    }
+
+    /// Runs `./tickets.sh` on this root with its clock at `now`, when given.
+    fn shell_at(&self, now: Option<&str>, args: &[&str]) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tickets.sh");
-        let out = Command::new("sh")
-            .arg(script)
+        let mut sh = Command::new("sh");
+        sh.arg(script)
             .args(args)
             .current_dir(self.dir.path())
             .env("WORK_ITEMS_DIR", "work-items")
             .env("USER", "tester")
             .env_remove("TICKETS_NOW")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("run tickets.sh");
+            .stdin(std::process::Stdio::null());
+        if let Some(now) = now {
+            sh.env("TICKETS_NOW", now);
+        }
+        let out = sh.output().expect("run tickets.sh");
         assert!(
             out.status.success(),
             "tickets.sh {args:?}: {}",
@@ -207,8 +214,9 @@ fn writes_by_tickets_sh_are_reported_each_once() {
         ),
     ];
     let mut cursor = start.clone();
-    for (args, expected) in table {
-        root.shell(args);
+    // A second apart, so each write changes `updated_at` in item.md.
+    for (n, (args, expected)) in table.iter().enumerate() {
+        root.shell_at(Some(&format!("2026-01-02T03:04:{:02}Z", n + 10)), args);
         let answer = root.changes(Some(&cursor));
         assert_eq!(&seen(&answer), expected, "{args:?}");
         assert_ne!(answer.cursor, cursor, "{args:?}");

@@ -15,7 +15,7 @@
 //! rule of `names::racy_window_ns`): such a ticket's files are read and their contents' hashes
 //! kept beside the stamps, and compared by the next answer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,7 +33,7 @@ use crate::layout::{self, CLOSED, FEED_LOCK, FEED_STATE, INDEX_TMP_PREFIX, STATU
 use crate::names::racy_window_ns;
 use crate::parallel;
 use crate::read::split;
-use crate::stamps::{FileStamp, Stamps};
+use crate::stamps::{FileStamp, Stamps, TicketStamp};
 
 const STATE_FORMAT: &str = "ticket feed 1";
 const DELTA_FORMAT: &str = "ticket feed delta 1";
@@ -154,14 +154,57 @@ struct Seen {
 /// Status directory (index into [`STATUS_DIRS`]) and directory name.
 type Key = (usize, String);
 
-/// The feed's state: what the last answer saw.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct State {
+/// The head of the feed's state file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Header {
     epoch: u64,
     number: u64,
     /// The oldest number a cursor may carry: the deltas after it are all kept.
     oldest: u64,
-    tickets: BTreeMap<Key, Seen>,
+}
+
+/// One ticket's line of the state file, read in place.
+#[derive(Clone, Copy, Debug)]
+struct Line<'a> {
+    k: usize,
+    name: &'a str,
+    id: &'a str,
+    slug: &'a str,
+    files: [FileSeen; 3],
+    raw: &'a str,
+}
+
+impl Line<'_> {
+    fn key(&self) -> Key {
+        (self.k, self.name.to_owned())
+    }
+
+    fn seen(&self) -> Seen {
+        Seen {
+            id: named(self.id, Some(self.name)),
+            slug: named(self.slug, spelled_slug(self.name)),
+            files: self.files,
+        }
+    }
+}
+
+/// What one pass over the stamps and the old state found.
+struct Merged {
+    /// The new state's lines.
+    lines: String,
+    /// Whether they differ from the old ones.
+    dirty: bool,
+    /// The tickets that changed, as the old state saw them (`None`: not there).
+    changed: BTreeMap<Key, Option<Seen>>,
+    /// How the changed tickets and the wanted ones are now (absent: not there).
+    current: BTreeMap<Key, Seen>,
+}
+
+/// A ticket of the pass: its old line taken over as it is, or looked at again (with how the
+/// old state saw it). Small, as there is one per ticket.
+enum Plan<'s, 'a> {
+    Keep(usize, &'a str, &'a str),
+    Look(&'s TicketStamp, Option<Box<Seen>>),
 }
 
 impl LocalTicketBackend {
@@ -172,158 +215,269 @@ impl LocalTicketBackend {
     pub fn changes(&self, since: Option<&str>, lock_wait: Duration) -> Result<Feed, FeedError> {
         let since = since.map(|c| parse_cursor(c).map(|p| (c, p))).transpose()?;
         let dir = feed_dir(self.root())?;
-        fsio::with_lock_at(&dir.join(FEED_LOCK), lock_wait, || {
-            let state = self.advance(&dir)?;
-            let cursor = cursor_text(state.epoch, state.number);
-            let changes = match since {
-                None => Vec::new(),
-                Some((text, (epoch, number))) => {
-                    let problem = if epoch != state.epoch || number > state.number {
-                        Some(CursorProblem::Unknown)
-                    } else if number < state.oldest {
-                        Some(CursorProblem::Expired)
-                    } else {
-                        None
-                    };
-                    if let Some(problem) = problem {
-                        return CursorSnafu {
-                            cursor: text,
-                            problem,
-                        }
-                        .fail();
-                    }
-                    let Some(before) = seen_since(&dir, state.epoch, number, state.number) else {
-                        return CursorSnafu {
-                            cursor: text,
-                            problem: CursorProblem::Expired,
-                        }
-                        .fail();
-                    };
-                    self.describe(&before, &state.tickets)
-                }
-            };
-            Ok(Feed { cursor, changes })
-        })
+        fsio::with_lock_at(&dir.join(FEED_LOCK), lock_wait, || self.answer(&dir, since))
     }
 
-    /// Stamps the root, compares with the state, and moves the state on when something
-    /// changed (writing the delta first); returns the state now.
-    fn advance(&self, dir: &Path) -> Result<State, FeedError> {
+    /// Stamps the root and compares it with the state in one pass over both (each in the same
+    /// order), moves the state on when something changed (the delta written first), and
+    /// answers from the deltas after the cursor.
+    fn answer(&self, dir: &Path, since: Option<(&str, (u64, u64))>) -> Result<Feed, FeedError> {
         let stamps = self.stamps()?;
-        let old = read_state(&dir.join(FEED_STATE));
-        let fresh = old.is_none();
-        let mut state = old.unwrap_or_else(|| State {
-            epoch: new_epoch(),
-            number: 0,
-            oldest: 0,
-            tickets: BTreeMap::new(),
-        });
-        let (now, changed) = self.look(&stamps, &state.tickets, fresh);
-        let mut before: BTreeMap<Key, Option<Seen>> = changed
-            .into_iter()
-            .map(|k| {
-                let was = state.tickets.get(&k).cloned();
-                (k, was)
-            })
-            .collect();
-        for (k, was) in &state.tickets {
-            if !now.contains_key(k) {
-                before.insert(k.clone(), Some(was.clone()));
+        let text = read_state_text(&dir.join(FEED_STATE));
+        let old = text.as_deref().and_then(split_state);
+        let refuse = |cursor: &str, problem| {
+            CursorSnafu {
+                cursor: ticket_domain::ids::shorten(cursor),
+                problem,
+            }
+            .fail()
+        };
+        let mut wanted = BTreeMap::new();
+        if let Some((cursor, (epoch, number))) = since {
+            let Some((h, _)) = old.filter(|(h, _)| h.epoch == epoch && number <= h.number) else {
+                return refuse(cursor, CursorProblem::Unknown);
+            };
+            if number < h.oldest {
+                return refuse(cursor, CursorProblem::Expired);
+            }
+            match seen_since(dir, epoch, number, h.number) {
+                Some(first) => wanted = first,
+                None => return refuse(cursor, CursorProblem::Expired),
             }
         }
-        if !fresh && !before.is_empty() {
-            let number = state.number + 1;
+        let merged = old.and_then(|(h, body)| Some((h, self.merge(&stamps, Some(body), &wanted)?)));
+        let (mut header, fresh, merged) = match merged {
+            Some((h, m)) => (h, false, m),
+            None => {
+                let epoch = new_epoch();
+                let h = Header {
+                    epoch,
+                    number: 0,
+                    oldest: 0,
+                };
+                let Some(m) = self.merge(&stamps, None, &BTreeMap::new()) else {
+                    return Err(BackendError::Storage {
+                        location: dir.display().to_string(),
+                        message: "the change feed could not start from the root's stamps".into(),
+                    }
+                    .into());
+                };
+                (h, true, m)
+            }
+        };
+        if fresh && let Some((cursor, _)) = since {
+            // The state did not read after all: its cursors mean nothing now.
+            self.write_state(dir, header, &merged.lines)?;
+            return refuse(cursor, CursorProblem::Unknown);
+        }
+        if !fresh && !merged.changed.is_empty() {
+            let number = header.number + 1;
             fsio::replace_beside(
                 &dir.join(number.to_string()),
                 INDEX_TMP_PREFIX,
-                delta_text(state.epoch, &before).as_bytes(),
+                delta_text(header.epoch, &merged.changed).as_bytes(),
             )?;
-            state.number = number;
+            header.number = number;
             let oldest = number.saturating_sub(KEPT_DELTAS);
-            for gone in state.oldest + 1..=oldest {
+            for gone in header.oldest + 1..=oldest {
                 let _ = fs::remove_file(dir.join(gone.to_string()));
             }
-            state.oldest = state.oldest.max(oldest);
-        } else if !fresh && now == state.tickets {
-            return Ok(state);
+            header.oldest = header.oldest.max(oldest);
+            self.write_state(dir, header, &merged.lines)?;
+        } else if merged.dirty {
+            // A new state, or only the contents' hashes kept for recent changes came and went.
+            self.write_state(dir, header, &merged.lines)?;
         }
-        // Also written when only the contents' hashes kept for recent changes came and went.
-        state.tickets = now;
-        fsio::replace_beside(
-            &dir.join(FEED_STATE),
-            INDEX_TMP_PREFIX,
-            state_text(&state).as_bytes(),
-        )?;
-        Ok(state)
+        let cursor = cursor_text(header.epoch, header.number);
+        if since.is_none() {
+            return Ok(Feed {
+                cursor,
+                changes: Vec::new(),
+            });
+        }
+        let mut before = wanted;
+        for (key, was) in merged.changed {
+            before.entry(key).or_insert(was);
+        }
+        Ok(Feed {
+            cursor,
+            changes: self.describe(&before, &merged.current),
+        })
     }
 
-    /// Every ticket as it is now, and the keys of those that changed since `was` (none when the
-    /// feed starts: there is no cursor to answer yet). Files are read only for tickets changed
-    /// moments ago and for those whose hashes were kept; item.md of a changed ticket is read
-    /// for its id and slug.
-    fn look(
+    fn write_state(&self, dir: &Path, h: Header, lines: &str) -> Result<(), BackendError> {
+        let mut text = String::with_capacity(lines.len() + 80);
+        let _ = write!(
+            text,
+            "{STATE_FORMAT}\nepoch {:016x}\nnumber {}\noldest {}\n",
+            h.epoch, h.number, h.oldest
+        );
+        text.push_str(lines);
+        fsio::replace_beside(&dir.join(FEED_STATE), INDEX_TMP_PREFIX, text.as_bytes())
+    }
+
+    /// One pass over the stamps and the old state's lines (`None`: a new state, which reports
+    /// no change: there is no cursor to answer yet). An old line is taken over as it is when
+    /// the stamps equal it and no contents' hash is kept or due; otherwise the ticket is looked
+    /// at again (`look`, on a few threads). `None` when the old lines do not read, or are out
+    /// of order.
+    fn merge(
         &self,
         stamps: &Stamps,
-        was: &BTreeMap<Key, Seen>,
-        fresh: bool,
-    ) -> (BTreeMap<Key, Seen>, Vec<Key>) {
+        body: Option<&str>,
+        wanted: &BTreeMap<Key, Option<Seen>>,
+    ) -> Option<Merged> {
+        let fresh = body.is_none();
         let taken = stamps.taken_at_ns;
-        let tickets: Vec<_> = stamps
+        let mut tickets: Vec<(usize, &TicketStamp)> = stamps
             .tickets
             .iter()
             .filter(|t| TicketIdOrSlug::new(&t.name).is_ok())
+            .filter_map(|t| Some((STATUS_DIRS.iter().position(|s| *s == t.status_dir)?, t)))
             .collect();
-        let looked = parallel::map_ordered(tickets, |t| {
-            let k = STATUS_DIRS
-                .iter()
-                .position(|s| *s == t.status_dir)
-                .unwrap_or(0);
-            let key = (k, t.name.clone());
-            let dir = layout::ticket_dir(self.root(), t.status_dir, &t.name);
-            let recent = t.changed_at_ns >= taken.saturating_sub(racy_window_ns(t.changed_at_ns));
-            let prev = was.get(&key);
-            let mut changed = prev.is_none() && !fresh;
-            let mut files = [FileSeen {
-                stamp: FileStamp::ABSENT,
-                content: None,
-            }; 3];
-            for (i, seen) in files.iter_mut().enumerate() {
-                let stamp = t.files[i];
-                let kept = prev.map(|p| p.files[i]);
-                let same_stamp = kept.is_some_and(|f| f.stamp == stamp);
-                let content = if stamp.is_present()
-                    && (recent || (same_stamp && kept.is_some_and(|f| f.content.is_some())))
-                {
-                    content_hash(&file_path(&dir, i))
-                } else {
-                    None
-                };
-                if let Some(f) = kept
-                    && (!same_stamp || (f.content.is_some() && f.content != content))
-                {
-                    changed = true;
-                }
-                *seen = FileSeen {
-                    stamp,
-                    content: if recent { content } else { None },
-                };
-            }
-            let (id, slug) = match prev {
-                Some(p) if !changed => (p.id.clone(), p.slug.clone()),
-                _ if changed => names_of(&dir),
-                _ => (None, None),
-            };
-            (key, Seen { id, slug, files }, changed)
-        });
-        let mut now = BTreeMap::new();
-        let mut changed = Vec::new();
-        for (key, seen, c) in looked {
-            if c {
-                changed.push(key.clone());
-            }
-            now.insert(key, seen);
+        if !tickets.is_sorted_by(|a, b| (a.0, &a.1.name) < (b.0, &b.1.name)) {
+            tickets.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
         }
-        (now, changed)
+        let mut old = body.unwrap_or("").split('\n').filter(|l| !l.is_empty());
+        let mut next_old = || -> Result<Option<Line<'_>>, ()> {
+            old.next()
+                .map(|l| parse_state_line(l).ok_or(()))
+                .transpose()
+        };
+        let mut pending = next_old().ok()?;
+        let mut last: Option<(usize, &str)> = None;
+        let mut changed = BTreeMap::new();
+        let mut plans = Vec::with_capacity(tickets.len());
+        for (k, t) in tickets {
+            let key = (k, t.name.as_str());
+            let mut prev = None;
+            while let Some(line) = pending {
+                let at = (line.k, line.name);
+                if last.is_some_and(|l| l >= at) {
+                    return None;
+                }
+                if at > key {
+                    break;
+                }
+                last = Some(at);
+                pending = next_old().ok()?;
+                if at == key {
+                    prev = Some(line);
+                    break;
+                }
+                changed.insert(line.key(), Some(line.seen()));
+            }
+            let recent = t.changed_at_ns >= taken.saturating_sub(racy_window_ns(t.changed_at_ns));
+            plans.push(match prev {
+                Some(p)
+                    if !recent
+                        && (0..3).all(|i| {
+                            p.files[i].stamp == t.files[i] && p.files[i].content.is_none()
+                        }) =>
+                {
+                    Plan::Keep(p.k, p.name, p.raw)
+                }
+                p => Plan::Look(t, p.map(|p| Box::new(p.seen()))),
+            });
+        }
+        while let Some(line) = pending {
+            let at = (line.k, line.name);
+            if last.is_some_and(|l| l >= at) {
+                return None;
+            }
+            last = Some(at);
+            changed.insert(line.key(), Some(line.seen()));
+            pending = next_old().ok()?;
+        }
+        let looks: Vec<_> = plans
+            .iter()
+            .filter_map(|p| match p {
+                Plan::Look(t, prev) => Some((*t, prev.as_deref())),
+                Plan::Keep(..) => None,
+            })
+            .collect();
+        let looked = parallel::map_ordered(looks, |(t, prev)| self.look(t, prev, taken, fresh));
+        let mut looked = looked.into_iter();
+        let mut dirty = fresh || !changed.is_empty();
+        let mut lines = String::with_capacity(body.map_or(0, str::len) + 4096);
+        let mut current = BTreeMap::new();
+        let wanted_keys: BTreeSet<(usize, &str)> =
+            wanted.keys().map(|(k, n)| (*k, n.as_str())).collect();
+        for plan in plans {
+            match plan {
+                Plan::Keep(k, name, raw) => {
+                    lines.push_str(raw);
+                    lines.push('\n');
+                    if wanted_keys.contains(&(k, name))
+                        && let Some(line) = parse_state_line(raw)
+                    {
+                        current.insert(line.key(), line.seen());
+                    }
+                }
+                Plan::Look(t, prev) => {
+                    let (seen, is_changed) = looked.next()?;
+                    let key = (
+                        STATUS_DIRS.iter().position(|s| *s == t.status_dir)?,
+                        t.name.clone(),
+                    );
+                    push_line(&mut lines, &key, Some(&seen));
+                    dirty |= prev.as_deref() != Some(&seen);
+                    if is_changed {
+                        changed.insert(key.clone(), prev.map(|p| *p));
+                        current.insert(key, seen);
+                    } else if wanted.contains_key(&key) {
+                        current.insert(key, seen);
+                    }
+                }
+            }
+        }
+        Some(Merged {
+            lines,
+            dirty,
+            changed,
+            current,
+        })
+    }
+
+    /// A ticket as it is now, and whether it changed since `prev` (a ticket not seen before
+    /// has, unless the feed starts now). Files are read only for a ticket changed moments ago
+    /// and for those whose hashes were kept; item.md of a changed ticket is read for its id and
+    /// slug.
+    fn look(&self, t: &TicketStamp, prev: Option<&Seen>, taken: i64, fresh: bool) -> (Seen, bool) {
+        let dir = layout::ticket_dir(self.root(), t.status_dir, &t.name);
+        let recent = t.changed_at_ns >= taken.saturating_sub(racy_window_ns(t.changed_at_ns));
+        let mut changed = prev.is_none() && !fresh;
+        let mut files = [FileSeen {
+            stamp: FileStamp::ABSENT,
+            content: None,
+        }; 3];
+        for (i, seen) in files.iter_mut().enumerate() {
+            let stamp = t.files[i];
+            let kept = prev.map(|p| p.files[i]);
+            let same_stamp = kept.is_some_and(|f| f.stamp == stamp);
+            let content = if stamp.is_present()
+                && (recent || (same_stamp && kept.is_some_and(|f| f.content.is_some())))
+            {
+                content_hash(&file_path(&dir, i))
+            } else {
+                None
+            };
+            if let Some(f) = kept
+                && (!same_stamp || (f.content.is_some() && f.content != content))
+            {
+                changed = true;
+            }
+            *seen = FileSeen {
+                stamp,
+                content: if recent { content } else { None },
+            };
+        }
+        let (id, slug) = match prev {
+            Some(p) if !changed => (p.id.clone(), p.slug.clone()),
+            _ if changed => names_of(&dir),
+            _ => (None, None),
+        };
+        (Seen { id, slug, files }, changed)
     }
 
     /// The changes from `before` (the first stamps each changed ticket had after the cursor;
@@ -581,17 +735,6 @@ fn parse_cursor(cursor: &str) -> Result<(u64, u64), FeedError> {
 // `<stamp hex>,<length>[,<contents' hash hex>]`. A delta's line is `<status index>\t<name>\t-`
 // for a ticket that was not there.
 
-fn state_text(state: &State) -> String {
-    let mut text = format!(
-        "{STATE_FORMAT}\nepoch {:016x}\nnumber {}\noldest {}\n",
-        state.epoch, state.number, state.oldest
-    );
-    for (key, seen) in &state.tickets {
-        push_line(&mut text, key, Some(seen));
-    }
-    text
-}
-
 fn delta_text(epoch: u64, before: &BTreeMap<Key, Option<Seen>>) -> String {
     let mut text = format!("{DELTA_FORMAT}\nepoch {epoch:016x}\n");
     for (key, seen) in before {
@@ -637,25 +780,38 @@ fn push_line(text: &mut String, (k, name): &Key, seen: Option<&Seen>) {
     text.push('\n');
 }
 
+/// An id or slug as a line spells it.
+fn named(v: &str, spelled: Option<&str>) -> Option<String> {
+    match v {
+        "-" => None,
+        "=" => spelled.map(str::to_owned),
+        v => Some(v.to_owned()),
+    }
+}
+
+/// A delta's line: a ticket's key and how it was (`None`: not there).
 fn parse_line(line: &str) -> Option<(Key, Option<Seen>)> {
-    let mut parts = line.split('\t');
+    let mut parts = line.splitn(3, '\t');
+    let (k, name, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    if rest == "-" {
+        let k: usize = k.parse().ok().filter(|k| *k < STATUS_DIRS.len())?;
+        TicketIdOrSlug::new(name).ok()?;
+        return Some(((k, name.to_owned()), None));
+    }
+    let line = parse_state_line(line)?;
+    Some((line.key(), Some(line.seen())))
+}
+
+/// A state line, read in place.
+fn parse_state_line(raw: &str) -> Option<Line<'_>> {
+    let mut parts = raw.split('\t');
     let k: usize = parts.next()?.parse().ok()?;
     if k >= STATUS_DIRS.len() {
         return None;
     }
-    let name = parts.next()?.to_owned();
-    TicketIdOrSlug::new(&name).ok()?;
-    let id = parts.next()?;
-    if id == "-" && parts.clone().next().is_none() {
-        return Some(((k, name), None));
-    }
-    let named = |v: &str, spelled: Option<&str>| match v {
-        "-" => None,
-        "=" => spelled.map(str::to_owned),
-        v => Some(v.to_owned()),
-    };
-    let id = named(id, Some(&name));
-    let slug = named(parts.next()?, spelled_slug(&name));
+    let name = parts.next()?;
+    TicketIdOrSlug::new(name).ok()?;
+    let (id, slug) = (parts.next()?, parts.next()?);
     let mut files = [FileSeen {
         stamp: FileStamp::ABSENT,
         content: None,
@@ -672,6 +828,9 @@ fn parse_line(line: &str) -> Option<(Key, Option<Seen>)> {
             Some(c) => Some(u64::from_str_radix(c, 16).ok()?),
             None => None,
         };
+        if v.next().is_some() {
+            return None;
+        }
         *f = FileSeen {
             stamp: FileStamp { stat, len },
             content,
@@ -680,36 +839,50 @@ fn parse_line(line: &str) -> Option<(Key, Option<Seen>)> {
     if parts.next().is_some() {
         return None;
     }
-    Some(((k, name), Some(Seen { id, slug, files })))
+    Some(Line {
+        k,
+        name,
+        id,
+        slug,
+        files,
+        raw,
+    })
 }
 
-fn read_state(path: &Path) -> Option<State> {
+/// The state file's text; `None` when there is none (or something else holds its name).
+fn read_state_text(path: &Path) -> Option<String> {
     if !fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
         return None;
     }
-    let text = fs::read_to_string(path).ok()?;
-    let mut lines = text.split('\n');
-    if lines.next()? != STATE_FORMAT {
+    fs::read_to_string(path).ok()
+}
+
+/// The state's header and its lines; `None` when the header does not read.
+fn split_state(text: &str) -> Option<(Header, &str)> {
+    let mut rest = text;
+    let mut next = || {
+        let (line, tail) = rest.split_once('\n')?;
+        rest = tail;
+        Some(line)
+    };
+    if next()? != STATE_FORMAT {
         return None;
     }
-    let mut field = |name: &str| lines.next()?.strip_prefix(name)?.strip_prefix(' ');
+    let mut field = |name: &str| next()?.strip_prefix(name)?.strip_prefix(' ');
     let epoch = u64::from_str_radix(field("epoch")?, 16).ok()?;
     let number = field("number")?.parse().ok()?;
     let oldest = field("oldest")?.parse().ok()?;
     if oldest > number {
         return None;
     }
-    let mut tickets = BTreeMap::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        let (key, seen) = parse_line(line)?;
-        tickets.insert(key, seen?);
-    }
-    Some(State {
-        epoch,
-        number,
-        oldest,
-        tickets,
-    })
+    Some((
+        Header {
+            epoch,
+            number,
+            oldest,
+        },
+        rest,
+    ))
 }
 
 #[cfg(test)]
@@ -754,46 +927,60 @@ mod tests {
 
     #[test]
     fn the_state_reads_back_as_written() {
-        let mut tickets = BTreeMap::new();
         let name = "20260527-000001-example".to_owned();
-        tickets.insert(
-            (0, name.clone()),
-            Seen {
-                id: Some(name.clone()),
-                slug: Some("example".into()),
-                files: [
-                    seen(0xabc, 10, None),
-                    seen(0xdef, 20, Some(7)),
-                    seen(0, 0, None),
-                ],
-            },
-        );
-        tickets.insert(
-            (2, "hand-named".into()),
-            Seen {
-                id: Some("other-id".into()),
-                slug: None,
-                files: [
-                    seen(5, 1, Some(u64::MAX)),
-                    seen(1, 0, None),
-                    seen(9, 3, None),
-                ],
-            },
-        );
-        let state = State {
-            epoch: 3,
-            number: 9,
-            oldest: 2,
-            tickets,
-        };
-        let text = state_text(&state);
+        let tickets = [
+            (
+                (0, name.clone()),
+                Seen {
+                    id: Some(name.clone()),
+                    slug: Some("example".into()),
+                    files: [
+                        seen(0xabc, 10, None),
+                        seen(0xdef, 20, Some(7)),
+                        seen(0, 0, None),
+                    ],
+                },
+            ),
+            (
+                (2, "hand-named".into()),
+                Seen {
+                    id: Some("other-id".into()),
+                    slug: None,
+                    files: [
+                        seen(5, 1, Some(u64::MAX)),
+                        seen(1, 0, None),
+                        seen(9, 3, None),
+                    ],
+                },
+            ),
+        ];
+        let mut text = format!("{STATE_FORMAT}\nepoch 0000000000000003\nnumber 9\noldest 2\n");
+        for (key, s) in &tickets {
+            push_line(&mut text, key, Some(s));
+        }
         assert!(text.contains("0\t20260527-000001-example\t=\t=\tabc,10\tdef,20,7\t-\n"));
-        let dir = tempfile::tempdir().expect("scratch");
-        let path = dir.path().join("state");
-        fs::write(&path, &text).expect("write");
-        assert_eq!(read_state(&path), Some(state));
-        fs::write(&path, text.replace("number 9", "number x")).expect("write");
-        assert_eq!(read_state(&path), None);
+        let (header, body) = split_state(&text).expect("header");
+        assert_eq!(
+            header,
+            Header {
+                epoch: 3,
+                number: 9,
+                oldest: 2
+            }
+        );
+        let read: Vec<_> = body
+            .lines()
+            .map(|l| parse_state_line(l).map(|l| (l.key(), l.seen())))
+            .collect();
+        let expected: Vec<_> = tickets.iter().cloned().map(Some).collect();
+        assert_eq!(read, expected);
+        assert_eq!(split_state(&text.replace("number 9", "number x")), None);
+        assert_eq!(split_state(&text.replace("oldest 2", "oldest 10")), None);
+        let delta_absent = "1\t20260527-000001-example\t-";
+        assert_eq!(parse_line(delta_absent), Some(((1, name.clone()), None)));
+        for junk in ["3\tx\t-", "0\t../x\t-", "0\tx\t=\t=\t1,2,3,4\t-\t-"] {
+            assert!(parse_line(junk).is_none(), "{junk:?}");
+        }
     }
 
     /// Two edits within one tick of a coarse clock leave identical stamps (this machine's
@@ -808,36 +995,29 @@ mod tests {
         fs::create_dir_all(&ticket).expect("mkdir");
         let item = layout::item(&ticket);
         let backend = LocalTicketBackend::new(dir.path(), std::sync::Arc::new(crate::SystemClock));
-        let forged = |taken_at_ns: i64| Stamps {
-            taken_at_ns,
-            tickets: vec![crate::stamps::TicketStamp {
-                status_dir: layout::OPEN,
-                name: name.into(),
-                stamp: 7,
-                changed_at_ns: 1_000_000_000_000,
-                files: [
-                    FileStamp { stat: 42, len: 4 },
-                    FileStamp::ABSENT,
-                    FileStamp::ABSENT,
-                ],
-            }],
+        let stamp = crate::stamps::TicketStamp {
+            status_dir: layout::OPEN,
+            name: name.into(),
+            stamp: 7,
+            changed_at_ns: 1_000_000_000_000,
+            files: [
+                FileStamp { stat: 42, len: 4 },
+                FileStamp::ABSENT,
+                FileStamp::ABSENT,
+            ],
         };
-        let key = (0, name.to_owned());
-        let moments_later = forged(1_000_000_000_000 + 1_000);
+        let moments_later = 1_000_000_000_000 + 1_000;
         fs::write(&item, "aaaa").expect("write");
-        let (first, _) = backend.look(&moments_later, &BTreeMap::new(), true);
-        assert_eq!(first[&key].files[0].content, Some(xxh3_64(b"aaaa")));
+        let (first, _) = backend.look(&stamp, None, moments_later, true);
+        assert_eq!(first.files[0].content, Some(xxh3_64(b"aaaa")));
         fs::write(&item, "bbbb").expect("write");
-        let (second, changed) = backend.look(&moments_later, &first, false);
-        assert_eq!(changed, std::slice::from_ref(&key), "same stamp, other bytes");
-        let (third, changed) = backend.look(&moments_later, &second, false);
-        assert!(changed.is_empty(), "same stamp, same bytes");
-        let (settled, changed) = backend.look(&forged(1_010_000_000_000), &third, false);
-        assert!(changed.is_empty());
-        assert_eq!(
-            settled[&key].files[0].content, None,
-            "an old stamp vouches alone"
-        );
+        let (second, changed) = backend.look(&stamp, Some(&first), moments_later, false);
+        assert!(changed, "same stamp, other bytes");
+        let (third, changed) = backend.look(&stamp, Some(&second), moments_later, false);
+        assert!(!changed, "same stamp, same bytes");
+        let (settled, changed) = backend.look(&stamp, Some(&third), 1_010_000_000_000, false);
+        assert!(!changed);
+        assert_eq!(settled.files[0].content, None, "an old stamp vouches alone");
     }
 
     #[test]
