@@ -415,7 +415,7 @@ impl LocalTicketBackend {
                     }
                 }
                 Plan::Look(t, prev) => {
-                    let (seen, is_changed) = looked.next()?;
+                    let (seen, is_changed, was) = looked.next()?;
                     let key = (
                         STATUS_DIRS.iter().position(|s| *s == t.status_dir)?,
                         t.name.clone(),
@@ -423,7 +423,7 @@ impl LocalTicketBackend {
                     push_line(&mut lines, &key, Some(&seen));
                     dirty |= prev.as_deref() != Some(&seen);
                     if is_changed {
-                        changed.insert(key.clone(), prev.map(|p| *p));
+                        changed.insert(key.clone(), was);
                         current.insert(key, seen);
                     } else if wanted.contains_key(&key) {
                         current.insert(key, seen);
@@ -439,14 +439,23 @@ impl LocalTicketBackend {
         })
     }
 
-    /// A ticket as it is now, and whether it changed since `prev` (a ticket not seen before
-    /// has, unless the feed starts now). Files are read only for a ticket changed moments ago
+    /// A ticket as it is now, whether it changed since `prev` (a ticket not seen before has,
+    /// unless the feed starts now), and what a delta keeps of `prev`. Files are read only for a ticket changed moments ago
     /// and for those whose hashes were kept; item.md of a changed ticket is read for its id and
     /// slug.
-    fn look(&self, t: &TicketStamp, prev: Option<&Seen>, taken: i64, fresh: bool) -> (Seen, bool) {
+    fn look(
+        &self,
+        t: &TicketStamp,
+        prev: Option<&Seen>,
+        taken: i64,
+        fresh: bool,
+    ) -> (Seen, bool, Option<Seen>) {
         let dir = layout::ticket_dir(self.root(), t.status_dir, &t.name);
         let recent = t.changed_at_ns >= taken.saturating_sub(racy_window_ns(t.changed_at_ns));
         let mut changed = prev.is_none() && !fresh;
+        // What a delta keeps of `prev`: a file whose bytes changed under the same stamp keeps a
+        // stamp that matches no file, so the change still shows once its hash is dropped.
+        let mut was = prev.cloned();
         let mut files = [FileSeen {
             stamp: FileStamp::ABSENT,
             content: None,
@@ -462,10 +471,15 @@ impl LocalTicketBackend {
             } else {
                 None
             };
-            if let Some(f) = kept
-                && (!same_stamp || (f.content.is_some() && f.content != content))
-            {
-                changed = true;
+            if let Some(f) = kept {
+                if !same_stamp {
+                    changed = true;
+                } else if f.content.is_some() && f.content != content {
+                    changed = true;
+                    if let Some(w) = &mut was {
+                        w.files[i].stamp.stat = FileStamp::FAILED.stat;
+                    }
+                }
             }
             *seen = FileSeen {
                 stamp,
@@ -477,7 +491,7 @@ impl LocalTicketBackend {
             _ if changed => names_of(&dir),
             _ => (None, None),
         };
-        (Seen { id, slug, files }, changed)
+        (Seen { id, slug, files }, changed, was)
     }
 
     /// The changes from `before` (the first stamps each changed ticket had after the cursor;
@@ -1008,16 +1022,22 @@ mod tests {
         };
         let moments_later = 1_000_000_000_000 + 1_000;
         fs::write(&item, "aaaa").expect("write");
-        let (first, _) = backend.look(&stamp, None, moments_later, true);
+        let (first, _, _) = backend.look(&stamp, None, moments_later, true);
         assert_eq!(first.files[0].content, Some(xxh3_64(b"aaaa")));
         fs::write(&item, "bbbb").expect("write");
-        let (second, changed) = backend.look(&stamp, Some(&first), moments_later, false);
+        let (second, changed, was) = backend.look(&stamp, Some(&first), moments_later, false);
         assert!(changed, "same stamp, other bytes");
-        let (third, changed) = backend.look(&stamp, Some(&second), moments_later, false);
+        let was = was.expect("seen before");
+        // Kept in the delta with a stamp of no file: the change shows against any later look.
+        assert_eq!(was.files[0].stamp.stat, FileStamp::FAILED.stat);
+        let (third, changed, _) = backend.look(&stamp, Some(&second), moments_later, false);
         assert!(!changed, "same stamp, same bytes");
-        let (settled, changed) = backend.look(&stamp, Some(&third), 1_010_000_000_000, false);
+        let late = 1_010_000_000_000;
+        let (settled, changed, _) = backend.look(&stamp, Some(&third), late, false);
         assert!(!changed);
         assert_eq!(settled.files[0].content, None, "an old stamp vouches alone");
+        assert!(differs(was.files[0], settled.files[0]));
+        assert!(differs(first.files[0], second.files[0]));
     }
 
     #[test]
