@@ -1040,6 +1040,48 @@ mod tests {
         assert!(differs(first.files[0], second.files[0]));
     }
 
+    /// Only the last [`KEPT_DELTAS`] deltas are kept: a cursor older than them is expired, one
+    /// just inside still answers, and the files of the others are gone.
+    #[test]
+    fn old_deltas_are_pruned_and_their_cursors_expire() {
+        let dir = tempfile::tempdir().expect("scratch");
+        let ticket = dir.path().join("open").join("20260102-030405-many");
+        fs::create_dir_all(&ticket).expect("mkdir");
+        let backend = LocalTicketBackend::new(dir.path(), std::sync::Arc::new(crate::SystemClock));
+        let wait = Duration::from_secs(10);
+        let first = backend.changes(None, wait).expect("first").cursor;
+        let mut cursors = vec![first];
+        for n in 0..KEPT_DELTAS + 2 {
+            // A new file each time: a new inode, so every answer sees a change.
+            let item = layout::item(&ticket);
+            let _ = fs::remove_file(&item);
+            fs::write(&item, n.to_string()).expect("write");
+            let answer = backend.changes(cursors.last().map(String::as_str), wait);
+            cursors.push(answer.expect("answer").cursor);
+        }
+        let expired = backend.changes(Some(&cursors[1]), wait);
+        assert!(
+            matches!(
+                expired,
+                Err(FeedError::Cursor {
+                    problem: CursorProblem::Expired,
+                    ..
+                })
+            ),
+            "{expired:?}"
+        );
+        let kept = backend.changes(Some(&cursors[2]), wait).expect("kept");
+        assert_eq!(kept.changes.len(), 1);
+        let deltas = fs::read_dir(layout::feed_dir(dir.path()))
+            .expect("feed dir")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().parse::<u64>().is_ok())
+            })
+            .count();
+        assert_eq!(deltas as u64, KEPT_DELTAS);
+    }
+
     #[test]
     fn files_differ_by_content_when_both_were_kept_else_by_stamp() {
         let table = [
