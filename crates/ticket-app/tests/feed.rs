@@ -499,3 +499,40 @@ fn bump(cursor: &str) -> String {
     let (epoch, n) = cursor.rsplit_once('-').expect("cursor");
     format!("{epoch}-{}", n.parse::<u64>().expect("number") + 1)
 }
+
+#[test]
+fn the_answer_serialises_with_the_documented_field_names() {
+    let root = Root::new();
+    root.create("Wire");
+    let cursor = root.cursor();
+    root.shell(&["comment", "wire"]);
+    let answer = root.changes(Some(&cursor));
+    let json = serde_json::to_value(&answer).expect("json");
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<_> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&json), ["changes", "cursor", "since"]);
+    let entry = &json["changes"][0];
+    assert_eq!(
+        keys(entry),
+        [
+            "events",
+            "from_status",
+            "id",
+            "kinds",
+            "path",
+            "slug",
+            "status"
+        ]
+    );
+    assert_eq!(
+        entry["kinds"],
+        serde_json::json!(["edited", "events_appended"])
+    );
+    assert_eq!(keys(&entry["events"][0]), ["at", "author", "kind"]);
+    assert_eq!(entry["from_status"], serde_json::Value::Null);
+    let back: Changes = serde_json::from_value(json).expect("read back");
+    assert_eq!(back, answer);
+}
