@@ -144,6 +144,15 @@ pub enum AppError {
     /// A sync that cannot go on without a person: what stopped it and what to do.
     #[snafu(display("{message}"))]
     SyncStopped { message: String },
+    /// A change cursor that cannot be answered (docs/feed.md).
+    #[snafu(display(
+        "the change cursor `{cursor}` {}; ask again without a cursor to get the current one, and read again whatever was shown since the old one",
+        problem.reason()
+    ))]
+    Cursor {
+        cursor: String,
+        problem: crate::feed::CursorProblem,
+    },
     /// A merge driver's file could not be read or written.
     #[snafu(display("{}: {message}", path.display()))]
     MergeFile { path: PathBuf, message: String },
@@ -280,6 +289,7 @@ impl AppError {
             AppError::NothingReady { .. } => ErrorCode::NothingReady,
             AppError::ClaimClosed { .. } => ErrorCode::Transition,
             AppError::RemoteLease { .. } => ErrorCode::Git,
+            AppError::Cursor { .. } => ErrorCode::Invalid,
         }
     }
 

@@ -19,6 +19,7 @@ mod create;
 mod doctor;
 mod edit;
 mod error;
+mod feed;
 mod foreign;
 mod init;
 mod read;
@@ -45,6 +46,7 @@ pub use create::{BodyText, CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use edit::{Assign, EditRequest, Replacement};
 pub use error::{AppError, ErrorCode, KeyRule};
+pub use feed::{AppendedEvent, ChangeEntry, ChangeKind, Changes, CursorProblem};
 pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
     Outcome, Skipped, Viewed,

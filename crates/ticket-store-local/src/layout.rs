@@ -9,6 +9,7 @@
 //!   .lock  .tmp/  .index/            (LOCK_FILE, TMP_DIR, INDEX_DIR)
 //!                 .index/names       (INDEX_NAMES: ticket directory names, for stamps)
 //!                 .index/search/     (SEARCH_DIR: the search index, ticket-search's own)
+//!                 .index/feed/       (FEED_DIR: the change feed's state, deltas and lock)
 //!   .leases/                         (LEASES_DIR: leases, outside git only)
 //!   open/ pending/ closed/           (STATUS_DIRS)
 //!     <id>/                          (ticket_dir)
@@ -213,6 +214,19 @@ pub fn lock_file(root: &Path) -> PathBuf {
 /// `<root>/.tmp`.
 pub fn tmp_dir(root: &Path) -> PathBuf {
     root.join(TMP_DIR)
+}
+
+/// Inside [`INDEX_DIR`]: the change feed (docs/feed.md): [`FEED_STATE`], [`FEED_LOCK`] and one
+/// delta file per answer that saw a change, named by its number.
+pub const FEED_DIR: &str = "feed";
+/// Inside [`FEED_DIR`]: every ticket's stamps as the last answer saw them.
+pub const FEED_STATE: &str = "state";
+/// Inside [`FEED_DIR`]: the lock every answer holds.
+pub const FEED_LOCK: &str = "lock";
+
+/// `<root>/.index/feed`.
+pub fn feed_dir(root: &Path) -> PathBuf {
+    index_dir(root).join(FEED_DIR)
 }
 
 /// `<root>/.index`.

@@ -7,6 +7,7 @@
 
 pub mod backend;
 pub mod clock;
+pub mod feed;
 pub mod fsio;
 pub mod gitroot;
 mod index;
@@ -28,5 +29,5 @@ pub use clock::SystemClock;
 pub use layout::STATUS_DIRS;
 pub use lease::LeaseStore;
 pub use relations::GraphRead;
-pub use stamps::{Stamps, TicketStamp, TicketTexts};
+pub use stamps::{FileStamp, Stamps, TicketStamp, TicketTexts};
 pub use whole::Written;

@@ -37,6 +37,31 @@ pub struct TicketStamp {
     pub stamp: u64,
     /// The latest modification or change time of its files, in nanoseconds since the epoch.
     pub changed_at_ns: i64,
+    /// What `stat` said of each file: `item.md`, `thread.md`, `resolution.md` (never looked at
+    /// outside `closed/`, so [`FileStamp::ABSENT`] there). The change feed compares them file by
+    /// file; `stamp` is what a search compares.
+    pub files: [FileStamp; 3],
+}
+
+/// What `stat` said of one file of a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileStamp {
+    /// A hash of its device, inode, size and modification and change times;
+    /// [`FileStamp::ABSENT`] or [`FileStamp::FAILED`] when it has none.
+    pub stat: u64,
+    /// Its size in bytes.
+    pub len: u64,
+}
+
+impl FileStamp {
+    /// The file is not there.
+    pub const ABSENT: FileStamp = FileStamp { stat: 0, len: 0 };
+    /// `stat` failed otherwise (no permission, say).
+    pub const FAILED: FileStamp = FileStamp { stat: 1, len: 0 };
+
+    pub fn is_present(self) -> bool {
+        self.stat > 1
+    }
 }
 
 /// Every ticket directory of a root (status directories in list order, names in byte order),
@@ -62,18 +87,25 @@ fn nanos(secs: i64, nsecs: i64) -> i64 {
 }
 
 /// The stamp of ticket directory `name` under the status directory open as `status`: a hash of
-/// what `stat` says of each file, and the latest time among them. Paths are resolved from the
-/// status directory, so the root's own path is not walked again for every file.
-fn stamp_of(status: Option<&OwnedFd>, status_path: &Path, name: &str, closed: bool) -> (u64, i64) {
+/// what `stat` says of each file, the latest time among them, and each file's own stamp. Paths
+/// are resolved from the status directory, so the root's own path is not walked again for every
+/// file.
+fn stamp_of(
+    status: Option<&OwnedFd>,
+    status_path: &Path,
+    name: &str,
+    closed: bool,
+) -> (u64, i64, [FileStamp; 3]) {
     let mut h = Xxh3::new();
     let mut latest = i64::MIN;
+    let mut each = [FileStamp::ABSENT; 3];
     let mut path = String::with_capacity(name.len() + 16);
     let files: &[&str] = if closed {
         &[layout::ITEM, layout::THREAD, layout::RESOLUTION]
     } else {
         &[layout::ITEM, layout::THREAD]
     };
-    for file in files {
+    for (file, own) in files.iter().zip(each.iter_mut()) {
         path.clear();
         path.push_str(name);
         path.push('/');
@@ -93,6 +125,11 @@ fn stamp_of(status: Option<&OwnedFd>, status_path: &Path, name: &str, closed: bo
                 for v in [f.modified, f.changed] {
                     h.update(&v.to_le_bytes());
                 }
+                *own = FileStamp {
+                    // 0 and 1 say absent and failed.
+                    stat: f.hash().max(2),
+                    len: f.size,
+                };
             }
             Err(e) => {
                 h.update(&[0]);
@@ -101,11 +138,12 @@ fn stamp_of(status: Option<&OwnedFd>, status_path: &Path, name: &str, closed: bo
                 if e.kind() != std::io::ErrorKind::NotFound {
                     h.update(&now_ns().to_le_bytes());
                     latest = i64::MAX;
+                    *own = FileStamp::FAILED;
                 }
             }
         }
     }
-    (h.digest(), latest)
+    (h.digest(), latest, each)
 }
 
 /// What a stamp takes from `stat`.
@@ -115,6 +153,20 @@ struct Facts {
     size: u64,
     modified: i64,
     changed: i64,
+}
+
+impl Facts {
+    /// The file's own stamp (see [`FileStamp::stat`]).
+    fn hash(&self) -> u64 {
+        let mut h = Xxh3::new();
+        for v in [self.dev, self.ino, self.size] {
+            h.update(&v.to_le_bytes());
+        }
+        for v in [self.modified, self.changed] {
+            h.update(&v.to_le_bytes());
+        }
+        h.digest()
+    }
 }
 
 impl From<&fs::Metadata> for Facts {
@@ -174,12 +226,13 @@ impl LocalTicketBackend {
         let tickets = parallel::map_ordered(dirs, |(k, name)| {
             let (path, fd) = &opened[k];
             let closed = STATUS_DIRS[k] == layout::CLOSED;
-            let (stamp, changed_at_ns) = stamp_of(fd.as_ref(), path, &name, closed);
+            let (stamp, changed_at_ns, files) = stamp_of(fd.as_ref(), path, &name, closed);
             TicketStamp {
                 status_dir: STATUS_DIRS[k],
                 name,
                 stamp,
                 changed_at_ns,
+                files,
             }
         });
         Ok(Stamps {
