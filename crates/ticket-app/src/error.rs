@@ -129,6 +129,13 @@ pub enum AppError {
         id: TicketId,
         reason: String,
     },
+    /// A search query that does not read.
+    #[snafu(display("invalid query: {source}"))]
+    Query { source: ticket_search::QueryError },
+    /// A claim or a renewal that reported success left no lease behind (another process
+    /// removed the record in between): nothing is known to hold the ticket.
+    #[snafu(display("invalid lease: a {after} left no lease"))]
+    LeaseVanished { after: LeaseStep },
     /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
     #[snafu(display("{source}"))]
     Search { source: ticket_search::SearchError },
@@ -147,6 +154,22 @@ pub enum AppError {
     /// A merge driver's file could not be read or written.
     #[snafu(display("{}: {message}", path.display()))]
     MergeFile { path: PathBuf, message: String },
+}
+
+/// Which step of a lease's life found no lease after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaseStep {
+    Claim,
+    Renewal,
+}
+
+impl std::fmt::Display for LeaseStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LeaseStep::Claim => "claim",
+            LeaseStep::Renewal => "renewal",
+        })
+    }
 }
 
 /// Why a key cannot be set (or removed) by name.
@@ -191,56 +214,92 @@ fn cycle_text(cycle: &[TicketId]) -> String {
     )
 }
 
-/// The stable name of a failure, as `--json` errors carry it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    NotFound,
-    Ambiguous,
-    Locked,
-    Conflict,
-    Invalid,
-    Transition,
-    Corrupt,
-    Storage,
-    NoRoot,
-    Env,
-    Io,
-    ReadOnly,
-    /// git failed, or the root is in no repository.
-    Git,
-    /// A sync stopped: a conflict outside the tickets, a remote that kept moving, a merge in
-    /// progress.
-    SyncStopped,
-    /// Another holder has a live lease (exit 5 in the CLI).
-    Claimed,
-    /// A token that no longer holds its lease (exit 5 in the CLI).
-    LeaseLost,
-    /// `ready` with a claim found no free ready ticket (exit 6 in the CLI).
-    NothingReady,
+/// Declares [`ErrorCode`] and its table from one list of rows (name, exit status, meaning), so
+/// the names, the exit statuses and docs/cli.md cannot drift apart (`cargo xtask tidy` checks the
+/// table there against [`ErrorCode::ALL`]).
+macro_rules! error_codes {
+    ($($code:ident => $name:literal, exit $exit:literal, $meaning:literal;)*) => {
+        /// The stable name of a failure, as `--json` errors carry it: every code a client
+        /// reports, the ones only a client raises (a command line that does not parse, an
+        /// import that did part of its work) included, so that one table holds them all.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $(#[doc = $meaning] $code,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the order docs/cli.md lists them.
+            pub const ALL: [ErrorCode; [$($name),*].len()] = [$(ErrorCode::$code),*];
+
+            /// The snake_case name scripts match on; it never changes once published.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => $name,)*
+                }
+            }
+
+            /// The exit status a command that fails so ends with (docs/cli.md, "Exit codes").
+            pub fn exit_code(self) -> i32 {
+                match self {
+                    $(ErrorCode::$code => $exit,)*
+                }
+            }
+
+            /// What it means, in one line.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => $meaning,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Ambiguous => "ambiguous",
-            ErrorCode::Locked => "locked",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::Invalid => "invalid",
-            ErrorCode::Transition => "transition",
-            ErrorCode::Corrupt => "corrupt",
-            ErrorCode::Storage => "storage",
-            ErrorCode::NoRoot => "no_root",
-            ErrorCode::Env => "env",
-            ErrorCode::Io => "io",
-            ErrorCode::ReadOnly => "read_only",
-            ErrorCode::Git => "git",
-            ErrorCode::SyncStopped => "sync_stopped",
-            ErrorCode::Claimed => "claimed",
-            ErrorCode::LeaseLost => "lease_lost",
-            ErrorCode::NothingReady => "nothing_ready",
-        }
-    }
+error_codes! {
+    Usage => "usage", exit 2,
+        "the command line does not parse: an unknown flag, a missing argument, a value its flag does not take";
+    NotFound => "not_found", exit 3,
+        "no ticket is named so, or a link names a target that is no ticket";
+    Ambiguous => "ambiguous", exit 3,
+        "the query matches more than one ticket; the error lists them as candidates";
+    NoRoot => "no_root", exit 3,
+        "no ticket root was found, or the one named does not exist";
+    Locked => "locked", exit 4,
+        "another writer held the root's lock (or the lease store's) past the lock timeout";
+    Conflict => "conflict", exit 4,
+        "a target exists already, a slug is taken, the ticket changed since the version a change expected, or a file is in an export's way";
+    Invalid => "invalid", exit 2,
+        "a value or a request refused before anything was written: a bad label, a value outside a vocabulary, an edit that changes nothing, a link that would close a cycle";
+    ReadOnly => "read_only", exit 2,
+        "a change asked of another tracker's tickets, which are read in place and never written";
+    Transition => "transition", exit 1,
+        "a status move the rules refuse: closing a closed ticket, reopening one that is not closed, claiming a closed one";
+    Corrupt => "corrupt", exit 1,
+        "a ticket's files do not read";
+    Storage => "storage", exit 1,
+        "a file of the root could not be read or written";
+    Env => "env", exit 1,
+        "a setting from the environment holds a value that cannot be used (checked by writers only)";
+    Io => "io", exit 1,
+        "input or output failed: standard output, the current directory, another tracker's files, the search index, a merge driver's file";
+    FileNotFound => "file_not_found", exit 1,
+        "a body file that does not exist";
+    NotReadable => "not_readable", exit 1,
+        "a body file that exists but cannot be read (a directory, no permission)";
+    Claimed => "claimed", exit 5,
+        "another holder has a live lease on the ticket; nothing was written";
+    LeaseLost => "lease_lost", exit 5,
+        "a token that does not hold the ticket's lease (released, or taken by a later claim); nothing was written";
+    NothingReady => "nothing_ready", exit 6,
+        "no ready ticket is free to claim";
+    Git => "git", exit 7,
+        "git failed, the root is in no git repository, or a remote's lease could not be used";
+    SyncStopped => "sync_stopped", exit 8,
+        "a sync stopped without losing anything: a conflict outside the tickets, a merge in progress, a detached HEAD, a remote that kept moving";
+    Incomplete => "incomplete", exit 1,
+        "an import skipped files that do not read and imported the others; its report says which";
+    DoctorFailed => "doctor_failed", exit 1,
+        "the doctor found errors; its report says which";
 }
 
 impl AppError {
@@ -279,6 +338,7 @@ impl AppError {
             AppError::NothingReady { .. } => ErrorCode::NothingReady,
             AppError::ClaimClosed { .. } => ErrorCode::Transition,
             AppError::RemoteLease { .. } => ErrorCode::Git,
+            AppError::Query { .. } | AppError::LeaseVanished { .. } => ErrorCode::Invalid,
         }
     }
 
@@ -287,6 +347,34 @@ impl AppError {
         match self {
             AppError::Backend { source } => Some(source),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// Names are unique snake_case words, exit statuses those of docs/cli.md (1 to 8; 0 is
+    /// success), meanings one line that names no flag.
+    #[test]
+    fn the_table_is_well_formed() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            let name = code.as_str();
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name}"
+            );
+            assert!(
+                ErrorCode::ALL[..i].iter().all(|c| c.as_str() != name),
+                "{name} twice"
+            );
+            assert!((1..=8).contains(&code.exit_code()), "{name}");
+            let meaning = code.meaning();
+            assert!(
+                !meaning.is_empty() && !meaning.contains('\n') && !meaning.contains("--"),
+                "{name}: {meaning}"
+            );
         }
     }
 }

@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use ticket_app::{App, ExportReport, ExportRequest, Format, ImportReport, ImportRequest};
+use ticket_app::{
+    App, ErrorCode, ExportReport, ExportRequest, Format, ImportReport, ImportRequest,
+};
 
 use crate::error::CliError;
 use crate::output::Out;
@@ -57,8 +59,7 @@ pub fn import(app: &App, out: &mut Out, from: &str, path: PathBuf) -> Result<(),
             );
         }
         Err(CliError::Incomplete {
-            exit: 1,
-            code: "incomplete",
+            code: ErrorCode::Incomplete,
         })
     }
 }
@@ -106,8 +107,7 @@ pub fn export(
             );
         }
         Err(CliError::Incomplete {
-            exit: 4,
-            code: "conflict",
+            code: ErrorCode::Conflict,
         })
     }
 }

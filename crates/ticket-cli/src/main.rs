@@ -87,7 +87,8 @@ fn usage_message(rendered: &str) -> String {
 fn report(e: &CliError, json: bool) {
     let mut stderr = io::stderr().lock();
     if json {
-        let mut value = serde_json::json!({"error": {"code": e.code(), "message": e.message()}});
+        let mut value =
+            serde_json::json!({"error": {"code": e.code().as_str(), "message": e.message()}});
         if let Some(candidates) = e.candidates() {
             value["error"]["candidates"] = serde_json::json!(candidates);
         }

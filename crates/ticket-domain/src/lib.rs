@@ -14,6 +14,7 @@ pub mod edit;
 pub mod event;
 pub mod graph;
 pub mod ids;
+pub mod invalid;
 pub mod memory;
 pub mod meta;
 pub mod ops;
@@ -35,6 +36,7 @@ pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use graph::{Catalog, Graph, GraphNode, Inverses, ReadyReport, Reason};
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
+pub use invalid::{Field, InvalidInput};
 pub use memory::InMemoryBackend;
 pub use meta::{Readiness, RefList, Refs, WorkMeta};
 pub use port::{
