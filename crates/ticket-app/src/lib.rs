@@ -47,7 +47,7 @@ pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
     Outcome, Skipped, Viewed,
 };
-pub use init::{InitRequest, Initialized};
+pub use init::{InitRequest, InitStep, Initialized};
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
@@ -59,13 +59,14 @@ pub use search::{
 };
 pub use settings::Settings;
 pub use sync::{DriverKind, DriverOutcome, Repaired, SyncRequest, Synced, merge_driver};
-pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
+pub use ticket_doctor::{Code as DoctorCode, Fix as DoctorFix, Report as DoctorReport};
 pub use ticket_domain::claim::{Lease, Ttl};
 pub use ticket_domain::vocabulary::{self, Vocabulary};
 pub use ticket_domain::{
     ActionRequired, Diagnostic, Inverses, Progress, Reason, RefList, RelationKind, Relations,
     ReviewVerdict, Severity, Ticket, TicketId, TicketStatus, TicketSummary, Timestamp, Version,
 };
+pub use ticket_store_local::gitroot::InitFile;
 
 /// The use cases over one ticket root.
 #[derive(Clone, Debug)]
