@@ -149,11 +149,46 @@ pub enum AppError {
     ))]
     NotInGit { root: PathBuf },
     /// A sync that cannot go on without a person: what stopped it and what to do.
-    #[snafu(display("{message}"))]
-    SyncStopped { message: String },
+    #[snafu(display("{stop}"))]
+    SyncStopped { stop: SyncStop },
     /// A merge driver's file could not be read or written.
     #[snafu(display("{}: {message}", path.display()))]
     MergeFile { path: PathBuf, message: String },
+}
+
+/// Why a sync stopped. Each says that nothing was lost and what to do before syncing again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncStop {
+    /// The merge with the remote conflicts in these paths outside the tickets; it was undone.
+    ConflictOutside { paths: Vec<String> },
+    /// A merge is in progress in the worktree.
+    MergeInProgress,
+    /// HEAD names no branch.
+    DetachedHead,
+    /// The remote branch moved on every one of `rounds` rounds of fetch, merge and push.
+    RemoteKeptMoving { rounds: usize },
+}
+
+impl std::fmt::Display for SyncStop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SyncStop::ConflictOutside { paths } => write!(
+                f,
+                "the merge with the remote conflicts outside the tickets ({}); nothing was lost: your commits are kept and the merge was undone. Merge by hand (git merge), then sync again",
+                paths.join(", ")
+            ),
+            SyncStop::MergeInProgress => f.write_str(
+                "a merge is in progress in this worktree; finish it (git commit) or undo it (git merge --abort), then sync again",
+            ),
+            SyncStop::DetachedHead => f.write_str(
+                "HEAD is detached; check out the branch to sync (git switch <branch>), then sync again",
+            ),
+            SyncStop::RemoteKeptMoving { rounds } => write!(
+                f,
+                "the remote branch kept moving: {rounds} rounds of fetch, merge and push did not land; your commits are kept, sync again"
+            ),
+        }
+    }
 }
 
 /// Which step of a lease's life found no lease after it.
@@ -353,7 +388,37 @@ impl AppError {
 
 #[cfg(test)]
 mod tests {
-    use super::ErrorCode;
+    use super::{AppError, ErrorCode, SyncStop};
+
+    /// Why a sync stopped, word for word as users have read it.
+    #[test]
+    fn each_sync_stop_reads_as_before() {
+        let cases = [
+            (
+                SyncStop::ConflictOutside {
+                    paths: vec!["src/a.rs".into(), "README.md".into()],
+                },
+                "the merge with the remote conflicts outside the tickets (src/a.rs, README.md); nothing was lost: your commits are kept and the merge was undone. Merge by hand (git merge), then sync again",
+            ),
+            (
+                SyncStop::MergeInProgress,
+                "a merge is in progress in this worktree; finish it (git commit) or undo it (git merge --abort), then sync again",
+            ),
+            (
+                SyncStop::DetachedHead,
+                "HEAD is detached; check out the branch to sync (git switch <branch>), then sync again",
+            ),
+            (
+                SyncStop::RemoteKeptMoving { rounds: 5 },
+                "the remote branch kept moving: 5 rounds of fetch, merge and push did not land; your commits are kept, sync again",
+            ),
+        ];
+        for (stop, want) in cases {
+            let e = AppError::SyncStopped { stop };
+            assert_eq!(e.to_string(), want);
+            assert_eq!(e.code(), ErrorCode::SyncStopped);
+        }
+    }
 
     /// Names are unique snake_case words, exit statuses those of docs/cli.md (1 to 8; 0 is
     /// success), meanings one line that names no flag.

@@ -42,7 +42,7 @@ pub use claim::{ClaimOutcome, ClaimRequest, ReadyClaimRequest, ReleaseRequest, R
 pub use create::{BodyText, CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use edit::{Assign, EditRequest, Replacement};
-pub use error::{AppError, ErrorCode, KeyRule, LeaseStep};
+pub use error::{AppError, ErrorCode, KeyRule, LeaseStep, SyncStop};
 pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
     Outcome, Skipped, Viewed,
