@@ -5,6 +5,7 @@
 //! It never ships: it runs the checks that keep the workspace honest, on every commit.
 
 mod bench;
+mod codes;
 mod compat;
 mod rng;
 mod stress;

@@ -104,6 +104,7 @@ pub fn check(root: &Path) -> Result<(), String> {
         format_crate_is_narrow(root, name, allowed, &mut problems);
     }
     store_named_by_app_and_wiring_only(root, &mut problems);
+    crate::codes::check(root, &mut problems);
     let names = layout_names();
     for file in rust_files(root) {
         let text = fs::read_to_string(&file).unwrap_or_default();

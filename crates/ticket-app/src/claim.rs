@@ -26,7 +26,7 @@ use ticket_domain::{
 use ticket_store_local::lease::GitPlace;
 use ticket_store_local::{LeaseStore, LocalTicketBackend, SystemClock};
 
-use crate::error::AppError;
+use crate::error::{AppError, LeaseStep};
 use crate::settings::DEFAULT_LOCK_TIMEOUT;
 use crate::{App, display, query};
 
@@ -160,11 +160,8 @@ impl App {
         how: How,
         remote: Option<String>,
     ) -> Result<ClaimOutcome, AppError> {
-        let lease = after.lease.clone().ok_or_else(|| {
-            AppError::from(BackendError::Invalid {
-                what: "lease".into(),
-                reason: "a claim left no lease".into(),
-            })
+        let lease = after.lease.clone().ok_or(AppError::LeaseVanished {
+            after: LeaseStep::Claim,
         })?;
         let mut path = None;
         let recorded = match how {
@@ -377,11 +374,8 @@ impl App {
         renewed: bool,
         remote: Option<String>,
     ) -> Result<ClaimOutcome, AppError> {
-        let lease = lease.ok_or_else(|| {
-            AppError::from(BackendError::Invalid {
-                what: "lease".into(),
-                reason: "a renewal left no lease".into(),
-            })
+        let lease = lease.ok_or(AppError::LeaseVanished {
+            after: LeaseStep::Renewal,
         })?;
         let found = reader.locate(&query(id.as_str())?)?;
         Ok(ClaimOutcome {

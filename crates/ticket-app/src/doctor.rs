@@ -1,6 +1,6 @@
 //! `doctor`: the consistency rules over the root, and the unambiguous repairs when asked.
 
-use ticket_doctor::{Options, Report};
+use ticket_doctor::{Fix, Options, Report};
 use ticket_domain::{Diagnostic, Progress};
 
 use crate::App;
@@ -40,21 +40,14 @@ impl App {
         let mut repaired = Vec::new();
         if request.fix && self.root.is_dir() {
             let r = self.repair()?;
-            for (id, from, to) in &r.merged {
-                repaired.push(format!(
-                    "merged the copies of {id} in {} into {to}",
-                    from.join(" and ")
-                ));
+            for (id, from, to) in r.merged {
+                repaired.push(Fix::MergedCopies { id, from, to });
             }
-            for (old, new) in &r.renamed {
-                repaired.push(format!(
-                    "renamed {old} apart as {new}: another ticket has its id"
-                ));
+            for (old, new) in r.renamed {
+                repaired.push(Fix::RenamedApart { old, new });
             }
-            for id in &r.recorded {
-                repaired.push(format!(
-                    "recorded what a merge did not keep in {id}'s thread"
-                ));
+            for id in r.recorded {
+                repaired.push(Fix::RecordedLost { id });
             }
         }
         let mut report = ticket_doctor::run_with_progress(&self.root, &options, progress)?;

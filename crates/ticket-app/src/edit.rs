@@ -212,10 +212,9 @@ impl EditRequest {
         }
         let body = match (self.body, self.replace) {
             (Some(_), Some(_)) => {
-                return Err(ticket_domain::BackendError::Invalid {
-                    what: "edit".into(),
-                    reason: "give the whole body or a replacement in it, not both".into(),
-                }
+                return Err(ticket_domain::BackendError::from(
+                    ticket_domain::InvalidInput::BodyTwice,
+                )
                 .into());
             }
             (Some(text), None) => Some(BodyEdit::Whole(MarkdownText::new(text.into_text()))),

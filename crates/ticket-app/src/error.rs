@@ -129,6 +129,13 @@ pub enum AppError {
         id: TicketId,
         reason: String,
     },
+    /// A search query that does not read.
+    #[snafu(display("invalid query: {source}"))]
+    Query { source: ticket_search::QueryError },
+    /// A claim or a renewal that reported success left no lease behind (another process
+    /// removed the record in between): nothing is known to hold the ticket.
+    #[snafu(display("invalid lease: a {after} left no lease"))]
+    LeaseVanished { after: LeaseStep },
     /// The search engine failed (the tickets are fine; the index, if any, is rebuilt next time).
     #[snafu(display("{source}"))]
     Search { source: ticket_search::SearchError },
@@ -142,8 +149,8 @@ pub enum AppError {
     ))]
     NotInGit { root: PathBuf },
     /// A sync that cannot go on without a person: what stopped it and what to do.
-    #[snafu(display("{message}"))]
-    SyncStopped { message: String },
+    #[snafu(display("{stop}"))]
+    SyncStopped { stop: SyncStop },
     /// A change cursor that cannot be answered (docs/feed.md).
     #[snafu(display(
         "the change cursor `{cursor}` {}; ask again without a cursor to get the current one, and read again whatever was shown since the old one",
@@ -156,6 +163,57 @@ pub enum AppError {
     /// A merge driver's file could not be read or written.
     #[snafu(display("{}: {message}", path.display()))]
     MergeFile { path: PathBuf, message: String },
+}
+
+/// Why a sync stopped. Each says that nothing was lost and what to do before syncing again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncStop {
+    /// The merge with the remote conflicts in these paths outside the tickets; it was undone.
+    ConflictOutside { paths: Vec<String> },
+    /// A merge is in progress in the worktree.
+    MergeInProgress,
+    /// HEAD names no branch.
+    DetachedHead,
+    /// The remote branch moved on every one of `rounds` rounds of fetch, merge and push.
+    RemoteKeptMoving { rounds: usize },
+}
+
+impl std::fmt::Display for SyncStop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SyncStop::ConflictOutside { paths } => write!(
+                f,
+                "the merge with the remote conflicts outside the tickets ({}); nothing was lost: your commits are kept and the merge was undone. Merge by hand (git merge), then sync again",
+                paths.join(", ")
+            ),
+            SyncStop::MergeInProgress => f.write_str(
+                "a merge is in progress in this worktree; finish it (git commit) or undo it (git merge --abort), then sync again",
+            ),
+            SyncStop::DetachedHead => f.write_str(
+                "HEAD is detached; check out the branch to sync (git switch <branch>), then sync again",
+            ),
+            SyncStop::RemoteKeptMoving { rounds } => write!(
+                f,
+                "the remote branch kept moving: {rounds} rounds of fetch, merge and push did not land; your commits are kept, sync again"
+            ),
+        }
+    }
+}
+
+/// Which step of a lease's life found no lease after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaseStep {
+    Claim,
+    Renewal,
+}
+
+impl std::fmt::Display for LeaseStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LeaseStep::Claim => "claim",
+            LeaseStep::Renewal => "renewal",
+        })
+    }
 }
 
 /// Why a key cannot be set (or removed) by name.
@@ -200,56 +258,92 @@ fn cycle_text(cycle: &[TicketId]) -> String {
     )
 }
 
-/// The stable name of a failure, as `--json` errors carry it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    NotFound,
-    Ambiguous,
-    Locked,
-    Conflict,
-    Invalid,
-    Transition,
-    Corrupt,
-    Storage,
-    NoRoot,
-    Env,
-    Io,
-    ReadOnly,
-    /// git failed, or the root is in no repository.
-    Git,
-    /// A sync stopped: a conflict outside the tickets, a remote that kept moving, a merge in
-    /// progress.
-    SyncStopped,
-    /// Another holder has a live lease (exit 5 in the CLI).
-    Claimed,
-    /// A token that no longer holds its lease (exit 5 in the CLI).
-    LeaseLost,
-    /// `ready` with a claim found no free ready ticket (exit 6 in the CLI).
-    NothingReady,
+/// Declares [`ErrorCode`] and its table from one list of rows (name, exit status, meaning), so
+/// the names, the exit statuses and docs/cli.md cannot drift apart (`cargo xtask tidy` checks the
+/// table there against [`ErrorCode::ALL`]).
+macro_rules! error_codes {
+    ($($code:ident => $name:literal, exit $exit:literal, $meaning:literal;)*) => {
+        /// The stable name of a failure, as `--json` errors carry it: every code a client
+        /// reports, the ones only a client raises (a command line that does not parse, an
+        /// import that did part of its work) included, so that one table holds them all.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $(#[doc = $meaning] $code,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the order docs/cli.md lists them.
+            pub const ALL: [ErrorCode; [$($name),*].len()] = [$(ErrorCode::$code),*];
+
+            /// The snake_case name scripts match on; it never changes once published.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => $name,)*
+                }
+            }
+
+            /// The exit status a command that fails so ends with (docs/cli.md, "Exit codes").
+            pub fn exit_code(self) -> i32 {
+                match self {
+                    $(ErrorCode::$code => $exit,)*
+                }
+            }
+
+            /// What it means, in one line.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => $meaning,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Ambiguous => "ambiguous",
-            ErrorCode::Locked => "locked",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::Invalid => "invalid",
-            ErrorCode::Transition => "transition",
-            ErrorCode::Corrupt => "corrupt",
-            ErrorCode::Storage => "storage",
-            ErrorCode::NoRoot => "no_root",
-            ErrorCode::Env => "env",
-            ErrorCode::Io => "io",
-            ErrorCode::ReadOnly => "read_only",
-            ErrorCode::Git => "git",
-            ErrorCode::SyncStopped => "sync_stopped",
-            ErrorCode::Claimed => "claimed",
-            ErrorCode::LeaseLost => "lease_lost",
-            ErrorCode::NothingReady => "nothing_ready",
-        }
-    }
+error_codes! {
+    Usage => "usage", exit 2,
+        "the command line does not parse: an unknown flag, a missing argument, a value its flag does not take";
+    NotFound => "not_found", exit 3,
+        "no ticket is named so, or a link names a target that is no ticket";
+    Ambiguous => "ambiguous", exit 3,
+        "the query matches more than one ticket; the error lists them as candidates";
+    NoRoot => "no_root", exit 3,
+        "no ticket root was found, or the one named does not exist";
+    Locked => "locked", exit 4,
+        "another writer held the root's lock (or the lease store's) past the lock timeout";
+    Conflict => "conflict", exit 4,
+        "a target exists already, a slug is taken, the ticket changed since the version a change expected, or a file is in an export's way";
+    Invalid => "invalid", exit 2,
+        "a value or a request refused before anything was written: a bad label, a value outside a vocabulary, an edit that changes nothing, a link that would close a cycle";
+    ReadOnly => "read_only", exit 2,
+        "a change asked of another tracker's tickets, which are read in place and never written";
+    Transition => "transition", exit 1,
+        "a status move the rules refuse: closing a closed ticket, reopening one that is not closed, claiming a closed one";
+    Corrupt => "corrupt", exit 1,
+        "a ticket's files do not read";
+    Storage => "storage", exit 1,
+        "a file of the root could not be read or written";
+    Env => "env", exit 1,
+        "a setting from the environment holds a value that cannot be used (checked by writers only)";
+    Io => "io", exit 1,
+        "input or output failed: standard output, the current directory, another tracker's files, the search index, a merge driver's file";
+    FileNotFound => "file_not_found", exit 1,
+        "a body file that does not exist";
+    NotReadable => "not_readable", exit 1,
+        "a body file that exists but cannot be read (a directory, no permission)";
+    Claimed => "claimed", exit 5,
+        "another holder has a live lease on the ticket; nothing was written";
+    LeaseLost => "lease_lost", exit 5,
+        "a token that does not hold the ticket's lease (released, or taken by a later claim); nothing was written";
+    NothingReady => "nothing_ready", exit 6,
+        "no ready ticket is free to claim";
+    Git => "git", exit 7,
+        "git failed, the root is in no git repository, or a remote's lease could not be used";
+    SyncStopped => "sync_stopped", exit 8,
+        "a sync stopped without losing anything: a conflict outside the tickets, a merge in progress, a detached HEAD, a remote that kept moving";
+    Incomplete => "incomplete", exit 1,
+        "an import skipped files that do not read and imported the others; its report says which";
+    DoctorFailed => "doctor_failed", exit 1,
+        "the doctor found errors; its report says which";
 }
 
 impl AppError {
@@ -290,6 +384,7 @@ impl AppError {
             AppError::ClaimClosed { .. } => ErrorCode::Transition,
             AppError::RemoteLease { .. } => ErrorCode::Git,
             AppError::Cursor { .. } => ErrorCode::Invalid,
+            AppError::Query { .. } | AppError::LeaseVanished { .. } => ErrorCode::Invalid,
         }
     }
 
@@ -298,6 +393,64 @@ impl AppError {
         match self {
             AppError::Backend { source } => Some(source),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AppError, ErrorCode, SyncStop};
+
+    /// Why a sync stopped, word for word as users have read it.
+    #[test]
+    fn each_sync_stop_reads_as_before() {
+        let cases = [
+            (
+                SyncStop::ConflictOutside {
+                    paths: vec!["src/a.rs".into(), "README.md".into()],
+                },
+                "the merge with the remote conflicts outside the tickets (src/a.rs, README.md); nothing was lost: your commits are kept and the merge was undone. Merge by hand (git merge), then sync again",
+            ),
+            (
+                SyncStop::MergeInProgress,
+                "a merge is in progress in this worktree; finish it (git commit) or undo it (git merge --abort), then sync again",
+            ),
+            (
+                SyncStop::DetachedHead,
+                "HEAD is detached; check out the branch to sync (git switch <branch>), then sync again",
+            ),
+            (
+                SyncStop::RemoteKeptMoving { rounds: 5 },
+                "the remote branch kept moving: 5 rounds of fetch, merge and push did not land; your commits are kept, sync again",
+            ),
+        ];
+        for (stop, want) in cases {
+            let e = AppError::SyncStopped { stop };
+            assert_eq!(e.to_string(), want);
+            assert_eq!(e.code(), ErrorCode::SyncStopped);
+        }
+    }
+
+    /// Names are unique snake_case words, exit statuses those of docs/cli.md (1 to 8; 0 is
+    /// success), meanings one line that names no flag.
+    #[test]
+    fn the_table_is_well_formed() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            let name = code.as_str();
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name}"
+            );
+            assert!(
+                ErrorCode::ALL[..i].iter().all(|c| c.as_str() != name),
+                "{name} twice"
+            );
+            assert!((1..=8).contains(&code.exit_code()), "{name}");
+            let meaning = code.meaning();
+            assert!(
+                !meaning.is_empty() && !meaning.contains('\n') && !meaning.contains("--"),
+                "{name}: {meaning}"
+            );
         }
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use camino::Utf8PathBuf;
 use ticket_git::Repo;
+use ticket_store_local::gitroot::InitFile;
 use ticket_store_local::layout::{ITEM_DRIVER, THREAD_DRIVER};
 
 use crate::App;
@@ -18,12 +19,21 @@ pub struct InitRequest {
     pub program: String,
 }
 
+/// One thing `init` did; clients word it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InitStep {
+    /// A directory or file of the root made.
+    File(InitFile),
+    /// A key of the clone's git config set (`config` is that file).
+    Configured { key: String, config: String },
+}
+
 /// What `init` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Initialized {
     pub root: String,
-    /// One line per thing done; empty when everything was already there.
-    pub done: Vec<String>,
+    /// Each thing done, in order; empty when everything was already there.
+    pub done: Vec<InitStep>,
     /// The repository's common directory, when the root is in one.
     pub repository: Option<String>,
 }
@@ -68,7 +78,12 @@ pub(crate) fn drivers_configured(repo: &Repo) -> Result<bool, AppError> {
 impl App {
     /// Makes the root ready for git, idempotently, and says what it did.
     pub fn init(&self, request: &InitRequest) -> Result<Initialized, AppError> {
-        let mut done = self.writer()?.init_files()?;
+        let mut done: Vec<InitStep> = self
+            .writer()?
+            .init_files()?
+            .into_iter()
+            .map(InitStep::File)
+            .collect();
         let repo = repo_of(&self.root)?;
         if let Some(repo) = &repo {
             for (name, description, which) in DRIVERS {
@@ -82,7 +97,10 @@ impl App {
                         continue;
                     }
                     repo.git(["config", key.as_str(), value.as_str()])?;
-                    done.push(format!("set {key} in {}", repo.common_dir.join("config")));
+                    done.push(InitStep::Configured {
+                        key,
+                        config: repo.common_dir.join("config").to_string(),
+                    });
                 }
             }
         }

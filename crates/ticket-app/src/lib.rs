@@ -45,13 +45,13 @@ pub use claim::{ClaimOutcome, ClaimRequest, ReadyClaimRequest, ReleaseRequest, R
 pub use create::{BodyText, CreateRequest, Created};
 pub use doctor::DoctorRequest;
 pub use edit::{Assign, EditRequest, Replacement};
-pub use error::{AppError, ErrorCode, KeyRule};
+pub use error::{AppError, ErrorCode, KeyRule, LeaseStep, SyncStop};
 pub use feed::{AppendedEvent, ChangeEntry, ChangeKind, Changes, CursorProblem};
 pub use foreign::{
     ExportReport, ExportRequest, ExportedEntry, Format, ImportReport, ImportRequest, ImportedEntry,
     Outcome, Skipped, Viewed,
 };
-pub use init::{InitRequest, Initialized};
+pub use init::{InitRequest, InitStep, Initialized};
 pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
@@ -63,7 +63,7 @@ pub use search::{
 };
 pub use settings::Settings;
 pub use sync::{DriverKind, DriverOutcome, Repaired, SyncRequest, Synced, merge_driver};
-pub use ticket_doctor::{Code as DoctorCode, Report as DoctorReport};
+pub use ticket_doctor::{Code as DoctorCode, Fix as DoctorFix, Report as DoctorReport};
 pub use ticket_domain::claim::{Lease, Ttl};
 pub use ticket_domain::vocabulary::{self, Vocabulary};
 pub use ticket_domain::{
@@ -71,6 +71,7 @@ pub use ticket_domain::{
     Relations, ReviewVerdict, Severity, Ticket, TicketId, TicketStatus, TicketSummary, Timestamp,
     Version,
 };
+pub use ticket_store_local::gitroot::InitFile;
 pub use view::ShowView;
 
 /// The use cases over one ticket root.

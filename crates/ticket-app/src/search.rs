@@ -5,7 +5,8 @@
 //! The index is left to the next search: writers do not update it. A search after a change
 //! stamps every ticket anyway and reads only the tickets whose stamps moved.
 
-use ticket_domain::{BackendError, TicketStatus};
+use snafu::ResultExt;
+use ticket_domain::TicketStatus;
 use ticket_search::{
     EventText, Filters, Listing, Loaded, Loader, Query, Request, SearchIndex, Stamped, TicketDoc,
 };
@@ -60,10 +61,7 @@ pub struct Searched {
 
 impl App {
     pub fn search(&self, request: SearchRequest) -> Result<Searched, AppError> {
-        let query = Query::parse(&request.query).map_err(|e| BackendError::Invalid {
-            what: "query".into(),
-            reason: e.to_string(),
-        })?;
+        let query = Query::parse(&request.query).context(crate::error::QuerySnafu)?;
         let search = Request {
             query,
             filters: Filters {

@@ -14,7 +14,7 @@ use ticket_store_local::merging;
 
 use crate::App;
 use crate::change::CommentRequest;
-use crate::error::AppError;
+use crate::error::{AppError, SyncStop};
 use crate::init::{DRIVERS, driver_command, repo_of};
 
 /// Which file a merge driver merges.
@@ -281,10 +281,8 @@ pub struct Synced {
     pub rounds: usize,
 }
 
-fn stopped(message: impl Into<String>) -> AppError {
-    AppError::SyncStopped {
-        message: message.into(),
-    }
+fn stopped(stop: SyncStop) -> AppError {
+    AppError::SyncStopped { stop }
 }
 
 /// The ticket ids of paths under the root (`<rel>/<status>/<id>/...`).
@@ -443,10 +441,9 @@ impl Ctx<'_> {
             .collect();
         if !outside.is_empty() {
             let _ = self.git(&["merge", "--abort"]);
-            return Err(stopped(format!(
-                "the merge with the remote conflicts outside the tickets ({}); nothing was lost: your commits are kept and the merge was undone. Merge by hand (git merge), then sync again",
-                outside.join(", ")
-            )));
+            return Err(stopped(SyncStop::ConflictOutside {
+                paths: outside.iter().map(|p| p.to_string()).collect(),
+            }));
         }
         for path in unmerged.lines() {
             // Which versions git holds: 1 base, 2 ours, 3 theirs. Ours is kept where both are
@@ -524,9 +521,7 @@ impl App {
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
         if merging::merge_in_progress(repo.git_dir.as_std_path()) {
-            return Err(stopped(
-                "a merge is in progress in this worktree; finish it (git commit) or undo it (git merge --abort), then sync again",
-            ));
+            return Err(stopped(SyncStop::MergeInProgress));
         }
         let ctx = Ctx {
             repo,
@@ -538,9 +533,7 @@ impl App {
             .repo
             .git_outcome(["symbolic-ref", "--short", "-q", "HEAD"])?;
         if !branch.success() {
-            return Err(stopped(
-                "HEAD is detached; check out the branch to sync (git switch <branch>), then sync again",
-            ));
+            return Err(stopped(SyncStop::DetachedHead));
         }
         let local = branch.stdout.trim().to_owned();
         // The remote branch: the one the local branch tracks (a worktree's own branch can track
@@ -665,10 +658,9 @@ impl App {
                 });
             }
         }
-        Err(stopped(format!(
-            "the remote branch kept moving: {} rounds of fetch, merge and push did not land; your commits are kept, sync again",
-            request.attempts
-        )))
+        Err(stopped(SyncStop::RemoteKeptMoving {
+            rounds: request.attempts,
+        }))
     }
 }
 

@@ -362,14 +362,16 @@ pub struct Doctor<'a> {
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: &'a [Diagnostic],
-    pub fixed: &'a [String],
+    /// What `--fix` repaired, a line each (worded by the client).
+    pub fixed: Vec<String>,
 }
 
 /// `init`: the root, one line per thing done, and the repository's common directory.
 #[derive(Serialize, JsonSchema)]
 pub struct Init<'a> {
     pub root: &'a str,
-    pub done: &'a [String],
+    /// One line per thing done (worded by the client).
+    pub done: Vec<String>,
     pub repository: Option<&'a str>,
 }
 

@@ -1,9 +1,32 @@
 //! `ticket doctor`: the ticket-doctor rules, printed in the `tickets.sh` style or as JSON.
 
-use ticket_app::{App, Diagnostic, DoctorCode as Code, DoctorRequest, Severity};
+use ticket_app::{App, Diagnostic, DoctorCode as Code, DoctorFix as Fix, DoctorRequest, Severity};
 
 use crate::error::CliError;
 use crate::output::Out;
+
+/// A repair in words: what it did, then where.
+fn fixed_line(fix: &Fix) -> String {
+    match fix {
+        Fix::StatusDirectory(p) => format!("created missing status directory: {}", p.display()),
+        Fix::Leftover(p) => format!("removed leftover temporary file: {}", p.display()),
+        Fix::Artifacts(p) => format!("created missing artifacts/.gitkeep: {}", p.display()),
+        Fix::Gitkeep(p) => format!(
+            "created artifacts/.gitkeep in empty artifacts/: {}",
+            p.display()
+        ),
+        Fix::MergedCopies { id, from, to } => format!(
+            "merged the copies of {id} in {} into {to}",
+            from.join(" and ")
+        ),
+        Fix::RenamedApart { old, new } => {
+            format!("renamed {old} apart as {new}: another ticket has its id")
+        }
+        Fix::RecordedLost { id } => {
+            format!("recorded what a merge did not keep in {id}'s thread")
+        }
+    }
+}
 
 /// With `fix`, the use case waits at most every writer's `TICKETS_LOCK_TIMEOUT` for the writers'
 /// lock, and fails as every writer does (`locked`, exit 4) when it is held past that.
@@ -21,12 +44,12 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
             errors: report.errors(),
             warnings: report.warnings(),
             diagnostics: &report.diagnostics,
-            fixed: &report.fixed,
+            fixed: report.fixed.iter().map(fixed_line).collect(),
         })?;
     } else {
         let mut stderr = String::new();
-        for line in &report.fixed {
-            stderr.push_str(&format!("doctor: fixed: {line}\n"));
+        for fix in &report.fixed {
+            stderr.push_str(&format!("doctor: fixed: {}\n", fixed_line(fix)));
         }
         for d in &report.diagnostics {
             match d.severity {

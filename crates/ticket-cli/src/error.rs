@@ -1,19 +1,15 @@
-//! Every way a command fails, the exit code it gets, and how it is reported. The use cases'
-//! errors come with stable codes; this module picks exit codes and adds the hints that name
-//! this CLI's flags.
-//!
-//! Exit codes: 0 success, 1 failure (doctor errors included), 2 usage, 3 not found or ambiguous,
-//! 4 locked or conflict, 5 claimed by another holder or a lease lost (fencing), 6 nothing ready to
-//! claim, 7 git failed or the root is in no repository, 8 a sync stopped (a conflict outside the
-//! tickets, a remote that kept moving).
+//! Every way a command fails, the code and exit status it gets, and how it is reported. Every
+//! error has an [`ErrorCode`] from ticket-app's one table (its name, exit status and meaning,
+//! docs/cli.md); this module picks the code of the errors only the CLI raises and adds the hints
+//! that name this CLI's flags, matching on what failed (the variants), never on words.
 
 use std::io;
 use std::path::PathBuf;
 
 use ticket_app::{AppError, ErrorCode, KeyRule, RootSource};
-use ticket_domain::BackendError;
 use ticket_domain::ids::IdError;
 use ticket_domain::transition::TransitionError;
+use ticket_domain::{BackendError, Field, InvalidInput};
 use ticket_format::keys;
 
 #[derive(Debug)]
@@ -38,11 +34,10 @@ pub enum CliError {
     /// The doctor found errors; its report is already printed.
     DoctorFailed,
     /// An import or export did part of its work; its report (with what it did not do) is
-    /// already printed. `exit` is 1 for files not imported, 4 for tickets an existing file kept
-    /// from being exported.
+    /// already printed. `code` is [`ErrorCode::Incomplete`] for files not imported,
+    /// [`ErrorCode::Conflict`] for tickets an existing file kept from being exported.
     Incomplete {
-        exit: i32,
-        code: &'static str,
+        code: ErrorCode,
     },
 }
 
@@ -59,38 +54,21 @@ impl From<BackendError> for CliError {
 }
 
 impl CliError {
+    /// The exit status, from the code's row of the table.
     pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::Usage(_) => 2,
-            Self::App(e) | Self::Ambiguous { error: e, .. } => match e.code() {
-                ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::NoRoot => 3,
-                ErrorCode::Locked | ErrorCode::Conflict => 4,
-                ErrorCode::Claimed | ErrorCode::LeaseLost => 5,
-                ErrorCode::NothingReady => 6,
-                ErrorCode::Invalid | ErrorCode::ReadOnly => 2,
-                ErrorCode::Transition
-                | ErrorCode::Corrupt
-                | ErrorCode::Storage
-                | ErrorCode::Env
-                | ErrorCode::Io => 1,
-                ErrorCode::Git => 7,
-                ErrorCode::SyncStopped => 8,
-            },
-            Self::Incomplete { exit, .. } => *exit,
-            _ => 1,
-        }
+        self.code().exit_code()
     }
 
-    /// A stable name for `--json` errors.
-    pub fn code(&self) -> &'static str {
+    /// The stable name `--json` errors carry.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Usage(_) => "usage",
-            Self::App(e) | Self::Ambiguous { error: e, .. } => e.code().as_str(),
-            Self::FileNotFound(_) => "file_not_found",
-            Self::NotReadable { .. } => "not_readable",
-            Self::Io { .. } => "io",
-            Self::DoctorFailed => "doctor_failed",
-            Self::Incomplete { code, .. } => code,
+            Self::Usage(_) => ErrorCode::Usage,
+            Self::App(e) | Self::Ambiguous { error: e, .. } => e.code(),
+            Self::FileNotFound(_) => ErrorCode::FileNotFound,
+            Self::NotReadable { .. } => ErrorCode::NotReadable,
+            Self::Io { .. } => ErrorCode::Io,
+            Self::DoctorFailed => ErrorCode::DoctorFailed,
+            Self::Incomplete { code } => *code,
         }
     }
 
@@ -223,10 +201,10 @@ fn app_message(e: &AppError) -> String {
         BackendError::BadName {
             source: IdError::TooLong { what: "slug", .. },
         } => format!("{e} (shorten the title or pass --slug)"),
-        BackendError::Invalid { what, .. }
-            if matches!(what.as_str(), "title" | "kind" | "priority") =>
-        {
-            format!("{e}; pass a non-empty --{what}")
+        BackendError::Invalid {
+            source: InvalidInput::EmptyField { field },
+        } if matches!(field, Field::Title | Field::Kind | Field::Priority) => {
+            format!("{e}; pass a non-empty --{field}")
         }
         BackendError::VersionConflict { .. } => {
             format!("{e} (its version is in `ticket --json show`)")
@@ -238,7 +216,9 @@ fn app_message(e: &AppError) -> String {
         BackendError::Transition {
             source: TransitionError::AlreadyClosed { id },
         } => format!("{e} (ticket reopen {id})"),
-        BackendError::Invalid { what, reason } if what == "edit" && reason.contains("no field") => {
+        BackendError::Invalid {
+            source: InvalidInput::NothingToEdit,
+        } => {
             format!(
                 "{e} (ticket edit --help lists what it changes: --title, --kind, --priority, --label-add, --body, --replace, ...)"
             )

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use ticket_app::{App, ExportRequest, Format, ImportRequest};
+use ticket_app::{App, ErrorCode, ExportRequest, Format, ImportRequest};
 
 use crate::error::CliError;
 use crate::output::Out;
@@ -56,8 +56,7 @@ pub fn import(app: &App, out: &mut Out, from: &str, path: PathBuf) -> Result<(),
             );
         }
         Err(CliError::Incomplete {
-            exit: 1,
-            code: "incomplete",
+            code: ErrorCode::Incomplete,
         })
     }
 }
@@ -105,8 +104,7 @@ pub fn export(
             );
         }
         Err(CliError::Incomplete {
-            exit: 4,
-            code: "conflict",
+            code: ErrorCode::Conflict,
         })
     }
 }

@@ -92,7 +92,7 @@ fn report(e: &CliError, json: bool) {
         let failure = ticket_app::wire::Failure {
             error: ticket_app::wire::FailureBody {
                 candidates: e.candidates(),
-                code: e.code(),
+                code: e.code().as_str(),
                 message: &message,
             },
         };

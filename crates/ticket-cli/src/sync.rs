@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use ticket_app::{App, DriverKind, InitRequest, SyncRequest, wire};
+use ticket_app::{App, DriverKind, InitFile, InitRequest, InitStep, SyncRequest, wire};
 
 use crate::cli::DriverWhich;
 use crate::error::CliError;
@@ -18,6 +18,20 @@ pub fn program() -> Result<String, CliError> {
     Ok(format!("'{}'", exe.replace('\'', "'\\''")))
 }
 
+/// A step of `init` in words.
+fn init_line(step: &InitStep) -> String {
+    match step {
+        InitStep::File(InitFile::Created(p)) => format!("created {}", p.display()),
+        InitStep::File(InitFile::Wrote { path, lines }) => {
+            format!("wrote {}: {}", path.display(), lines.join(", "))
+        }
+        InitStep::File(InitFile::AddedTo { path, lines }) => {
+            format!("added to {}: {}", path.display(), lines.join(", "))
+        }
+        InitStep::Configured { key, config } => format!("set {key} in {config}"),
+    }
+}
+
 pub fn init(app: &App, out: &mut Out) -> Result<(), CliError> {
     let done = app.init(&InitRequest {
         program: program()?,
@@ -25,13 +39,13 @@ pub fn init(app: &App, out: &mut Out) -> Result<(), CliError> {
     if out.json {
         return out.json(&wire::Init {
             root: &done.root,
-            done: &done.done,
+            done: done.done.iter().map(init_line).collect(),
             repository: done.repository.as_deref(),
         });
     }
     let mut text = String::new();
-    for line in &done.done {
-        text.push_str(line);
+    for step in &done.done {
+        text.push_str(&init_line(step));
         text.push('\n');
     }
     if done.done.is_empty() {

@@ -16,10 +16,10 @@ use ticket_domain::BackendError;
 use ticket_store_local::{fsio, layout};
 
 use crate::code::Code;
-use crate::report::Sink;
+use crate::report::{Fix, Sink};
 use crate::scan::{ArtifactsFix, Kept, Tree};
 
-/// Applies the repairs `tree` calls for; returns a line per repair, and a `fix-failed` warning
+/// Applies the repairs `tree` calls for; returns each repair made, and a `fix-failed` warning
 /// for each one that could not be made. Fails, having changed nothing, when the lock cannot be
 /// taken within `lock_timeout` (or at all); takes no lock when there is nothing to repair.
 pub(crate) fn apply(
@@ -27,7 +27,7 @@ pub(crate) fn apply(
     tree: &Tree,
     lock_timeout: Duration,
     sink: &mut Sink,
-) -> Result<Vec<String>, BackendError> {
+) -> Result<Vec<Fix>, BackendError> {
     let wanted = tree
         .statuses
         .iter()
@@ -45,19 +45,13 @@ pub(crate) fn apply(
             let made = fsio::create_dir_new(root, &status.path)
                 .and_then(|_| fsio::create_empty(root, &keep));
             match made {
-                Ok(_) => fixed.push(format!(
-                    "created missing status directory: {}",
-                    status.path.display()
-                )),
+                Ok(_) => fixed.push(Fix::StatusDirectory(status.path.clone())),
                 Err(e) => failed(sink, &status.path, "create", &e),
             }
         }
         for leftover in &tree.leftovers {
             match fsio::remove_inside(root, leftover) {
-                Ok(true) => fixed.push(format!(
-                    "removed leftover temporary file: {}",
-                    leftover.display()
-                )),
+                Ok(true) => fixed.push(Fix::Leftover(leftover.clone())),
                 Ok(false) => {}
                 Err(e) => failed(sink, leftover, "remove", &e),
             }
@@ -68,20 +62,14 @@ pub(crate) fn apply(
             };
             let keep = t.gitkeep_path();
             let result = match fix {
-                ArtifactsFix::Create => create_artifacts(root, t).map(|made| {
-                    made.then(|| format!("created missing artifacts/.gitkeep: {}", keep.display()))
-                }),
-                ArtifactsFix::Keep => fsio::create_empty(root, &keep).map(|made| {
-                    made.then(|| {
-                        format!(
-                            "created artifacts/.gitkeep in empty artifacts/: {}",
-                            keep.display()
-                        )
-                    })
-                }),
+                ArtifactsFix::Create => {
+                    create_artifacts(root, t).map(|made| made.then(|| Fix::Artifacts(keep.clone())))
+                }
+                ArtifactsFix::Keep => fsio::create_empty(root, &keep)
+                    .map(|made| made.then(|| Fix::Gitkeep(keep.clone()))),
             };
             match result {
-                Ok(Some(line)) => fixed.push(line),
+                Ok(Some(done)) => fixed.push(done),
                 Ok(None) => {}
                 Err(e) => failed(sink, &keep, "create", &e),
             }

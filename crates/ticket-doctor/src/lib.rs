@@ -28,7 +28,7 @@ use std::time::Duration;
 use ticket_domain::BackendError;
 
 pub use code::Code;
-pub use report::Report;
+pub use report::{Fix, Report};
 
 /// How a run behaves.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,11 +3,36 @@
 //! Output is bounded while it is collected: at most `max_per_code` diagnostics of a code are kept,
 //! then one summary in place of the rest, so a pathological tree cannot flood memory or a terminal.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ticket_domain::{Diagnostic, Severity};
 
 use crate::code::Code;
+
+/// One repair a fix made; clients word it. The first four are the doctor's own; the others
+/// are the repairs of a merge's leftovers that ticket-app's `doctor` makes before the check
+/// (docs/sync.md, "Repair") and reports with them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fix {
+    /// A missing status directory created, with an empty `.gitkeep`.
+    StatusDirectory(PathBuf),
+    /// A leftover temporary file removed.
+    Leftover(PathBuf),
+    /// A missing `artifacts/` created with an empty `.gitkeep` (the path is the `.gitkeep`'s).
+    Artifacts(PathBuf),
+    /// An empty `artifacts/` given an empty `.gitkeep` (its path).
+    Gitkeep(PathBuf),
+    /// A ticket found in several status directories (`from`) merged into one (`to`).
+    MergedCopies {
+        id: String,
+        from: Vec<String>,
+        to: String,
+    },
+    /// A ticket created with another's id renamed apart, from `old` to `new`.
+    RenamedApart { old: String, new: String },
+    /// What a merge did not keep recorded in the ticket's thread.
+    RecordedLost { id: String },
+}
 
 /// What a run found and what it repaired.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,8 +40,8 @@ pub struct Report {
     /// At most `max_per_code` per code, then one summary per flooded code: same code, message
     /// `... and N more <code> problem(s)`. Mirrors of `tickets.sh doctor` first, in its order.
     pub diagnostics: Vec<Diagnostic>,
-    /// One human line per repair applied.
-    pub fixed: Vec<String>,
+    /// Each repair applied, in order.
+    pub fixed: Vec<Fix>,
     hidden_errors: usize,
     hidden_warnings: usize,
 }
@@ -44,7 +69,7 @@ impl Report {
             .count()
     }
 
-    pub(crate) fn from_sinks(sinks: Vec<Sink>, fixed: Vec<String>) -> Self {
+    pub(crate) fn from_sinks(sinks: Vec<Sink>, fixed: Vec<Fix>) -> Self {
         let mut report = Report {
             fixed,
             ..Report::default()

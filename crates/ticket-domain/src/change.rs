@@ -212,10 +212,7 @@ pub fn plan_spelled(
                 body.as_ref().map(|b| (ticket.body.as_str(), b.as_str())),
             );
             if record.is_empty() {
-                return Err(BackendError::Invalid {
-                    what: "edit".into(),
-                    reason: "it changes nothing: every value given is already the ticket's".into(),
-                });
+                return Err(crate::invalid::InvalidInput::ChangesNothing.into());
             }
             plan.summary = TicketSummary {
                 updated_at: now,

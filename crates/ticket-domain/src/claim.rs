@@ -245,9 +245,12 @@ impl Ttl {
 
     /// Reads `30m`, `90s`, `2h`, `1d`, `1h30m` or `45` (seconds).
     pub fn parse(text: &str) -> Result<Self, BackendError> {
-        let bad = |why: &str| BackendError::Invalid {
-            what: "lease length".into(),
-            reason: format!("`{text}` {why}; write it like 90s, 30m, 2h or 1d"),
+        let bad = |why: &'static str| -> BackendError {
+            crate::invalid::InvalidInput::LeaseLength {
+                text: text.to_owned(),
+                why,
+            }
+            .into()
         };
         let mut total: i64 = 0;
         let mut number = String::new();
@@ -316,10 +319,11 @@ pub fn check_holder(holder: &str) -> Result<(), BackendError> {
         None
     };
     match why {
-        Some(why) => Err(BackendError::Invalid {
-            what: "holder".into(),
-            reason: format!("the holder name {holder:?} {why}; name the holder on one short line"),
-        }),
+        Some(why) => Err(crate::invalid::InvalidInput::Holder {
+            holder: holder.to_owned(),
+            why,
+        }
+        .into()),
         None => Ok(()),
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::action::ActionRequired;
 use crate::event::check_author;
+use crate::invalid::{Field, InvalidInput};
 use crate::meta::{Readiness, RefList};
 use crate::ops::check_body_size;
 use crate::port::BackendError;
@@ -88,30 +89,24 @@ impl Edit {
     }
 }
 
-fn invalid(what: &str, reason: impl Into<String>) -> BackendError {
-    BackendError::Invalid {
-        what: what.into(),
-        reason: reason.into(),
-    }
-}
-
 /// A one-line, non-empty text: a name, a flag, a reference.
-fn check_line(what: &str, value: &str) -> Result<(), BackendError> {
+fn check_line(field: Field, value: &str) -> Result<(), BackendError> {
     if value.is_empty() {
-        return Err(invalid(what, format!("an empty {what} means nothing")));
+        return Err(InvalidInput::EmptyField { field }.into());
     }
     if value.chars().any(char::is_control) {
-        return Err(invalid(
-            what,
-            format!("{value:?} holds a line break or another control character"),
-        ));
+        return Err(InvalidInput::ControlCharacter {
+            field,
+            value: value.to_owned(),
+        }
+        .into());
     }
     Ok(())
 }
 
 /// An assignee (also a new ticket's): a one-line, non-empty name.
 pub fn check_assignee(name: &str) -> Result<(), BackendError> {
-    check_line("assignee", name)
+    check_line(Field::Assignee, name)
 }
 
 /// A key an edit may set or remove: `A-Za-z0-9_` then `A-Za-z0-9_.-`, so it reads back as the
@@ -123,27 +118,23 @@ fn check_key(key: &str, spelling: &dyn FieldSpelling) -> Result<(), BackendError
         .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if !ok {
-        return Err(invalid(
-            "key",
-            format!(
-                "`{key}` is not a key: use letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_`"
-            ),
-        ));
+        return Err(InvalidInput::BadKey {
+            key: key.to_owned(),
+        }
+        .into());
     }
     if spelling.is_typed(key) {
-        return Err(invalid(
-            "key",
-            format!(
-                "`{key}` is a typed field: change it through its own edit, which checks its value"
-            ),
-        ));
+        return Err(InvalidInput::TypedKey {
+            key: key.to_owned(),
+        }
+        .into());
     }
     Ok(())
 }
 
-fn add_items(list: &mut Vec<String>, items: &[String], what: &str) -> Result<(), BackendError> {
+fn add_items(list: &mut Vec<String>, items: &[String], field: Field) -> Result<(), BackendError> {
     for item in items {
-        check_line(what, item)?;
+        check_line(field, item)?;
         if !list.contains(item) {
             list.push(item.clone());
         }
@@ -162,26 +153,32 @@ pub fn apply(
 ) -> Result<(TicketSummary, Option<MarkdownText>), BackendError> {
     check_author(&edit.author)?;
     if edit.fields.is_empty() && edit.body.is_none() {
-        return Err(invalid("edit", "it names no field and no body to change"));
+        return Err(InvalidInput::NothingToEdit.into());
     }
     let mut s = summary.clone();
     for op in &edit.fields {
         match op {
             FieldEdit::Title(title) => {
                 if title.is_empty() {
-                    return Err(invalid("title", "a ticket needs a non-empty title"));
+                    return Err(InvalidInput::EmptyField {
+                        field: Field::Title,
+                    }
+                    .into());
                 }
                 s.title = title.clone();
             }
             FieldEdit::Kind(kind) => {
                 if kind.is_empty() {
-                    return Err(invalid("kind", "the kind must not be empty"));
+                    return Err(InvalidInput::EmptyField { field: Field::Kind }.into());
                 }
                 s.kind = kind.clone();
             }
             FieldEdit::Priority(priority) => {
                 if priority.is_empty() {
-                    return Err(invalid("priority", "the priority must not be empty"));
+                    return Err(InvalidInput::EmptyField {
+                        field: Field::Priority,
+                    }
+                    .into());
                 }
                 s.priority = priority.clone();
             }
@@ -201,28 +198,28 @@ pub fn apply(
             }
             FieldEdit::LegacyTicket(legacy) => {
                 if let Some(legacy) = legacy {
-                    check_line("legacy ticket", legacy)?;
+                    check_line(Field::LegacyTicket, legacy)?;
                 }
                 s.legacy_ticket = legacy.clone();
             }
             FieldEdit::Readiness(readiness) => {
-                check_line("readiness", readiness.as_str())?;
+                check_line(Field::Readiness, readiness.as_str())?;
                 s.meta.readiness = readiness.clone();
             }
             FieldEdit::NeedsPreflight(needed) => s.meta.needs_preflight = *needed,
             FieldEdit::AddRiskFlags(flags) => {
-                add_items(&mut s.meta.risk_flags, flags, "risk flag")?
+                add_items(&mut s.meta.risk_flags, flags, Field::RiskFlag)?
             }
             FieldEdit::RemoveRiskFlags(flags) => s.meta.risk_flags.retain(|f| !flags.contains(f)),
             FieldEdit::ClearRiskFlags => s.meta.risk_flags.clear(),
             FieldEdit::ActionRequired(who) => {
                 if let Some(who) = who {
-                    check_line("action required", who.as_str())?;
+                    check_line(Field::ActionRequired, who.as_str())?;
                 }
                 s.meta.action_required = who.clone();
             }
             FieldEdit::AddRefs(list, values) => {
-                add_items(s.meta.refs.get_mut(*list), values, "reference")?
+                add_items(s.meta.refs.get_mut(*list), values, Field::Reference)?
             }
             FieldEdit::RemoveRefs(list, values) => {
                 s.meta.refs.get_mut(*list).retain(|v| !values.contains(v))
@@ -257,10 +254,7 @@ pub fn apply(
         Some(BodyEdit::Whole(text)) => Some(text.clone()),
         Some(BodyEdit::Replace { old, new, all }) => {
             if old.is_empty() {
-                return Err(invalid(
-                    "replacement",
-                    "the text to replace is empty; give the exact text to replace",
-                ));
+                return Err(InvalidInput::EmptyReplacement.into());
             }
             let occurrences = body.as_str().matches(old.as_str()).count();
             if occurrences == 0 || (occurrences > 1 && !all) {

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::invalid::InvalidInput;
 use crate::port::BackendError;
 use crate::ticket::MarkdownText;
 use crate::timestamp::Timestamp;
@@ -66,12 +67,10 @@ impl EventKind {
         if ok {
             Ok(())
         } else {
-            Err(BackendError::Invalid {
-                what: "event kind".into(),
-                reason: format!(
-                    "`{raw}` is not an event kind: use one word of letters, digits, `_`, `.` or `-`"
-                ),
-            })
+            Err(InvalidInput::EventKind {
+                raw: raw.to_owned(),
+            }
+            .into())
         }
     }
 }
@@ -158,12 +157,10 @@ impl From<String> for MarkdownText {
 /// Checks an author name: any non-empty text (spaces included) without control characters or `-->`.
 pub fn check_author(author: &str) -> Result<(), BackendError> {
     if author.is_empty() || author.chars().any(char::is_control) || author.contains("-->") {
-        return Err(BackendError::Invalid {
-            what: "author".into(),
-            reason: format!(
-                "author {author:?} may not contain line breaks, control characters or `-->`"
-            ),
-        });
+        return Err(InvalidInput::Author {
+            author: author.to_owned(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -175,13 +172,11 @@ pub const RESERVED_REF_KIND: &str = "id";
 /// Checks a reference value: non-empty, no whitespace or control characters.
 pub fn check_ref(r: &EventRef) -> Result<(), BackendError> {
     if r.value.is_empty() || r.value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(BackendError::Invalid {
-            what: "reference".into(),
-            reason: format!(
-                "{} reference {:?} must be non-empty and without spaces",
-                r.kind, r.value
-            ),
-        });
+        return Err(InvalidInput::Reference {
+            kind: r.kind.to_string(),
+            value: r.value.clone(),
+        }
+        .into());
     }
     RefKind::validate_raw(r.kind.as_str())
 }
@@ -189,18 +184,16 @@ pub fn check_ref(r: &EventRef) -> Result<(), BackendError> {
 impl RefKind {
     fn validate_raw(raw: &str) -> Result<(), BackendError> {
         if raw == RESERVED_REF_KIND {
-            return Err(BackendError::Invalid {
-                what: "reference kind".into(),
-                reason: format!(
-                    "`{raw}` is reserved: it carries the event's own identity; use another kind"
-                ),
-            });
+            return Err(InvalidInput::ReservedRefKind {
+                raw: raw.to_owned(),
+            }
+            .into());
         }
-        EventKind::parse(raw)
-            .validate()
-            .map_err(|_| BackendError::Invalid {
-                what: "reference kind".into(),
-                reason: format!("`{raw}` is not a reference kind: use one word"),
-            })
+        EventKind::parse(raw).validate().map_err(|_| {
+            InvalidInput::RefKind {
+                raw: raw.to_owned(),
+            }
+            .into()
+        })
     }
 }

@@ -15,6 +15,7 @@ pub mod event;
 pub mod graph;
 pub mod guard;
 pub mod ids;
+pub mod invalid;
 pub mod memory;
 pub mod meta;
 pub mod ops;
@@ -37,6 +38,7 @@ pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEve
 pub use graph::{Catalog, Graph, GraphNode, Inverses, ReadyReport, Reason};
 pub use guard::Guard;
 pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
+pub use invalid::{Field, InvalidInput};
 pub use memory::{InMemoryBackend, MemoryLeases};
 pub use meta::{Readiness, RefList, Refs, WorkMeta};
 pub use port::{

@@ -5,6 +5,7 @@ use crate::change::Version;
 use crate::edit::check_assignee;
 use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author, check_ref};
 use crate::ids::{Slug, TicketId, slugify};
+use crate::invalid::{Field, InvalidInput};
 use crate::port::{BackendError, NewReview, NewTicket, Resolution};
 use crate::status::TicketStatus;
 use crate::ticket::{MarkdownText, Ticket, TicketSummary};
@@ -31,16 +32,13 @@ pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
     if let Some(body) = &new.body {
         check_body_size(body.as_str().len())?;
     }
-    for (what, value, hint) in [
-        ("title", &new.title, "a ticket needs a non-empty title"),
-        ("kind", &new.kind, "the kind must not be empty"),
-        ("priority", &new.priority, "the priority must not be empty"),
+    for (field, value) in [
+        (Field::Title, &new.title),
+        (Field::Kind, &new.kind),
+        (Field::Priority, &new.priority),
     ] {
         if value.is_empty() {
-            return Err(BackendError::Invalid {
-                what: what.into(),
-                reason: hint.into(),
-            });
+            return Err(InvalidInput::EmptyField { field }.into());
         }
     }
     for kind in crate::relation::RelationKind::ALL {
@@ -50,10 +48,11 @@ pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
             .enumerate()
             .find(|(i, t)| targets[..*i].contains(t))
         {
-            return Err(BackendError::Invalid {
-                what: "relation".into(),
-                reason: format!("{kind} names {t} twice"),
-            });
+            return Err(InvalidInput::RelationTwice {
+                kind,
+                target: t.clone(),
+            }
+            .into());
         }
     }
     let raw = new.slug.as_deref().unwrap_or(&new.title);
@@ -119,12 +118,10 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// Refuses a body larger than [`MAX_BODY_BYTES`], saying what to do instead.
 pub fn check_body_size(len: usize) -> Result<(), BackendError> {
     if len > MAX_BODY_BYTES {
-        return Err(BackendError::Invalid {
-            what: "body".into(),
-            reason: format!(
-                "it is larger than the {MAX_BODY_BYTES} bytes (1 MiB) an event body or resolution may hold; put large files in the ticket's artifacts/ and refer to them"
-            ),
-        });
+        return Err(InvalidInput::BodyTooLarge {
+            max: MAX_BODY_BYTES,
+        }
+        .into());
     }
     Ok(())
 }
@@ -168,10 +165,7 @@ pub fn review_event(review: NewReview, at: Timestamp) -> Result<TicketEvent, Bac
         review.verdict,
         ReviewVerdict::Approve | ReviewVerdict::RequestChanges
     ) {
-        return Err(BackendError::Invalid {
-            what: "review".into(),
-            reason: "a review needs a verdict: approve or request changes".into(),
-        });
+        return Err(InvalidInput::NoVerdict.into());
     }
     check_author(&review.author)?;
     check_body_size(review.body.as_str().len())?;

@@ -15,6 +15,7 @@ use crate::edit::Edit;
 use crate::event::{NewEvent, ReviewVerdict, TicketEvent};
 use crate::guard::Guard;
 use crate::ids::{IdError, TicketId, TicketIdOrSlug};
+use crate::invalid::InvalidInput;
 use crate::meta::WorkMeta;
 use crate::relation::Relations;
 use crate::status::TicketStatus;
@@ -107,8 +108,9 @@ pub enum BackendError {
         token: u64,
         current: Option<Box<Lease>>,
     },
-    #[snafu(display("invalid {what}: {reason}"))]
-    Invalid { what: String, reason: String },
+    /// What the writer was given does not hold; the variant says what failed.
+    #[snafu(display("{source}"), context(false))]
+    Invalid { source: InvalidInput },
     /// A value outside a documented vocabulary (`crate::vocabulary`): more often a typo than a
     /// new word.
     #[snafu(display(

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::ids::TicketId;
+use crate::invalid::InvalidInput;
 use crate::port::BackendError;
 
 /// The kind of a stored edge.
@@ -129,16 +130,19 @@ impl Relations {
         target: TicketId,
     ) -> Result<(), BackendError> {
         if &target == source {
-            return Err(BackendError::Invalid {
-                what: "relation".into(),
-                reason: format!("{source} cannot have a {kind} link to itself"),
-            });
+            return Err(InvalidInput::SelfRelation {
+                source_id: source.clone(),
+                kind,
+            }
+            .into());
         }
         if self.has(kind, &target) {
-            return Err(BackendError::Invalid {
-                what: "relation".into(),
-                reason: format!("{source} already has a {kind} link to {target}"),
-            });
+            return Err(InvalidInput::RelationExists {
+                source_id: source.clone(),
+                kind,
+                target,
+            }
+            .into());
         }
         self.get_mut(kind).push(target);
         Ok(())
@@ -156,10 +160,12 @@ impl Relations {
         let before = list.len();
         list.retain(|t| t != target);
         if list.len() == before {
-            return Err(BackendError::Invalid {
-                what: "relation".into(),
-                reason: format!("{source} has no {kind} link to {target}"),
-            });
+            return Err(InvalidInput::NoRelation {
+                source_id: source.clone(),
+                kind,
+                target: target.clone(),
+            }
+            .into());
         }
         Ok(())
     }

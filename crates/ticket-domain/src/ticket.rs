@@ -46,12 +46,7 @@ impl Label {
                 .chars()
                 .any(|c| c.is_control() || matches!(c, ',' | '[' | ']' | '"' | '\''));
         if bad {
-            return Err(BackendError::Invalid {
-                what: "label".into(),
-                reason: format!(
-                    "`{label}` is not a label: use a non-empty word without commas, brackets, quotes or control characters"
-                ),
-            });
+            return Err(crate::invalid::InvalidInput::Label { label }.into());
         }
         Ok(Self(label))
     }

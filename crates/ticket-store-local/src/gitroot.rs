@@ -41,6 +41,17 @@ pub struct Repair {
     pub collisions: Vec<Collision>,
 }
 
+/// One thing `init_files` did; clients word it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InitFile {
+    /// A directory or an empty file created (the root, a status directory, a `.gitkeep`).
+    Created(PathBuf),
+    /// A file that was not there (or was empty) written with these lines.
+    Wrote { path: PathBuf, lines: Vec<String> },
+    /// These lines appended to a file that lacked them.
+    AddedTo { path: PathBuf, lines: Vec<String> },
+}
+
 /// Whether `root`'s `.gitattributes` routes the ticket files to the merge drivers.
 pub fn routes_to_drivers(root: &Path) -> bool {
     let Ok(text) = fs::read_to_string(root.join(layout::GITATTRIBUTES)) else {
@@ -56,7 +67,7 @@ fn ensure_lines(
     root: &Path,
     path: &Path,
     lines: &[String],
-) -> Result<Option<String>, BackendError> {
+) -> Result<Option<InitFile>, BackendError> {
     let text = fsio::read_string_optional(path)?.unwrap_or_default();
     let missing: Vec<&String> = lines
         .iter()
@@ -74,35 +85,35 @@ fn ensure_lines(
         out.push('\n');
     }
     fsio::write_atomic(root, path, out.as_bytes())?;
-    let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-    Ok(Some(format!(
-        "{} {}: {}",
-        if text.is_empty() { "wrote" } else { "added to" },
-        path.display(),
-        names.join(", ")
-    )))
+    let path = path.to_path_buf();
+    let lines: Vec<String> = missing.into_iter().cloned().collect();
+    Ok(Some(if text.is_empty() {
+        InitFile::Wrote { path, lines }
+    } else {
+        InitFile::AddedTo { path, lines }
+    }))
 }
 
 impl LocalTicketBackend {
     /// Makes the root ready for git, idempotently: the root and its status directories, an
-    /// empty `.gitkeep` in each, `.gitignore` and `.gitattributes` with their lines. Returns a
-    /// line per thing done (none when everything was there).
-    pub fn init_files(&self) -> Result<Vec<String>, BackendError> {
+    /// empty `.gitkeep` in each, `.gitignore` and `.gitattributes` with their lines. Returns
+    /// each thing done (none when everything was there).
+    pub fn init_files(&self) -> Result<Vec<InitFile>, BackendError> {
         let root = self.root().to_path_buf();
         let mut done = Vec::new();
         if !root.is_dir() {
             fs::create_dir_all(&root).map_err(|e| storage(&root, e))?;
-            done.push(format!("created {}", root.display()));
+            done.push(InitFile::Created(root.clone()));
         }
         fsio::with_lock(&root, self.lock_timeout(), || {
             for status in STATUS_DIRS {
                 let dir = root.join(status);
                 if fsio::create_dir_new(&root, &dir)? {
-                    done.push(format!("created {}", dir.display()));
+                    done.push(InitFile::Created(dir.clone()));
                 }
                 let keep = dir.join(layout::GITKEEP);
                 if fsio::create_empty(&root, &keep)? {
-                    done.push(format!("created {}", keep.display()));
+                    done.push(InitFile::Created(keep));
                 }
             }
             let ignore = root.join(layout::GITIGNORE);

@@ -111,10 +111,7 @@ impl LeaseStore {
     fn record_path(&self, id: &str) -> Result<PathBuf, BackendError> {
         // Ids are checked names already; a record name is never a path nor hidden.
         if id.is_empty() || id.starts_with('.') || id.contains(['/', '\\', '\0']) {
-            return Err(BackendError::Invalid {
-                what: "ticket id".into(),
-                reason: format!("`{id}` cannot name a lease record"),
-            });
+            return Err(ticket_domain::InvalidInput::LeaseKey { id: id.to_owned() }.into());
         }
         Ok(self.dir.join(id))
     }

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use ticket_domain::{BackendError, Ticket};
+use ticket_domain::{BackendError, InvalidInput, Ticket};
 use ticket_format::{codec, foreign};
 
 use crate::backend::LocalTicketBackend;
@@ -38,12 +38,8 @@ impl LocalTicketBackend {
         let status = STATUS_DIRS
             .into_iter()
             .find(|s| *s == ticket.status.as_str())
-            .ok_or_else(|| BackendError::Invalid {
-                what: "status".into(),
-                reason: format!(
-                    "`{}` is not open, pending or closed; a ticket is written under one of them",
-                    ticket.status
-                ),
+            .ok_or_else(|| InvalidInput::NoStatusDirectory {
+                status: ticket.status.to_string(),
             })?;
         for (name, _) in artifacts {
             check_artifact_name(name)?;
@@ -165,9 +161,9 @@ fn check_artifact_name(name: &str) -> Result<(), BackendError> {
     if ok {
         Ok(())
     } else {
-        Err(BackendError::Invalid {
-            what: "artifact name".into(),
-            reason: format!("`{name}` is not a relative path of ordinary names inside artifacts/"),
-        })
+        Err(InvalidInput::ArtifactName {
+            name: name.to_owned(),
+        }
+        .into())
     }
 }

@@ -259,7 +259,7 @@ fn after_kill(
         figures.leftovers_fixed += fixed
             .fixed
             .iter()
-            .filter(|f| f.starts_with("removed leftover"))
+            .filter(|f| matches!(f, ticket_doctor::Fix::Leftover(_)))
             .count();
         problems.extend(super::concurrency::leftovers(root));
         for d in fixed.diagnostics.iter().filter(|d| {

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use ticket_doctor::{Options, Report};
+use ticket_doctor::{Fix, Options, Report};
 
 use crate::support::{CLOSED, OPEN, PENDING, check, copy_tree, corpus, fixture, show, snapshot};
 
@@ -65,14 +65,14 @@ fn fix_repairs_exactly_the_fixable_and_nothing_else() {
     let report = fix(&root);
     let mut fixed = report.fixed.clone();
     fixed.sort();
-    let r = root.display();
+    let r = |rel: String| root.join(rel);
     let mut want = vec![
-        format!("created missing artifacts/.gitkeep: {r}/{OPEN}/artifacts/.gitkeep"),
-        format!("created artifacts/.gitkeep in empty artifacts/: {r}/{PENDING}/artifacts/.gitkeep"),
-        format!("removed leftover temporary file: {r}/.tmp/ticket-abc"),
-        format!("removed leftover temporary file: {r}/.tmp/ticket-new-x"),
-        format!("removed leftover temporary file: {r}/{OPEN}/.atomicwrite1"),
-        format!("removed leftover temporary file: {r}/tickets-sh.ids.99"),
+        Fix::Artifacts(r(format!("{OPEN}/artifacts/.gitkeep"))),
+        Fix::Gitkeep(r(format!("{PENDING}/artifacts/.gitkeep"))),
+        Fix::Leftover(r(".tmp/ticket-abc".into())),
+        Fix::Leftover(r(".tmp/ticket-new-x".into())),
+        Fix::Leftover(r(format!("{OPEN}/.atomicwrite1"))),
+        Fix::Leftover(r("tickets-sh.ids.99".into())),
     ];
     want.sort();
     assert_eq!(fixed, want);
