@@ -316,6 +316,8 @@ error_codes! {
         "a value or a request refused before anything was written: a bad label, a value outside a vocabulary, an edit that changes nothing, a link that would close a cycle";
     ReadOnly => "read_only", exit 2,
         "a change asked of another tracker's tickets, which are read in place and never written";
+    Cursor => "cursor", exit 2,
+        "a change cursor the feed cannot answer (not a cursor, another root's, or older than the changes kept): ask again without one";
     Transition => "transition", exit 1,
         "a status move the rules refuse: closing a closed ticket, reopening one that is not closed, claiming a closed one";
     Corrupt => "corrupt", exit 1,
@@ -383,7 +385,7 @@ impl AppError {
             AppError::NothingReady { .. } => ErrorCode::NothingReady,
             AppError::ClaimClosed { .. } => ErrorCode::Transition,
             AppError::RemoteLease { .. } => ErrorCode::Git,
-            AppError::Cursor { .. } => ErrorCode::Invalid,
+            AppError::Cursor { .. } => ErrorCode::Cursor,
             AppError::Query { .. } | AppError::LeaseVanished { .. } => ErrorCode::Invalid,
         }
     }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 /// What changed since a cursor, and the cursor to ask with next.
 ///
 /// JSON: `{"cursor": "...", "since": "..." | null, "changes": [ChangeEntry, ...]}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Changes {
     /// Opaque: give it back as `since` to learn what changed after this answer. It stays good
     /// across processes and restarts, for the next 1,024 answers that saw a change.
@@ -24,7 +24,7 @@ pub struct Changes {
 }
 
 /// How one ticket changed since the cursor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangeEntry {
     /// The ticket's id: what its item.md says, else its directory's name.
     pub id: String,
@@ -45,7 +45,19 @@ pub struct ChangeEntry {
 }
 
 /// One kind of change of a ticket.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// It appeared (the feed saw it in no status directory before).
@@ -64,8 +76,23 @@ pub enum ChangeKind {
     Removed,
 }
 
+impl ChangeKind {
+    /// The kind as JSON spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Created => "created",
+            ChangeKind::Moved => "moved",
+            ChangeKind::Edited => "edited",
+            ChangeKind::EventsAppended => "events_appended",
+            ChangeKind::ThreadRewritten => "thread_rewritten",
+            ChangeKind::ResolutionWritten => "resolution_written",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
 /// An event appended to a thread, as its header gives it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AppendedEvent {
     /// `comment`, `status`, `close`, ... (docs/format.md, "thread.md").
     pub kind: String,

@@ -622,6 +622,11 @@ pub const DOCUMENTS: &[Document] = &[
         schema: schema_of::<Export<'static>>,
     },
     Document {
+        name: "changes",
+        about: "changes: what changed since a cursor, whichever tool changed it, and the next cursor",
+        schema: schema_of::<crate::Changes>,
+    },
+    Document {
         name: "error",
         about: "every failure, on standard error: its code and message",
         schema: schema_of::<Failure<'static>>,

@@ -484,6 +484,15 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
     /// Print a shell completion script (it completes ticket ids and slugs too, by asking `ticket`).
     #[command(after_help = "Examples:\n  ticket completions bash > /etc/bash_completion.d/ticket")]
     Completions { shell: clap_complete::Shell },
+    /// What changed since a cursor, whichever tool changed it (docs/feed.md).
+    #[command(
+        after_help = "Without --since: nothing, and the current cursor. With --since C (a cursor an earlier answer\ngave, in any process): one line per ticket that changed since, `<kinds>\\t<status>\\t<id>`\n(kinds: created, moved, edited, events_appended, thread_rewritten, resolution_written,\nremoved), then `cursor: <next>`. A cursor it cannot answer is refused (exit 2, `cursor`).\n\nExamples:\n  ticket changes\n  ticket --json changes"
+    )]
+    Changes {
+        /// The cursor an earlier answer gave.
+        #[arg(long, value_name = "CURSOR")]
+        since: Option<String>,
+    },
     /// Print the JSON Schema of a `--json` document; without NAME, list the documents.
     #[command(
         after_help = "Every --json output and error is one of these documents (draft 2020-12 schemas generated from\nthe types that print them; docs/cli.md, \"JSON\").\n\nExamples:\n  ticket schema\n  ticket schema show > show.schema.json\n  ticket --json schema"
@@ -593,6 +602,7 @@ impl Command {
             | Command::Search(_)
             | Command::Completions { .. }
             | Command::Schema { .. }
+            | Command::Changes { .. }
             | Command::MergeDriver { .. } => Writes::Nothing,
         }
     }

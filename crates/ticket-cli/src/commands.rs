@@ -243,6 +243,7 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
         Command::Ready { claim, .. } if claim.claim => crate::claim::ready_claim(app, out, claim),
         Command::Ready { explain, .. } => ready(app, out, explain),
         Command::Blocked => blocked(app, out),
+        Command::Changes { since } => changes(app, out, since.as_deref()),
         Command::Doctor { fix } => crate::doctor::run(app, fix, out),
         Command::Import { from, path } => crate::foreign::import(app, out, &from, path),
         Command::Export { to, path, tickets } => {
@@ -535,4 +536,19 @@ fn blocked(app: &App, out: &mut Out) -> Result<(), CliError> {
         rows.write(&format!("{}\t{}\n", n.entry.id, human::reasons(&n.reasons)))?;
     }
     rows.finish()
+}
+
+/// `changes`: one line per ticket that changed since the cursor, then the next cursor.
+fn changes(app: &App, out: &mut Out, since: Option<&str>) -> Result<(), CliError> {
+    let changes = app.changes(since)?;
+    if out.json {
+        return out.json(&changes);
+    }
+    let mut text = String::new();
+    for c in &changes.changes {
+        let kinds: Vec<&str> = c.kinds.iter().map(|k| k.as_str()).collect();
+        text.push_str(&format!("{}\t{}\t{}\n", kinds.join(","), c.status, c.id));
+    }
+    text.push_str(&format!("cursor: {}\n", changes.cursor));
+    out.text(&text)
 }

@@ -42,6 +42,7 @@ fn document(args: &[String]) -> Option<&'static str> {
         "init" => "init",
         "import" => "import",
         "export" => "export",
+        "changes" => "changes",
         // `schema NAME` prints a JSON Schema; `every_schema_compiles_...` checks those.
         "schema" if rest.next().is_some() => return None,
         "schema" => "schema",

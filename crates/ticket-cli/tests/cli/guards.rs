@@ -37,6 +37,7 @@ const OTHERS: &[(&str, &str)] = &[
     ("export", "files outside the root"),
     ("completions", "nothing"),
     ("schema", "nothing"),
+    ("changes", "nothing (the feed's derived state in .index/)"),
     ("create", "a new ticket"),
     ("claim", "a lease"),
     ("renew", "a lease"),

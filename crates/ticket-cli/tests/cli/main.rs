@@ -1,5 +1,6 @@
 //! The CLI's contract, end to end: parity with tickets.sh, JSON, exit codes, human snapshots.
 
+mod changes;
 mod claims;
 mod columns;
 mod completion;
