@@ -484,7 +484,7 @@ fn cursors_that_cannot_be_answered_are_refused_with_their_reason() {
             matches!(&e, AppError::Cursor { problem: p, .. } if p == problem),
             "{what}: {e:?}"
         );
-        assert_eq!(e.code(), ErrorCode::Invalid, "{what}");
+        assert_eq!(e.code(), ErrorCode::Cursor, "{what}");
         assert!(
             e.to_string().contains("ask again without a cursor"),
             "{what}: {e}"
