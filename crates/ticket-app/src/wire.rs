@@ -492,10 +492,20 @@ pub struct FailureBody<'a> {
     /// For an ambiguous query: the ids it matches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub candidates: Option<&'a [String]>,
-    /// A stable code (docs/cli.md, "JSON"): what a client matches on.
+    /// A stable code (docs/cli.md, "Error codes"): what a client matches on.
+    #[schemars(schema_with = "error_code")]
     pub code: &'a str,
     /// What went wrong and what to do, for people.
     pub message: &'a str,
+}
+
+/// An error's code: one of the table's ([`crate::ErrorCode::ALL`]).
+fn error_code(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let codes: Vec<&str> = crate::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    schemars::json_schema!({
+        "type": "string",
+        "enum": codes,
+    })
 }
 
 /// A document of [`DOCUMENTS`]: `ticket --json schema` lists them.

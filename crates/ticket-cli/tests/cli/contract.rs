@@ -207,4 +207,11 @@ fn the_schemas_refuse_what_the_types_do_not_print() {
         invalid("error", error).is_some(),
         "an error without a message passed"
     );
+    let error = r#"{"error":{"code":"no_such_code","message":"m"}}"#;
+    assert!(
+        invalid("error", error).is_some(),
+        "a code outside the table passed"
+    );
+    let error = r#"{"error":{"code":"usage","message":"m"}}"#;
+    assert_eq!(invalid("error", error), None);
 }
