@@ -97,13 +97,7 @@ pub enum AppError {
         lease: Box<ticket_domain::claim::Lease>,
     },
     /// A token that does not hold the ticket's lease (released, or lost to a later claim).
-    #[snafu(display(
-        "token {token} does not hold {id}: {}; nothing was written; claim it again before writing",
-        match current {
-            Some(l) => format!("it is held by {} with token {} until {}", l.holder, l.token, l.expires),
-            None => "its lease was released or never taken".into(),
-        }
-    ))]
+    #[snafu(display("{}", ticket_domain::claim::lost_text(*token, id.as_str(), current.as_deref())))]
     LeaseLost {
         id: TicketId,
         token: u64,

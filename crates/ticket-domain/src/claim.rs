@@ -40,6 +40,21 @@ pub struct Lease {
     pub expires: Timestamp,
 }
 
+/// The words of a write refused because `token` does not hold `id`'s lease (`current` holds it
+/// now, if anyone does): the port's and the use cases' `LeaseLost` say the same.
+pub fn lost_text(token: u64, id: &str, current: Option<&Lease>) -> String {
+    let now = match current {
+        Some(l) => format!(
+            "it is held by {} with token {} until {}",
+            l.holder, l.token, l.expires
+        ),
+        None => "its lease was released or never taken".into(),
+    };
+    format!(
+        "token {token} does not hold {id}: {now}; nothing was written; claim it again before writing"
+    )
+}
+
 impl Lease {
     /// Whether the lease still holds at `now` (it ends at `expires`, exclusive).
     pub fn live_at(&self, now: Timestamp) -> bool {

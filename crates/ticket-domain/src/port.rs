@@ -96,13 +96,7 @@ pub enum BackendError {
     },
     /// A write whose guard names a token that does not hold the ticket's lease (released, or
     /// lost to a later claim); nothing was written.
-    #[snafu(display(
-        "token {token} does not hold {id}: {}; nothing was written; claim it again before writing",
-        match current {
-            Some(l) => format!("it is held by {} with token {} until {}", l.holder, l.token, l.expires),
-            None => "its lease was released or never taken".into(),
-        }
-    ))]
+    #[snafu(display("{}", crate::claim::lost_text(*token, id, current.as_deref())))]
     LeaseLost {
         id: String,
         token: u64,
