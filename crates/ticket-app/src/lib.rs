@@ -72,7 +72,7 @@ pub use ticket_domain::{
     Version,
 };
 pub use ticket_store_local::gitroot::InitFile;
-pub use view::ShowView;
+pub use view::{ReadyView, ShowView};
 
 /// The use cases over one ticket root.
 #[derive(Clone, Debug)]

@@ -180,6 +180,24 @@ pub struct Ready<'a> {
     pub cycles: &'a [Vec<TicketId>],
 }
 
+impl<'a> From<&'a crate::ReadyView> for Ready<'a> {
+    fn from(v: &'a crate::ReadyView) -> Self {
+        Self {
+            ready: v
+                .ready
+                .iter()
+                .map(|e| ListEntry::new(&e.summary, e.path.clone()))
+                .collect(),
+            not_ready: v
+                .not_ready
+                .iter()
+                .map(|(e, why)| NotReady::new(e, why))
+                .collect(),
+            cycles: &v.cycles,
+        }
+    }
+}
+
 /// `show`'s readiness: whether the ticket is ready, and why not.
 #[derive(Serialize, JsonSchema)]
 pub struct ReadyJson<'a> {

@@ -215,3 +215,56 @@ fn the_schemas_refuse_what_the_types_do_not_print() {
     let error = r#"{"error":{"code":"usage","message":"m"}}"#;
     assert_eq!(invalid("error", error), None);
 }
+
+/// One contract for streaming and whole clients: what `ticket --json ready` streams is, byte for
+/// byte, the app's `ReadyView` serialised whole (as the MCP server and the boards answer).
+#[test]
+fn the_streamed_ready_queue_is_the_app_view_serialised() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        ticket(d).args(args).assert().success();
+    };
+    for title in ["Base", "Waits", "Free", "Loop a", "Loop b", "Held back"] {
+        run(&["create", "--title", title]);
+    }
+    run(&["link", "waits", "--depends-on", "base"]);
+    run(&["link", "loop-a", "--depends-on", "loop-b"]);
+    run(&["edit", "held-back", "--readiness", "blocked"]);
+    // A cycle cannot be made by `link`; tickets.sh's files can hold one.
+    let root = d.join("work-items");
+    let loop_b = std::fs::read_dir(root.join("open"))
+        .expect("open/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("loop-b"))
+        .expect("loop-b");
+    let id_a = std::fs::read_dir(root.join("open"))
+        .expect("open/")
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .find(|n| n.ends_with("loop-a"))
+        .expect("loop-a");
+    let item = loop_b.join("item.md");
+    let text = std::fs::read_to_string(&item).expect("item.md");
+    let text = text.replacen("---\n", &format!("---\ndepends_on: [{id_a}]\n"), 1);
+    std::fs::write(&item, text).expect("write");
+    let streamed = ticket(d)
+        .args(["--json", "ready", "--explain"])
+        .output()
+        .expect("run");
+    assert!(streamed.status.success());
+    let app = ticket_app::App::new(&root, ticket_app::Settings::default());
+    let view = app.ready_view().expect("the ready view");
+    assert!(!view.cycles.is_empty(), "the fixture has a cycle: {view:?}");
+    assert_eq!(view.ready.len(), 2, "{view:?}");
+    let whole = serde_json::to_string_pretty(&ticket_app::wire::Ready::from(&view))
+        .expect("serialises")
+        + "\n";
+    // The paths the app shows are the root's as given; the CLI's are as it found it.
+    let streamed = String::from_utf8_lossy(&streamed.stdout).replace(
+        "\"path\": \"work-items/",
+        &format!("\"path\": \"{}/", root.display()),
+    );
+    assert_eq!(streamed, whole);
+}
