@@ -148,7 +148,7 @@ pub enum AppError {
     /// A change cursor that cannot be answered (docs/feed.md).
     #[snafu(display(
         "the change cursor `{cursor}` {}; ask again without a cursor to get the current one, and read again whatever was shown since the old one",
-        problem.reason()
+        problem.text()
     ))]
     Cursor {
         cursor: String,

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use ticket_store_local::feed::{self, FeedError};
+pub use ticket_store_local::feed::{ChangeKind, CursorProblem};
 
 use crate::App;
 use crate::error::AppError;
@@ -44,53 +45,6 @@ pub struct ChangeEntry {
     pub events: Vec<AppendedEvent>,
 }
 
-/// One kind of change of a ticket.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeKind {
-    /// It appeared (the feed saw it in no status directory before).
-    Created,
-    /// It left one status directory for another (`from_status`).
-    Moved,
-    /// `item.md` changed (its fields or body; a file touched or saved unchanged counts).
-    Edited,
-    /// `thread.md` grew by whole events (`events`).
-    EventsAppended,
-    /// `thread.md` changed otherwise: rewritten, cut or removed.
-    ThreadRewritten,
-    /// The resolution of a closed ticket was written.
-    ResolutionWritten,
-    /// It is in no status directory any more.
-    Removed,
-}
-
-impl ChangeKind {
-    /// The kind as JSON spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Created => "created",
-            ChangeKind::Moved => "moved",
-            ChangeKind::Edited => "edited",
-            ChangeKind::EventsAppended => "events_appended",
-            ChangeKind::ThreadRewritten => "thread_rewritten",
-            ChangeKind::ResolutionWritten => "resolution_written",
-            ChangeKind::Removed => "removed",
-        }
-    }
-}
-
 /// An event appended to a thread, as its header gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AppendedEvent {
@@ -99,30 +53,6 @@ pub struct AppendedEvent {
     pub author: String,
     /// RFC 3339, as written.
     pub at: String,
-}
-
-/// Why a cursor was refused (`AppError::Cursor`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CursorProblem {
-    /// It is not a cursor at all.
-    Garbled,
-    /// Not one this root's feed gave: another root's, or its derived files were deleted since.
-    Unknown,
-    /// Older than the changes the feed keeps.
-    Expired,
-}
-
-impl CursorProblem {
-    pub(crate) fn reason(self) -> &'static str {
-        match self {
-            CursorProblem::Garbled => "is not a change cursor",
-            CursorProblem::Unknown => {
-                "was not given by this root's change feed (or the root's derived files were deleted since)"
-            }
-            CursorProblem::Expired => "is older than the changes the feed keeps",
-        }
-    }
 }
 
 impl App {
@@ -138,14 +68,7 @@ impl App {
             .unwrap_or(crate::settings::DEFAULT_LOCK_TIMEOUT);
         let found = self.reader().changes(since, wait).map_err(|e| match e {
             FeedError::Backend { source } => AppError::Backend { source },
-            FeedError::Cursor { cursor, problem } => AppError::Cursor {
-                cursor,
-                problem: match problem {
-                    feed::CursorProblem::Garbled => CursorProblem::Garbled,
-                    feed::CursorProblem::Unknown => CursorProblem::Unknown,
-                    feed::CursorProblem::Expired => CursorProblem::Expired,
-                },
-            },
+            FeedError::Cursor { cursor, problem } => AppError::Cursor { cursor, problem },
         })?;
         Ok(Changes {
             cursor: found.cursor,
@@ -162,7 +85,7 @@ fn entry(c: feed::TicketChange) -> ChangeEntry {
         status: c.status_dir.to_owned(),
         from_status: c.from_status.map(str::to_owned),
         path: crate::display(&c.path),
-        kinds: c.kinds.into_iter().map(kind).collect(),
+        kinds: c.kinds,
         events: c
             .events
             .into_iter()
@@ -172,17 +95,5 @@ fn entry(c: feed::TicketChange) -> ChangeEntry {
                 at: e.at,
             })
             .collect(),
-    }
-}
-
-fn kind(k: feed::ChangeKind) -> ChangeKind {
-    match k {
-        feed::ChangeKind::Created => ChangeKind::Created,
-        feed::ChangeKind::Moved => ChangeKind::Moved,
-        feed::ChangeKind::Edited => ChangeKind::Edited,
-        feed::ChangeKind::EventsAppended => ChangeKind::EventsAppended,
-        feed::ChangeKind::ThreadRewritten => ChangeKind::ThreadRewritten,
-        feed::ChangeKind::ResolutionWritten => ChangeKind::ResolutionWritten,
-        feed::ChangeKind::Removed => ChangeKind::Removed,
     }
 }

@@ -69,8 +69,21 @@ pub struct TicketChange {
     pub events: Vec<AppendedEvent>,
 }
 
-/// One kind of change of a ticket directory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// One kind of change of a ticket directory; the JSON of `changes` spells it in snake case.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// It appeared (in no status directory before).
     Created,
@@ -97,7 +110,8 @@ pub struct AppendedEvent {
 }
 
 /// Why a cursor cannot be answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CursorProblem {
     /// It is not a cursor at all.
     Garbled,
@@ -107,12 +121,28 @@ pub enum CursorProblem {
     Expired,
 }
 
+impl ChangeKind {
+    /// The kind as the JSON of `changes` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Created => "created",
+            ChangeKind::Moved => "moved",
+            ChangeKind::Edited => "edited",
+            ChangeKind::EventsAppended => "events_appended",
+            ChangeKind::ThreadRewritten => "thread_rewritten",
+            ChangeKind::ResolutionWritten => "resolution_written",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
 impl CursorProblem {
-    fn text(self) -> &'static str {
+    /// What is wrong with the cursor, as the refusal says it.
+    pub fn text(self) -> &'static str {
         match self {
             CursorProblem::Garbled => "is not a change cursor",
             CursorProblem::Unknown => {
-                "was not given by this root's change feed (or its derived files were deleted since)"
+                "was not given by this root's change feed (or the root's derived files were deleted since)"
             }
             CursorProblem::Expired => "is older than the changes the feed keeps",
         }
