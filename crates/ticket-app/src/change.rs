@@ -6,7 +6,7 @@
 use ticket_domain::vocabulary::{self, Vocabulary};
 use ticket_domain::{
     BackendError, Change, EventKind, Guard, NewEvent, NewReview, Reopen, Resolution, ReviewVerdict,
-    StatusMove, Ticket, TicketBackend, TicketId, TicketIdOrSlug, TicketStatus,
+    StatusMove, Store, Ticket, TicketId, TicketIdOrSlug, TicketStatus,
 };
 
 use crate::error::AppError;
@@ -109,7 +109,7 @@ pub struct Changed {
     pub path: String,
 }
 
-impl App {
+impl<S: Store> App<S> {
     /// Appends an event of any kind; a role outside the documented ones only when `allow_new`.
     pub fn comment(&self, request: CommentRequest) -> Result<Changed, AppError> {
         let kind = EventKind::parse(&request.role);
@@ -167,8 +167,8 @@ impl App {
     }
 
     /// The one path of every change to an existing ticket: `change` applied under `guard`.
-    /// A guard with a token gives the backend this root's lease store, which it locks, before
-    /// the root's lock, to check the token against the lease of the ticket it reads.
+    /// A guard with a token is checked by the store against its leases, whose lock it takes
+    /// before its own.
     pub(crate) fn change(
         &self,
         q: &str,
@@ -185,10 +185,7 @@ impl App {
         guard: Guard,
         change: Change,
     ) -> Result<Changed, AppError> {
-        let mut backend = self.writer()?;
-        if guard.token.is_some() {
-            backend = backend.with_leases(self.leases(true)?);
-        }
+        let backend = self.writer()?;
         let ticket = backend.apply(q, &guard, change).map_err(lease_lost)?;
         let path = display(&backend.path_of(&ticket));
         Ok(Changed { ticket, path })

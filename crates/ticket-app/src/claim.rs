@@ -15,19 +15,16 @@
 //! Locks are always taken in this order (the store's, then the root's), never the other way.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use camino::Utf8Path;
 use ticket_domain::claim::{self, ClaimRecord, Claimed as How, Lease, LeaseRecord, Refusal, Ttl};
 use ticket_domain::{
-    BackendError, Change, Clock, EventKind, Guard, NewEvent, Reason, Ticket, TicketBackend,
-    TicketId, TicketIdOrSlug, TicketStatus,
+    BackendError, Change, EventKind, Guard, NewEvent, Reason, Store, Ticket, TicketId,
+    TicketIdOrSlug, TicketStatus,
 };
 use ticket_store_local::lease::GitPlace;
-use ticket_store_local::{LeaseStore, LocalTicketBackend, SystemClock};
 
 use crate::error::{AppError, LeaseStep};
-use crate::settings::DEFAULT_LOCK_TIMEOUT;
 use crate::{App, display, query};
 
 /// `claim`: take the ticket `query` names for `holder` (the settings' holder when unset) for
@@ -76,29 +73,7 @@ pub struct ClaimOutcome {
     pub remote: Option<String>,
 }
 
-impl App {
-    /// The store of this root's leases. Readers pass no timeout check: a bad
-    /// `TICKETS_LOCK_TIMEOUT` fails writers only.
-    pub(crate) fn leases(&self, writing: bool) -> Result<LeaseStore, AppError> {
-        let timeout = if writing {
-            self.settings.lock_timeout()?
-        } else {
-            self.settings.lock_timeout().unwrap_or(DEFAULT_LOCK_TIMEOUT)
-        };
-        let root = ticket_store_local::fsio::canonical(&self.root)?;
-        let place = git_place(&root)?;
-        Ok(LeaseStore::for_root(&root, place.as_ref(), timeout)?)
-    }
-
-    /// The clock of claims: the settings' (`TICKETS_NOW`), checked by writers only.
-    pub(crate) fn claim_clock(&self, writing: bool) -> Result<Arc<dyn Clock>, AppError> {
-        match self.settings.clock() {
-            Ok(c) => Ok(c),
-            Err(e) if writing => Err(e),
-            Err(_) => Ok(Arc::new(SystemClock)),
-        }
-    }
-
+impl<S: Store> App<S> {
     /// Who claims when no holder is named: the settings' holder (`TICKETS_HOLDER`), else
     /// `<user>@<host>:<pid>`, unique per process and readable.
     pub fn holder(&self, given: Option<String>) -> Result<String, AppError> {
@@ -126,24 +101,23 @@ impl App {
         let ttl = request.ttl.unwrap_or_default();
         let backend = self.writer()?;
         // The frontmatter only: a claim reads the thread only when it renews.
-        let found = backend.locate(&query(&request.query)?)?;
+        let found = backend.find(&query(&request.query)?)?;
         let summary = backend.summary_at(&found)?;
         if summary.status == TicketStatus::Closed {
             return Err(AppError::ClaimClosed { id: summary.id });
         }
         let ticket_id = summary.id;
         if let Some(remote) = request.remote {
-            return self.claim_remote(&backend, &ticket_id, &holder, ttl, remote);
+            return self.claim_remote(&ticket_id, &holder, ttl, remote);
         }
-        let clock = self.claim_clock(true)?;
-        let store = self.leases(true)?;
-        store.with_lock(|locked| {
+        let now = backend.now();
+        backend.with_lease_lock(|locked| {
             let id = ticket_id.as_str();
             let before = locked.read(id)?;
-            let (after, how) = claim::decide_claim(&before, &holder, clock.now(), ttl)
+            let (after, how) = claim::decide_claim(&before, &holder, now, ttl)
                 .map_err(|r| refused(&ticket_id, r))?;
             locked.write(id, &after)?;
-            self.record_claim(&backend, &ticket_id, &after, how, None)
+            self.record_claim(&ticket_id, &after, how, None)
                 .inspect_err(|_| {
                     let _ = locked.write(id, &before);
                 })
@@ -154,12 +128,12 @@ impl App {
     /// is already in the thread. Returns the outcome.
     pub(crate) fn record_claim(
         &self,
-        backend: &LocalTicketBackend,
         id: &TicketId,
         after: &LeaseRecord,
         how: How,
         remote: Option<String>,
     ) -> Result<ClaimOutcome, AppError> {
+        let backend = self.writer()?;
         let lease = after.lease.clone().ok_or(AppError::LeaseVanished {
             after: LeaseStep::Claim,
         })?;
@@ -196,49 +170,47 @@ impl App {
     /// was released or lost to a later claim is refused (`AppError::LeaseLost`).
     pub fn renew(&self, request: RenewRequest) -> Result<ClaimOutcome, AppError> {
         let ttl = request.ttl.unwrap_or_default();
-        let (reader, id) = self.resolve_id(&request.query)?;
+        let id = self.resolve_id(&request.query)?;
         if let Some(remote) = request.remote {
-            return self.renew_remote(&reader, &id, request.token, ttl, remote);
+            return self.renew_remote(&id, request.token, ttl, remote);
         }
-        let clock = self.claim_clock(true)?;
-        let store = self.leases(true)?;
-        let lease = store.with_lock(|locked| {
+        let store = self.writer()?;
+        let now = store.now();
+        let lease = store.with_lease_lock(|locked| {
             let before = locked.read(id.as_str())?;
-            let after = claim::decide_renew(&before, request.token, clock.now(), ttl)
+            let after = claim::decide_renew(&before, request.token, now, ttl)
                 .map_err(|r| refused(&id, r))?;
             locked.write(id.as_str(), &after)?;
             Ok::<_, AppError>(after.lease)
         })?;
-        self.outcome(&reader, id, lease, true, None)
+        self.outcome(id, lease, true, None)
     }
 
     /// Releases the lease of `token`, with a `release` event; the next claim gets a higher token.
     pub fn release(&self, request: ReleaseRequest) -> Result<ClaimOutcome, AppError> {
-        let (_, id) = self.resolve_id(&request.query)?;
-        let backend = self.writer()?;
+        let id = self.resolve_id(&request.query)?;
+        let store = self.writer()?;
         if let Some(remote) = request.remote {
-            return self.release_remote(&backend, &id, request.token, remote);
+            return self.release_remote(&id, request.token, remote);
         }
-        let store = self.leases(true)?;
-        store.with_lock(|locked| {
+        store.with_lease_lock(|locked| {
             let before = locked.read(id.as_str())?;
             let (after, lease) =
                 claim::decide_release(&before, request.token).map_err(|r| refused(&id, r))?;
             locked.write(id.as_str(), &after)?;
-            self.record_release(&backend, &id, lease, None)
-                .inspect_err(|_| {
-                    let _ = locked.write(id.as_str(), &before);
-                })
+            self.record_release(&id, lease, None).inspect_err(|_| {
+                let _ = locked.write(id.as_str(), &before);
+            })
         })
     }
 
     pub(crate) fn record_release(
         &self,
-        backend: &LocalTicketBackend,
         id: &TicketId,
         lease: Lease,
         remote: Option<String>,
     ) -> Result<ClaimOutcome, AppError> {
+        let backend = self.writer()?;
         let body = ClaimRecord {
             holder: lease.holder.clone(),
             token: lease.token,
@@ -261,9 +233,8 @@ impl App {
         let holder = self.holder(request.holder)?;
         let ttl = request.ttl.unwrap_or_default();
         let backend = self.writer()?;
-        let clock = self.claim_clock(true)?;
+        let now = backend.now();
         let queue = self.ready()?;
-        let store = self.leases(true)?;
         // Ready but held: the ones a claim moved to the not ready ones, and any a racer takes.
         let held = queue
             .not_ready
@@ -275,20 +246,19 @@ impl App {
             })
             .count();
         let candidates = queue.ready.len() + held;
-        store.with_lock(|locked| {
+        backend.with_lease_lock(|locked| {
             for entry in &queue.ready {
                 let id = entry.id.as_str();
                 let before = locked.read(id)?;
-                if before.live(clock.now()).is_some() {
+                if before.live(now).is_some() {
                     continue;
                 }
-                let Ok((after, how)) = claim::decide_claim(&before, &holder, clock.now(), ttl)
-                else {
+                let Ok((after, how)) = claim::decide_claim(&before, &holder, now, ttl) else {
                     continue;
                 };
                 // Still open now (the queue was read before the lock): its frontmatter only.
                 let open = backend
-                    .locate(&query(id)?)
+                    .find(&query(id)?)
                     .and_then(|found| backend.summary_at(&found))
                     .is_ok_and(|s| s.status == TicketStatus::Open);
                 if !open {
@@ -296,7 +266,7 @@ impl App {
                 }
                 locked.write(id, &after)?;
                 return self
-                    .record_claim(&backend, &entry.id, &after, how, None)
+                    .record_claim(&entry.id, &after, how, None)
                     .inspect_err(|_| {
                         let _ = locked.write(id, &before);
                     });
@@ -307,17 +277,17 @@ impl App {
 
     /// The live lease of ticket `id`, if any (for `show`).
     pub fn claim_of(&self, id: &str) -> Result<Option<Lease>, AppError> {
-        let now = self.claim_clock(false)?.now();
-        let record = self.leases(false)?.read(id)?;
+        let now = self.reader().now();
+        let record = self.reader().lease(id)?;
         Ok(record.live(now).cloned())
     }
 
     /// Every live lease of the root, by ticket id (for `list`).
     pub fn live_claims(&self) -> Result<std::collections::HashMap<String, Lease>, AppError> {
-        let now = self.claim_clock(false)?.now();
+        let now = self.reader().now();
         Ok(self
-            .leases(false)?
-            .all()?
+            .reader()
+            .all_leases()?
             .into_iter()
             .filter_map(|(id, r)| r.live(now).cloned().map(|l| (id, l)))
             .collect())
@@ -358,17 +328,15 @@ impl App {
         Ok(queue)
     }
 
-    /// The ticket `q` names, by its id, and the reader that found it.
-    fn resolve_id(&self, q: &str) -> Result<(LocalTicketBackend, TicketId), AppError> {
+    /// The id of the ticket `q` names.
+    pub(crate) fn resolve_id(&self, q: &str) -> Result<TicketId, AppError> {
         let reader = self.reader();
-        let found = reader.locate(&query(q)?)?;
-        let id = reader.summary_at(&found)?.id;
-        Ok((reader, id))
+        let found = reader.find(&query(q)?)?;
+        Ok(reader.summary_at(&found)?.id)
     }
 
     pub(crate) fn outcome(
         &self,
-        reader: &LocalTicketBackend,
         id: TicketId,
         lease: Option<Lease>,
         renewed: bool,
@@ -377,10 +345,11 @@ impl App {
         let lease = lease.ok_or(AppError::LeaseVanished {
             after: LeaseStep::Renewal,
         })?;
-        let found = reader.locate(&query(id.as_str())?)?;
+        let reader = self.reader();
+        let found = reader.find(&query(id.as_str())?)?;
         Ok(ClaimOutcome {
             id,
-            path: display(&found.dir),
+            path: self.shown(&reader.path_at(&found)),
             lease,
             renewed,
             remote,
@@ -415,7 +384,7 @@ pub(crate) fn refused(id: &TicketId, r: Refusal) -> AppError {
 /// Appends an event of `kind` by `author` with `record` as its body, through the one mutation
 /// path.
 fn append(
-    backend: &LocalTicketBackend,
+    backend: &impl Store,
     id: &TicketId,
     kind: EventKind,
     author: &str,
@@ -434,12 +403,16 @@ fn has_claim_event(ticket: &Ticket, token: u64) -> bool {
     })
 }
 
-/// The worktree and common directory of the repository `root` is in, if any.
-pub(crate) fn git_place(root: &Path) -> Result<Option<GitPlace>, AppError> {
+/// The worktree and common directory of the repository `root` is in, if any: where the local
+/// store keeps the root's leases.
+pub(crate) fn git_place(root: &Path) -> Result<Option<GitPlace>, BackendError> {
     let Some(utf8) = Utf8Path::from_path(root) else {
         return Ok(None);
     };
-    let repo = ticket_git::Repo::discover(utf8).map_err(|source| AppError::Git { source })?;
+    let repo = ticket_git::Repo::discover(utf8).map_err(|e| BackendError::Storage {
+        location: root.display().to_string(),
+        message: format!("the git repository holding the leases does not read: {e}"),
+    })?;
     Ok(repo.map(|r| GitPlace {
         worktree: r.worktree.into_std_path_buf(),
         common_dir: r.common_dir.into_std_path_buf(),

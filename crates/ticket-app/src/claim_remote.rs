@@ -8,10 +8,9 @@
 //! record (never below this clone's own store). On success the clone's own store mirrors the
 //! lease, so `show`, `ready` and `--token` see it here, and the claim or release is an event.
 
-use ticket_domain::TicketId;
 use ticket_domain::claim::{self, LeaseRecord, Ttl};
+use ticket_domain::{LeaseTxn, Store, TicketId};
 use ticket_git::Repo;
-use ticket_store_local::LocalTicketBackend;
 
 use crate::App;
 use crate::claim::{ClaimOutcome, git_place, refused};
@@ -31,10 +30,10 @@ pub fn lease_ref(id: &str) -> String {
     format!("refs/tickets/leases/{id}")
 }
 
-impl App {
+impl<S: Store> App<S> {
     fn repo(&self) -> Result<Repo, AppError> {
         let root = ticket_store_local::fsio::canonical(&self.root)?;
-        git_place(&root)?;
+        git_place(&root).map_err(AppError::from)?;
         let utf8 = camino::Utf8Path::from_path(&root).ok_or_else(|| AppError::Env {
             var: "root",
             reason: format!(
@@ -51,30 +50,28 @@ impl App {
 
     pub(crate) fn claim_remote(
         &self,
-        backend: &LocalTicketBackend,
         id: &TicketId,
         holder: &str,
         ttl: Ttl,
         remote: String,
     ) -> Result<ClaimOutcome, AppError> {
         let repo = self.repo()?;
-        let clock = self.claim_clock(true)?;
-        let store = self.leases(true)?;
+        let store = self.writer()?;
         for _ in 0..ATTEMPTS {
             let now_remote = read(&repo, &remote, id)?;
-            let local = store.read(id.as_str())?;
+            let local = store.lease(id.as_str())?;
             let base = LeaseRecord {
                 token: now_remote.record.token.max(local.token),
                 lease: now_remote.record.lease.clone(),
             };
             let (after, how) =
-                claim::decide_claim(&base, holder, clock.now(), ttl).map_err(|r| refused(id, r))?;
+                claim::decide_claim(&base, holder, store.now(), ttl).map_err(|r| refused(id, r))?;
             if !swap(&repo, &remote, id, now_remote.sha.as_deref(), &after)? {
                 continue;
             }
-            return store.with_lock(|locked| {
+            return store.with_lease_lock(|locked: &dyn LeaseTxn| {
                 locked.write(id.as_str(), &after)?;
-                self.record_claim(backend, id, &after, how, Some(remote.clone()))
+                self.record_claim(id, &after, how, Some(remote.clone()))
             });
         }
         Err(busy(&remote, id))
@@ -82,37 +79,34 @@ impl App {
 
     pub(crate) fn renew_remote(
         &self,
-        reader: &LocalTicketBackend,
         id: &TicketId,
         token: u64,
         ttl: Ttl,
         remote: String,
     ) -> Result<ClaimOutcome, AppError> {
         let repo = self.repo()?;
-        let clock = self.claim_clock(true)?;
-        let store = self.leases(true)?;
+        let store = self.writer()?;
         for _ in 0..ATTEMPTS {
             let now_remote = read(&repo, &remote, id)?;
-            let after = claim::decide_renew(&now_remote.record, token, clock.now(), ttl)
+            let after = claim::decide_renew(&now_remote.record, token, store.now(), ttl)
                 .map_err(|r| refused(id, r))?;
             if !swap(&repo, &remote, id, now_remote.sha.as_deref(), &after)? {
                 continue;
             }
-            store.with_lock(|locked| locked.write(id.as_str(), &after))?;
-            return self.outcome(reader, id.clone(), after.lease, true, Some(remote));
+            store.with_lease_lock(|locked: &dyn LeaseTxn| locked.write(id.as_str(), &after))?;
+            return self.outcome(id.clone(), after.lease, true, Some(remote));
         }
         Err(busy(&remote, id))
     }
 
     pub(crate) fn release_remote(
         &self,
-        backend: &LocalTicketBackend,
         id: &TicketId,
         token: u64,
         remote: String,
     ) -> Result<ClaimOutcome, AppError> {
         let repo = self.repo()?;
-        let store = self.leases(true)?;
+        let store = self.writer()?;
         for _ in 0..ATTEMPTS {
             let now_remote = read(&repo, &remote, id)?;
             let (after, lease) =
@@ -120,9 +114,9 @@ impl App {
             if !swap(&repo, &remote, id, now_remote.sha.as_deref(), &after)? {
                 continue;
             }
-            return store.with_lock(|locked| {
+            return store.with_lease_lock(|locked: &dyn LeaseTxn| {
                 locked.write(id.as_str(), &after)?;
-                self.record_release(backend, id, lease, Some(remote.clone()))
+                self.record_release(id, lease, Some(remote.clone()))
             });
         }
         Err(busy(&remote, id))

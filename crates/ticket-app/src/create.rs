@@ -1,7 +1,7 @@
 //! `create`: a new ticket in `open/`.
 
 use ticket_domain::vocabulary::{self, Vocabulary};
-use ticket_domain::{Label, MarkdownText, NewTicket, RelationKind, Ticket, TicketBackend};
+use ticket_domain::{Label, MarkdownText, NewTicket, RelationKind, Ticket};
 
 use crate::error::AppError;
 use crate::{App, display};
@@ -62,7 +62,7 @@ pub struct Created {
 /// How many numbered slugs `create` tries before it gives up.
 const MAX_SLUG_NUMBER: usize = 1000;
 
-impl App {
+impl<S: ticket_domain::Store> App<S> {
     pub fn create(&self, request: CreateRequest) -> Result<Created, AppError> {
         let backend = self.writer()?;
         let explicit = request.slug.is_some();
@@ -103,7 +103,7 @@ impl App {
         // same title can still both get it, which the doctor reports.
         let wanted = ticket_domain::ops::prepare_new(&new)?;
         let mut slug_taken = None;
-        if let Some(holder) = backend.ids_with_slug(wanted.as_str())?.into_iter().next() {
+        if let Some(holder) = backend.slug_holders(wanted.as_str())?.into_iter().next() {
             if explicit {
                 return Err(AppError::SlugTaken {
                     slug: wanted.to_string(),
@@ -112,7 +112,7 @@ impl App {
             }
             let free = (2..=MAX_SLUG_NUMBER)
                 .map(|n| format!("{wanted}-{n}"))
-                .find(|s| matches!(backend.ids_with_slug(s).as_deref(), Ok([])))
+                .find(|s| matches!(backend.slug_holders(s).as_deref(), Ok([])))
                 .ok_or_else(|| AppError::SlugTaken {
                     slug: wanted.to_string(),
                     by: holder.clone(),

@@ -233,7 +233,7 @@ impl EditRequest {
     }
 }
 
-impl App {
+impl<S: ticket_domain::Store> App<S> {
     /// Edits a ticket's fields and body, recorded as one `edit` event; an edit that changes
     /// nothing is refused.
     pub fn edit(&self, request: EditRequest) -> Result<Changed, AppError> {

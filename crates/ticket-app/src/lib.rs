@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ticket_domain::ids::shorten;
-use ticket_domain::{BackendError, TicketIdOrSlug};
+use ticket_domain::{BackendError, Store, TicketIdOrSlug};
 use ticket_store_local::{LocalTicketBackend, SystemClock};
 
 pub use change::{
@@ -74,22 +74,50 @@ pub use ticket_domain::{
 pub use ticket_store_local::gitroot::InitFile;
 pub use view::{ReadyView, ShowView};
 
-/// The use cases over one ticket root.
-#[derive(Clone, Debug)]
-pub struct App {
+/// The use cases over one ticket root, on its store: the local one (`work-items/` on disk)
+/// unless built [`App::on`] another ([`Store`]: the in-memory one, in tests). The store is
+/// built once per root; use cases that only a store of files can answer (list with its
+/// orders, search, sync, import and export, init, doctor, the change feed) are the local
+/// store's alone.
+pub struct App<S = LocalTicketBackend> {
     root: PathBuf,
     settings: Settings,
     /// Set when the root is a view of another tracker's tickets ([`App::view`]): writers refuse.
     view: Option<Arc<foreign::View>>,
+    store: Arc<S>,
+}
+
+impl<S> Clone for App<S> {
+    fn clone(&self) -> Self {
+        Self {
+            root: self.root.clone(),
+            settings: self.settings.clone(),
+            view: self.view.clone(),
+            store: Arc::clone(&self.store),
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for App<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("root", &self.root)
+            .field("settings", &self.settings)
+            .field("view", &self.view.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {
     /// The use cases over `root`, with `settings` (checked by writers only, when they write).
     pub fn new(root: impl Into<PathBuf>, settings: Settings) -> Self {
+        let root = root.into();
+        let store = local_store(&root, &settings);
         Self {
-            root: root.into(),
+            root,
             settings,
             view: None,
+            store: Arc::new(store),
         }
     }
 
@@ -106,36 +134,6 @@ impl App {
         Ok(Self::new(root, settings))
     }
 
-    /// The root as given or found (relative when it was found relative).
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// A backend for reads: neither the clock nor the lock settings are needed, or checked.
-    fn reader(&self) -> LocalTicketBackend {
-        LocalTicketBackend::new(&self.root, Arc::new(SystemClock))
-    }
-
-    /// A backend for writes, with the clock and lock timeout the settings give; refused over a
-    /// view of another tracker's tickets.
-    fn writer(&self) -> Result<LocalTicketBackend, AppError> {
-        if let Some(view) = &self.view {
-            return Err(view.refusal());
-        }
-        Ok(LocalTicketBackend::new(&self.root, self.settings.clock()?)
-            .with_lock_timeout(self.settings.lock_timeout()?))
-    }
-
-    /// How a located ticket directory is shown: as it is, or, in a view of another tracker's
-    /// tickets, the file it was read from.
-    fn shown(&self, dir: &Path) -> String {
-        let shown = display(dir);
-        match &self.view {
-            Some(view) => view.source_of(&shown).unwrap_or(shown),
-            None => shown,
-        }
-    }
-
     /// Where the tickets with this id are, one path each (several only when a merge left the
     /// same id in two status directories): what a client shows next to an ambiguity.
     pub fn locations(&self, id: &str) -> Vec<String> {
@@ -145,6 +143,65 @@ impl App {
             .map(|p| p.display().to_string())
             .collect()
     }
+}
+
+impl<S: Store> App<S> {
+    /// The use cases on `store`, with `settings`: an in-process store, which has no root on
+    /// disk ([`App::root`] is empty).
+    pub fn on(store: S, settings: Settings) -> Self {
+        Self {
+            root: PathBuf::new(),
+            settings,
+            view: None,
+            store: Arc::new(store),
+        }
+    }
+
+    /// The root as given or found (relative when it was found relative).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The store, for reads: neither the clock nor the lock settings are checked.
+    fn reader(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, for writes: refused over a view of another tracker's tickets, and when the
+    /// clock or the lock timeout the settings give does not read.
+    fn writer(&self) -> Result<&S, AppError> {
+        if let Some(view) = &self.view {
+            return Err(view.refusal());
+        }
+        self.settings.clock()?;
+        self.settings.lock_timeout()?;
+        Ok(&self.store)
+    }
+
+    /// How a ticket's place is shown: as the store says it, or, in a view of another
+    /// tracker's tickets, the file it was read from.
+    fn shown(&self, dir: &Path) -> String {
+        let shown = display(dir);
+        match &self.view {
+            Some(view) => view.source_of(&shown).unwrap_or(shown),
+            None => shown,
+        }
+    }
+}
+
+/// The local store of `root` as `settings` set it up: their clock and lock timeout (a writer
+/// refuses when they do not read, before it asks the store; a reader never does), and the
+/// lease store found through git.
+fn local_store(root: &Path, settings: &Settings) -> LocalTicketBackend {
+    let clock = settings
+        .clock()
+        .unwrap_or_else(|_| Arc::new(SystemClock) as Arc<dyn ticket_domain::Clock>);
+    let timeout = settings
+        .lock_timeout()
+        .unwrap_or(settings::DEFAULT_LOCK_TIMEOUT);
+    LocalTicketBackend::new(root, clock)
+        .with_lock_timeout(timeout)
+        .with_git(Arc::new(claim::git_place))
 }
 
 /// A query as the port takes it. A name that could not be a ticket (`../x`, a path, thousands

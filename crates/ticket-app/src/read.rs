@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use ticket_domain::{
-    ActionRequired, Diagnostic, ListFilter, Ticket, TicketStatus, TicketSummary, Timestamp,
+    ActionRequired, Diagnostic, ListFilter, Store, Ticket, TicketStatus, TicketSummary, Timestamp,
 };
 use ticket_store_local::Located;
 
@@ -146,18 +146,20 @@ impl ListRequest {
     }
 }
 
-impl App {
+impl<S: Store> App<S> {
     /// The whole ticket the query names, with its version.
     pub fn show(&self, q: &str) -> Result<Shown, AppError> {
         let backend = self.reader();
-        let found = backend.locate(&query(q)?)?;
-        let ticket = backend.read_ticket(&found.dir)?;
+        let found = backend.find(&query(q)?)?;
+        let ticket = backend.ticket_at(&found)?;
         Ok(Shown {
             ticket,
-            path: self.shown(&found.dir),
+            path: self.shown(&backend.path_at(&found)),
         })
     }
+}
 
+impl App {
     /// The files of the ticket the query names, unparsed.
     pub fn show_raw(&self, q: &str) -> Result<RawView, AppError> {
         let backend = self.reader();
@@ -269,14 +271,14 @@ impl App {
                     let Some(summary) = summaries.get_mut(key.read).and_then(Option::take) else {
                         continue;
                     };
-                    let at = key.located(&backend);
+                    let at = key.located(backend);
                     going = hand_over(Listed::Ticket(ListEntry {
                         summary,
                         path: self.shown(&at.dir),
                     }));
                 }
             } else if going {
-                let located = keyed.iter().map(|k| k.located(&backend)).collect();
+                let located = keyed.iter().map(|k| k.located(backend)).collect();
                 backend.list_again(located, &filter, request.with_action_required, |found| {
                     if going {
                         going = hand_over(self.listed(found));

@@ -10,10 +10,9 @@
 use std::cmp::Ordering;
 
 use ticket_domain::{
-    Change, Guard, Inverses, Reason, RelationKind, Relations, TicketId, TicketIdOrSlug,
-    TicketStatus, TicketSummary, Timestamp, derive_action_required,
+    Change, Guard, Inverses, Place, Reason, RelationKind, Relations, Store, TicketId,
+    TicketIdOrSlug, TicketStatus, TicketSummary, Timestamp, derive_action_required,
 };
-use ticket_store_local::{LocalTicketBackend, Located};
 
 use crate::error::{AppError, CycleSnafu, MissingTargetSnafu, SelfLinkSnafu};
 use crate::read::{ListEntry, priority_key};
@@ -53,7 +52,7 @@ pub struct Queued {
     pub id: TicketId,
     pub priority: String,
     pub created_at: Timestamp,
-    at: Located,
+    at: Place,
 }
 
 /// An open ticket that is not ready, and why.
@@ -86,15 +85,15 @@ pub struct Derived {
     pub reasons: Vec<Reason>,
 }
 
-impl App {
+impl<S: Store> App<S> {
     /// Adds an edge, after checking what needs the other tickets: the target exists (unless
     /// `allow_missing`), it is not the ticket itself, and a `depends_on` or `parent` edge
     /// closes no cycle.
     pub fn link(&self, request: LinkRequest) -> Result<Changed, AppError> {
         let reader = self.reader();
-        let source_id = resolve(&reader, &request.query)?;
+        let source_id = resolve(reader, &request.query)?;
         let kind = request.kind;
-        let target = match resolve(&reader, &request.target) {
+        let target = match resolve(reader, &request.target) {
             Ok(id) => id,
             Err(AppError::Backend {
                 source: ticket_domain::BackendError::NotFound { .. },
@@ -116,7 +115,7 @@ impl App {
             return SelfLinkSnafu { source_id, kind }.fail();
         }
         if kind.is_structural() {
-            let read = reader.relation_graph(&[], &[], std::slice::from_ref(&target), |_, _| {})?;
+            let read = reader.graph(&[], std::slice::from_ref(&target), &mut |_, _| {})?;
             if let Some(path) = read.graph.path(target.as_str(), source_id.as_str()) {
                 let mut cycle = vec![source_id.clone()];
                 cycle.extend(path);
@@ -144,8 +143,8 @@ impl App {
     /// Removes a stored edge; one that is not stored is refused (the message names both tickets).
     pub fn unlink(&self, request: UnlinkRequest) -> Result<Changed, AppError> {
         let reader = self.reader();
-        let source = reader.locate(&query(&request.query)?)?;
-        let stored = reader.read_ticket(&source.dir)?.summary;
+        let source = reader.find(&query(&request.query)?)?;
+        let stored = reader.ticket_at(&source)?.summary;
         let source_id = stored.id;
         let stored = stored.relations;
         // A stored id as typed first: it may dangle, so it need not name a ticket.
@@ -155,7 +154,7 @@ impl App {
             .find(|t| t.as_str() == request.target)
         {
             Some(t) => t.clone(),
-            None => match resolve(&reader, &request.target) {
+            None => match resolve(reader, &request.target) {
                 Ok(id) => id,
                 Err(_) => TicketId::new(request.target.clone())
                     .map_err(|source| ticket_domain::BackendError::BadName { source })?,
@@ -191,7 +190,7 @@ impl App {
         let mut open: Vec<Queued> = Vec::new();
         let read = self
             .reader()
-            .relation_graph(&[TicketStatus::Open], &[], &[], |at, s| {
+            .graph(&[TicketStatus::Open], &[], &mut |at, s| {
                 if s.status == TicketStatus::Open {
                     open.push(Queued {
                         id: s.id.clone(),
@@ -236,15 +235,14 @@ impl App {
         let mut queued = queued.into_iter().peekable();
         while queued.peek().is_some() {
             let batch: Vec<&Queued> = queued.by_ref().take(BATCH).collect();
-            let read = ticket_store_local::parallel::map_ordered(batch, |q| {
-                reader.summary_at(&q.at).map(|s| (q, s))
-            });
-            for found in read {
-                let entry = found.map_err(AppError::from).map(|(q, mut summary)| {
+            let places = batch.iter().map(|q| q.at.clone()).collect();
+            let read = reader.summaries_at(places);
+            for (q, found) in batch.into_iter().zip(read) {
+                let entry = found.map_err(AppError::from).map(|mut summary| {
                     with_action(&mut summary);
                     ListEntry {
                         summary,
-                        path: self.shown(&q.at.dir),
+                        path: self.shown(&reader.path_at(&q.at)),
                     }
                 });
                 if !each(entry) {
@@ -289,22 +287,22 @@ pub(crate) fn best_first(a: &Queued, b: &Queued) -> Ordering {
 }
 
 /// The id of the ticket `q` names (an id, a slug or a unique prefix), from its frontmatter.
-fn resolve(reader: &LocalTicketBackend, q: &str) -> Result<TicketId, AppError> {
-    let found = reader.locate(&query(q)?)?;
+fn resolve(reader: &impl Store, q: &str) -> Result<TicketId, AppError> {
+    let found = reader.find(&query(q)?)?;
     Ok(reader.summary_at(&found)?.id)
 }
 
 /// Relation targets given at create, each resolved to the id it names (unless missing ones are
 /// allowed and it names none).
-pub(crate) fn resolve_targets(
-    app: &App,
+pub(crate) fn resolve_targets<S: Store>(
+    app: &App<S>,
     targets: &[(RelationKind, String)],
     allow_missing: bool,
 ) -> Result<Relations, AppError> {
     let reader = app.reader();
     let mut out = Relations::default();
     for (kind, target) in targets {
-        let id = match resolve(&reader, target) {
+        let id = match resolve(reader, target) {
             Ok(id) => id,
             Err(AppError::Backend {
                 source: ticket_domain::BackendError::NotFound { .. },

@@ -79,7 +79,7 @@ impl App {
         };
         let backend = self.reader();
         let listing = listing(backend.stamps()?);
-        let tickets = Tickets { backend: &backend };
+        let tickets = Tickets { backend };
         let found = match backend.search_dir().filter(|_| !request.scan) {
             Some(dir) => {
                 let wait = self

@@ -31,7 +31,7 @@ pub struct ReadyView {
     pub skipped: Vec<String>,
 }
 
-impl App {
+impl<S: ticket_domain::Store> App<S> {
     /// The ready queue, its tickets read again: [`ReadyView`].
     pub fn ready_view(&self) -> Result<ReadyView, AppError> {
         let queue = self.ready()?;
@@ -78,7 +78,9 @@ impl App {
             claim,
         })
     }
+}
 
+impl App {
     /// [`App::list`], each ticket handed over with its live lease (the leases are read once,
     /// before the first ticket).
     pub fn list_claimed(

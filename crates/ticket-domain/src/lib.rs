@@ -23,6 +23,7 @@ pub mod port;
 pub mod progress;
 pub mod record;
 pub mod relation;
+pub mod roles;
 pub mod status;
 pub mod ticket;
 pub mod timestamp;
@@ -48,6 +49,7 @@ pub use port::{
 pub use progress::Progress;
 pub use record::{EditRecord, FieldSpelling, PlainSpelling, StatusRecord};
 pub use relation::{RelationKind, Relations};
+pub use roles::{GraphRead, LeaseTxn, Leases, Place, Store, Tickets};
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};
 pub use timestamp::Timestamp;

@@ -4,21 +4,26 @@
 //! It keeps lease records too ([`MemoryLeases`]), as a claim would leave them, so a write's
 //! token is checked as the local backend checks it.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::action::ActionRequired;
 use crate::change::{self, Change, Version};
 use crate::claim::LeaseRecord;
+use crate::graph::{Catalog, GraphNode};
 use crate::guard::Guard;
-use crate::ids::TicketIdOrSlug;
+use crate::ids::{TicketId, TicketIdOrSlug};
 use crate::ops;
 use crate::port::{
     BackendError, Clock, Diagnostic, ListFilter, Listing, NewTicket, TicketBackend, new_ticket_id,
 };
+use crate::roles::{GraphRead, LeaseTxn, Leases, Place, Tickets};
 use crate::status::TicketStatus;
-use crate::ticket::Ticket;
+use crate::ticket::{Ticket, TicketSummary};
+use crate::timestamp::Timestamp;
 
 pub struct InMemoryBackend {
     clock: Arc<dyn Clock>,
@@ -68,6 +73,24 @@ impl InMemoryBackend {
         self.tickets.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Every ticket, in list order (status, then id), copied out of the lock.
+    fn in_list_order(&self) -> Vec<Ticket> {
+        let mut all = self.tickets().clone();
+        all.sort_by(|a, b| (status_rank(&a.status), &a.id).cmp(&(status_rank(&b.status), &b.id)));
+        all
+    }
+
+    /// The ticket at `at`: kept by its id, so found by it, and only under the status given.
+    fn at(&self, at: &Place) -> Result<Ticket, BackendError> {
+        self.tickets()
+            .iter()
+            .find(|t| t.id.as_str() == at.name && t.status == at.status)
+            .cloned()
+            .ok_or_else(|| BackendError::NotFound {
+                query: at.name.clone(),
+            })
+    }
+
     /// A version no ticket of this backend had before: a counter is all memory needs.
     fn next_version(&self) -> Version {
         let n = self.revisions.fetch_add(1, Ordering::Relaxed);
@@ -107,6 +130,25 @@ fn find(tickets: &[Ticket], query: &TicketIdOrSlug) -> Result<usize, BackendErro
     }
 }
 
+/// A ticket as `show` gives it: its `action_required` set or derived.
+fn with_action(mut ticket: Ticket) -> Ticket {
+    let derived: ActionRequired = crate::derive_action_required(
+        &ticket.status,
+        &ticket.events,
+        ticket.meta.action_required.as_ref(),
+    );
+    ticket.summary.meta.action_required = Some(derived);
+    ticket
+}
+
+/// Where memory keeps a ticket: under its status, by its id.
+fn place_of(summary: &TicketSummary) -> Place {
+    Place {
+        status: summary.status.clone(),
+        name: summary.id.to_string(),
+    }
+}
+
 /// Position of a status in list order: open, pending, closed, then the rest.
 fn status_rank(status: &TicketStatus) -> usize {
     TicketStatus::KNOWN
@@ -132,15 +174,11 @@ impl TicketBackend for InMemoryBackend {
     }
 
     fn show(&self, query: &TicketIdOrSlug) -> Result<Ticket, BackendError> {
-        let tickets = self.tickets();
-        let mut ticket = tickets[find(&tickets, query)?].clone();
-        let derived: ActionRequired = crate::derive_action_required(
-            &ticket.status,
-            &ticket.events,
-            ticket.meta.action_required.as_ref(),
-        );
-        ticket.summary.meta.action_required = Some(derived);
-        Ok(ticket)
+        let ticket = {
+            let tickets = self.tickets();
+            tickets[find(&tickets, query)?].clone()
+        };
+        Ok(with_action(ticket))
     }
 
     fn create(&self, new: NewTicket) -> Result<Ticket, BackendError> {
@@ -191,5 +229,109 @@ impl TicketBackend for InMemoryBackend {
 
     fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError> {
         Ok(Vec::new())
+    }
+}
+
+impl Tickets for InMemoryBackend {
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn find(&self, query: &TicketIdOrSlug) -> Result<Place, BackendError> {
+        let tickets = self.tickets();
+        Ok(place_of(&tickets[find(&tickets, query)?].summary))
+    }
+
+    fn ticket_at(&self, at: &Place) -> Result<Ticket, BackendError> {
+        self.at(at).map(with_action)
+    }
+
+    fn summary_at(&self, at: &Place) -> Result<TicketSummary, BackendError> {
+        self.at(at).map(|t| t.summary)
+    }
+
+    fn path_at(&self, at: &Place) -> PathBuf {
+        PathBuf::from(at.status.as_str()).join(&at.name)
+    }
+
+    fn path_of(&self, ticket: &TicketSummary) -> PathBuf {
+        self.path_at(&place_of(ticket))
+    }
+
+    fn slug_holders(&self, slug: &str) -> Result<Vec<String>, BackendError> {
+        Ok(self
+            .in_list_order()
+            .into_iter()
+            .filter(|t| t.slug.as_str() == slug)
+            .map(|t| t.id.to_string())
+            .collect())
+    }
+
+    fn graph(
+        &self,
+        whole: &[TicketStatus],
+        seeds: &[TicketId],
+        each: &mut dyn FnMut(Place, &TicketSummary),
+    ) -> Result<GraphRead, BackendError> {
+        let all = self.in_list_order();
+        let mut read = GraphRead::default();
+        for ticket in all.iter().filter(|t| whole.contains(&t.status)) {
+            read.graph.insert(GraphNode::of(&ticket.summary));
+            each(place_of(&ticket.summary), &ticket.summary);
+        }
+        let mut frontier: Vec<TicketId> = seeds.to_vec();
+        frontier.extend(read.graph.unknown_targets());
+        while let Some(id) = frontier.pop() {
+            if read.graph.contains(id.as_str()) {
+                continue;
+            }
+            if let Some(ticket) = all.iter().find(|t| t.id == id) {
+                let node = GraphNode::of(&ticket.summary);
+                frontier.extend(node.relations.edges().map(|(_, t)| t.clone()));
+                read.graph.insert(node);
+            }
+        }
+        Ok(read)
+    }
+
+    fn catalog(&self) -> Result<(Catalog, Vec<Diagnostic>), BackendError> {
+        let mut catalog = Catalog::new();
+        for ticket in self.in_list_order() {
+            catalog.insert(GraphNode::of(&ticket.summary));
+        }
+        Ok((catalog, Vec::new()))
+    }
+}
+
+/// The lease records while [`Leases::with_lease_lock`] holds their mutex.
+struct MemoryTxn<'a>(RefCell<MutexGuard<'a, HashMap<String, LeaseRecord>>>);
+
+impl LeaseTxn for MemoryTxn<'_> {
+    fn read(&self, id: &str) -> Result<LeaseRecord, BackendError> {
+        Ok(self.0.borrow().get(id).cloned().unwrap_or_default())
+    }
+
+    fn write(&self, id: &str, record: &LeaseRecord) -> Result<(), BackendError> {
+        self.0.borrow_mut().insert(id.to_owned(), record.clone());
+        Ok(())
+    }
+}
+
+impl Leases for InMemoryBackend {
+    fn lease(&self, id: &str) -> Result<LeaseRecord, BackendError> {
+        Ok(self.leases.get(id))
+    }
+
+    fn all_leases(&self) -> Result<HashMap<String, LeaseRecord>, BackendError> {
+        Ok(self.leases.records().clone())
+    }
+
+    /// Holds the records' mutex while `f` runs: a write with a token inside `f` would wait
+    /// for it forever, so `f` writes tickets unguarded (as claims append their events).
+    fn with_lease_lock<T, E: From<BackendError>>(
+        &self,
+        f: impl FnOnce(&dyn LeaseTxn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        f(&MemoryTxn(RefCell::new(self.leases.records())))
     }
 }

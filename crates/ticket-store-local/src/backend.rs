@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use ticket_domain::change;
@@ -19,7 +19,7 @@ use ticket_format::frontmatter::{self, Frontmatter};
 use crate::fsio::{self, storage};
 use crate::index;
 use crate::layout::{self, ITEM, RESOLUTION, STATUS_DIRS, THREAD};
-use crate::lease::{LeaseStore, Locked};
+use crate::lease::{GitPlace, LeaseStore, Locked};
 use crate::read::{Loaded, diagnostic, split_error};
 use crate::version;
 
@@ -56,13 +56,21 @@ pub struct LocatedListing {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Finds where a root sits in git, for the lease store (docs/claims.md): given by whoever
+/// builds the backend, since finding a repository is `ticket-git`'s business.
+pub type FindGit = Arc<dyn Fn(&Path) -> Result<Option<GitPlace>, BackendError> + Send + Sync>;
+
 /// The local-files backend. Cheap to construct; holds no open files between calls.
 pub struct LocalTicketBackend {
     root: PathBuf,
     clock: Arc<dyn Clock>,
     lock_timeout: Duration,
-    /// Where the root's leases are, for the writes whose guard carries a token.
-    leases: Option<LeaseStore>,
+    /// Where the root's leases are: claims keep them there, and the writes whose guard
+    /// carries a token are checked against them. Found on first use.
+    leases: OnceLock<LeaseStore>,
+    /// How the lease store is found: in the git common directory when the root is in a
+    /// repository ([`LocalTicketBackend::with_git`]), else in the root.
+    find_git: Option<FindGit>,
 }
 
 impl LocalTicketBackend {
@@ -71,15 +79,39 @@ impl LocalTicketBackend {
             root: root.into(),
             clock,
             lock_timeout: Duration::from_secs(10),
-            leases: None,
+            leases: OnceLock::new(),
+            find_git: None,
         }
     }
 
-    /// The lease store a write's token is checked against. Without one, the backend knows no
-    /// lease, so a write with a token is refused (`LeaseLost`).
-    pub fn with_leases(mut self, leases: LeaseStore) -> Self {
-        self.leases = Some(leases);
+    /// The lease store claims keep and a write's token is checked against, given (tests and
+    /// tools); else it is found on first use.
+    pub fn with_leases(self, leases: LeaseStore) -> Self {
+        let _ = self.leases.set(leases);
         self
+    }
+
+    /// How to find the repository the root is in, so the lease store is the one every
+    /// worktree of the clone shares. Without it the store is in the root.
+    pub fn with_git(mut self, find: FindGit) -> Self {
+        self.find_git = Some(find);
+        self
+    }
+
+    /// The root's lease store, found once: from the root's real path and its git place.
+    pub fn lease_store(&self) -> Result<&LeaseStore, BackendError> {
+        if let Some(store) = self.leases.get() {
+            return Ok(store);
+        }
+        let store = match &self.find_git {
+            Some(find) => {
+                let root = fsio::canonical(&self.root)?;
+                let place = find(&root)?;
+                LeaseStore::for_root(&root, place.as_ref(), self.lock_timeout)?
+            }
+            None => LeaseStore::for_root(&self.root, None, self.lock_timeout)?,
+        };
+        Ok(self.leases.get_or_init(|| store))
     }
 
     /// How long a writer waits for the root's lock before failing with `Locked`.
@@ -148,9 +180,9 @@ impl LocalTicketBackend {
                 self.read_ticket(&dir)
             })
         };
-        match (&self.leases, guard.token) {
-            (Some(store), Some(_)) => store.with_lock(|leases| locked(Some(leases))),
-            _ => locked(None),
+        match guard.token {
+            Some(_) => self.lease_store()?.with_lock(|leases| locked(Some(leases))),
+            None => locked(None),
         }
     }
 

@@ -19,15 +19,15 @@ mod names;
 pub mod parallel;
 mod read;
 mod relations;
+mod roles;
 mod stamps;
 pub mod tree;
 mod version;
 pub mod whole;
 
-pub use backend::{LocalTicketBackend, Located, LocatedListing, RawTicket};
+pub use backend::{FindGit, LocalTicketBackend, Located, LocatedListing, RawTicket};
 pub use clock::SystemClock;
 pub use layout::STATUS_DIRS;
 pub use lease::LeaseStore;
-pub use relations::GraphRead;
 pub use stamps::{FileStamp, Stamps, TicketStamp, TicketTexts};
 pub use whole::Written;

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use ticket_domain::{
-    BackendError, Catalog, Diagnostic, Graph, GraphNode, ListFilter, TicketId, TicketStatus,
+    BackendError, Catalog, Diagnostic, GraphNode, GraphRead, ListFilter, TicketId, TicketStatus,
     TicketSummary,
 };
 use ticket_format::codec;
@@ -27,18 +27,6 @@ use crate::layout::{self, STATUS_DIRS};
 use crate::lookup::read_head;
 use crate::parallel;
 use crate::read::{corrupt, diagnostic};
-
-/// What [`LocalTicketBackend::relation_graph`] read.
-#[derive(Clone, Debug, Default)]
-pub struct GraphRead {
-    /// Every ticket read: those asked for, and every ticket their edges reach, transitively.
-    pub graph: Graph,
-    /// Tickets that did not read (they are left out, or, when an edge names one, counted as
-    /// existing with no edges of their own).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Whether an id was not found by directory name, so every ticket's frontmatter was read.
-    pub scanned_all: bool,
-}
 
 impl LocalTicketBackend {
     /// The relation graph of the tickets under `whole` (each handed to `each` whole, in list

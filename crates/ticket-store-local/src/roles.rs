@@ -1,0 +1,113 @@
+//! The use cases' ports ([`Tickets`], [`Leases`]) over the local store: each a method of the
+//! store already, with its place on disk ([`Located`]) given as the domain's [`Place`].
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ticket_domain::claim::LeaseRecord;
+use ticket_domain::{
+    BackendError, Catalog, Diagnostic, GraphRead, LeaseTxn, Leases, Place, Ticket, TicketId,
+    TicketIdOrSlug, TicketStatus, TicketSummary, Tickets, Timestamp,
+};
+
+use crate::backend::{LocalTicketBackend, Located};
+use crate::layout::STATUS_DIRS;
+use crate::lease::Locked;
+
+impl Located {
+    /// Where this is, as the ports say it.
+    pub fn place(&self) -> Place {
+        Place {
+            status: TicketStatus::parse(self.status_dir),
+            name: self.name().to_owned(),
+        }
+    }
+}
+
+impl LocalTicketBackend {
+    /// The directory `at` names. A status no status directory has names no ticket.
+    pub fn located_at(&self, at: &Place) -> Result<Located, BackendError> {
+        let status_dir = STATUS_DIRS
+            .into_iter()
+            .find(|d| *d == at.status.as_str())
+            .ok_or_else(|| BackendError::NotFound {
+                query: at.name.clone(),
+            })?;
+        Ok(self.located(status_dir, &at.name))
+    }
+}
+
+impl Tickets for LocalTicketBackend {
+    fn now(&self) -> Timestamp {
+        self.clock_ref().now()
+    }
+
+    fn find(&self, query: &TicketIdOrSlug) -> Result<Place, BackendError> {
+        Ok(self.locate(query)?.place())
+    }
+
+    fn ticket_at(&self, at: &Place) -> Result<Ticket, BackendError> {
+        self.read_ticket(&self.located_at(at)?.dir)
+    }
+
+    fn summary_at(&self, at: &Place) -> Result<TicketSummary, BackendError> {
+        LocalTicketBackend::summary_at(self, &self.located_at(at)?)
+    }
+
+    /// Read a few thousand at a time on a few threads, as `list` reads.
+    fn summaries_at(&self, at: Vec<Place>) -> Vec<Result<TicketSummary, BackendError>> {
+        crate::parallel::map_ordered(at, |p| Tickets::summary_at(self, &p))
+    }
+
+    fn path_at(&self, at: &Place) -> PathBuf {
+        crate::layout::ticket_dir(self.root(), at.status.as_str(), &at.name)
+    }
+
+    fn path_of(&self, ticket: &TicketSummary) -> PathBuf {
+        LocalTicketBackend::path_of(self, ticket)
+    }
+
+    fn slug_holders(&self, slug: &str) -> Result<Vec<String>, BackendError> {
+        self.ids_with_slug(slug)
+    }
+
+    fn graph(
+        &self,
+        whole: &[TicketStatus],
+        seeds: &[TicketId],
+        each: &mut dyn FnMut(Place, &TicketSummary),
+    ) -> Result<GraphRead, BackendError> {
+        self.relation_graph(whole, &[], seeds, |at, s| each(at.place(), s))
+    }
+
+    fn catalog(&self) -> Result<(Catalog, Vec<Diagnostic>), BackendError> {
+        LocalTicketBackend::catalog(self)
+    }
+}
+
+impl LeaseTxn for Locked<'_> {
+    fn read(&self, id: &str) -> Result<LeaseRecord, BackendError> {
+        Locked::read(self, id)
+    }
+
+    fn write(&self, id: &str, record: &LeaseRecord) -> Result<(), BackendError> {
+        Locked::write(self, id, record)
+    }
+}
+
+impl Leases for LocalTicketBackend {
+    fn lease(&self, id: &str) -> Result<LeaseRecord, BackendError> {
+        self.lease_store()?.read(id)
+    }
+
+    fn all_leases(&self) -> Result<HashMap<String, LeaseRecord>, BackendError> {
+        self.lease_store()?.all()
+    }
+
+    fn with_lease_lock<T, E: From<BackendError>>(
+        &self,
+        f: impl FnOnce(&dyn LeaseTxn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.lease_store()?.with_lock(|locked| f(locked))
+    }
+}
