@@ -11,3 +11,8 @@ fn in_memory_backend_conforms() {
         Subject::new(backend, move |id, record| leases.set(id, record))
     });
 }
+
+#[test]
+fn in_memory_store_conforms_to_the_roles() {
+    ticket_test_support::roles::run_roles(&|clock| InMemoryBackend::new(clock));
+}

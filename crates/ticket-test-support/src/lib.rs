@@ -6,6 +6,7 @@
 //! here, so their own sources name none.
 
 pub mod conformance;
+pub mod roles;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;

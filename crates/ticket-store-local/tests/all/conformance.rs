@@ -23,3 +23,15 @@ fn local_backend_conforms() {
         })
     });
 }
+
+#[test]
+fn local_store_conforms_to_the_roles() {
+    let roots = std::cell::RefCell::new(Vec::new());
+    ticket_test_support::roles::run_roles(&|clock| {
+        let dir = tempfile::tempdir().expect("scratch dir");
+        let root = dir.path().join("work-items");
+        let leases = LeaseStore::at(dir.path().join("leases"), Duration::from_secs(5));
+        roots.borrow_mut().push(dir);
+        backend(&root, clock).with_leases(leases)
+    });
+}

@@ -1,0 +1,222 @@
+//! The conformance of the use cases' ports (`ticket_domain::roles`): every method of
+//! [`Tickets`] and [`Leases`], checked the same way on every store that implements them.
+//! [`run_roles`] runs each check on a fresh store and panics naming every one that failed.
+
+use std::sync::Arc;
+
+use ticket_domain::{
+    BackendError, Change, Clock, FixedClock, Guard, Lease, LeaseRecord, NewEvent, NewTicket, Place,
+    RelationKind, StatusMove, Store, TicketId, TicketIdOrSlug, TicketStatus, Timestamp,
+};
+
+/// A named check of a store of type `S`.
+type Check<S> = (&'static str, fn(&S, &FixedClock));
+
+fn checks<S: Store>() -> Vec<Check<S>> {
+    vec![
+        ("places_read_back", places_read_back::<S>),
+        ("slugs_have_holders", slugs_have_holders::<S>),
+        ("graph_reaches_targets", graph_reaches_targets::<S>),
+        ("catalog_derives_inverses", catalog_derives_inverses::<S>),
+        ("leases_fence_writes", leases_fence_writes::<S>),
+    ]
+}
+
+/// Runs every check of the roles on a fresh store from `make`.
+pub fn run_roles<S: Store>(make: &dyn Fn(Arc<FixedClock>) -> S) {
+    let mut failed = Vec::new();
+    let all = checks::<S>();
+    for (name, check) in &all {
+        let clock = Arc::new(FixedClock::new(
+            "2026-01-02T03:04:05Z".parse().expect("time"),
+            "4242",
+        ));
+        let store = make(clock.clone());
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&store, &clock)));
+        if let Err(panic) = outcome {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            failed.push(format!("`{name}`: {msg}"));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} role checks failed:\n{}",
+        failed.len(),
+        all.len(),
+        failed.join("\n")
+    );
+}
+
+fn q(s: &str) -> TicketIdOrSlug {
+    TicketIdOrSlug::new(s).expect("query")
+}
+
+fn create<S: Store>(store: &S, title: &str, clock: &FixedClock) -> TicketId {
+    clock.advance(1);
+    store
+        .create(NewTicket::new(title))
+        .expect("created")
+        .id
+        .clone()
+}
+
+fn places_read_back<S: Store>(store: &S, clock: &FixedClock) {
+    let id = create(store, "Places read back", clock);
+    assert_eq!(store.now(), clock.now(), "now is the store's clock");
+    let at = store.find(&q(id.as_str())).expect("found by id");
+    assert_eq!(at.status, TicketStatus::Open);
+    assert_eq!(store.find(&q("places-read-back")).expect("by slug"), at);
+    let ticket = store.ticket_at(&at).expect("ticket at its place");
+    assert_eq!(ticket.id, id);
+    let summary = store.summary_at(&at).expect("summary at its place");
+    assert_eq!(summary.title, "Places read back");
+    assert_eq!(store.path_at(&at), store.path_of(&summary));
+    let nowhere = Place {
+        status: TicketStatus::Closed,
+        name: id.to_string(),
+    };
+    let read = store.summaries_at(vec![at.clone(), nowhere]);
+    assert!(
+        matches!(&read[..], [Ok(s), Err(_)] if s.id == id),
+        "summaries in order, the one not there an error: {read:?}"
+    );
+    store
+        .apply(
+            &q(id.as_str()),
+            &Guard::none(),
+            Change::SetStatus(StatusMove::new(TicketStatus::Pending, "me")),
+        )
+        .expect("moved");
+    let moved = store.find(&q(id.as_str())).expect("found after the move");
+    assert_eq!(moved.status, TicketStatus::Pending);
+    assert!(store.summary_at(&at).is_err(), "the old place is empty");
+}
+
+fn slugs_have_holders<S: Store>(store: &S, clock: &FixedClock) {
+    let id = create(store, "Held slug", clock);
+    assert_eq!(
+        store.slug_holders("held-slug").expect("holders"),
+        [id.to_string()]
+    );
+    assert!(store.slug_holders("free-slug").expect("holders").is_empty());
+}
+
+/// `a` depends on `b`, `b` on `c` (closed); `d` stands alone.
+fn chain<S: Store>(store: &S, clock: &FixedClock) -> [TicketId; 4] {
+    let [a, b, c, d] = ["A", "B", "C", "D"].map(|t| create(store, t, clock));
+    for (from, to) in [(&a, &b), (&b, &c)] {
+        store
+            .apply(
+                &q(from.as_str()),
+                &Guard::none(),
+                Change::Link {
+                    kind: RelationKind::DependsOn,
+                    target: to.clone(),
+                    author: "me".into(),
+                },
+            )
+            .expect("linked");
+    }
+    store
+        .apply(
+            &q(c.as_str()),
+            &Guard::none(),
+            Change::SetStatus(StatusMove::new(TicketStatus::Closed, "me")),
+        )
+        .expect("closed");
+    [a, b, c, d]
+}
+
+fn graph_reaches_targets<S: Store>(store: &S, clock: &FixedClock) {
+    let [a, b, c, d] = chain(store, clock);
+    let mut handed = Vec::new();
+    let read = store
+        .graph(&[TicketStatus::Open], &[], &mut |at, s| {
+            handed.push((at.status.clone(), s.id.clone()));
+        })
+        .expect("graph");
+    let open = |id: &TicketId| (TicketStatus::Open, id.clone());
+    assert_eq!(
+        handed,
+        [open(&a), open(&b), open(&d)],
+        "open ones, in order"
+    );
+    assert!(read.graph.contains(c.as_str()), "a target is reached");
+    let seeded = store
+        .graph(&[], std::slice::from_ref(&a), &mut |_, _| {})
+        .expect("graph");
+    for id in [&a, &b, &c] {
+        assert!(seeded.graph.contains(id.as_str()), "{id} reached");
+    }
+    assert!(!seeded.graph.contains(d.as_str()), "nothing unreached");
+    assert!(seeded.diagnostics.is_empty());
+}
+
+fn catalog_derives_inverses<S: Store>(store: &S, clock: &FixedClock) {
+    let [a, b, _, _] = chain(store, clock);
+    let (catalog, diagnostics) = store.catalog().expect("catalog");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let (inverses, reasons) = catalog.derive(b.as_str());
+    assert_eq!(inverses.blocks, std::slice::from_ref(&a));
+    assert_eq!(reasons, Some(Vec::new()), "b's dependency is closed: ready");
+    let (_, reasons) = catalog.derive(a.as_str());
+    assert_eq!(reasons.map(|r| r.len()), Some(1), "a waits for b");
+}
+
+fn leases_fence_writes<S: Store>(store: &S, clock: &FixedClock) {
+    let id = create(store, "Leased", clock);
+    assert_eq!(
+        store.lease(id.as_str()).expect("read"),
+        LeaseRecord::default()
+    );
+    let at: Timestamp = clock.now();
+    let record = LeaseRecord {
+        token: 3,
+        lease: Some(Lease {
+            holder: "pod".into(),
+            token: 3,
+            acquired: at,
+            expires: at,
+        }),
+    };
+    store
+        .with_lease_lock(|txn| {
+            assert_eq!(txn.read(id.as_str())?, LeaseRecord::default());
+            txn.write(id.as_str(), &record)?;
+            assert_eq!(
+                txn.read(id.as_str())?,
+                record,
+                "a write reads back under the lock"
+            );
+            Ok::<_, BackendError>(())
+        })
+        .expect("written");
+    assert_eq!(store.lease(id.as_str()).expect("read"), record);
+    let all = store.all_leases().expect("all");
+    assert_eq!(all.get(id.as_str()), Some(&record));
+    assert_eq!(all.len(), 1);
+    let write = |token| {
+        store.apply(
+            &q(id.as_str()),
+            &Guard {
+                token: Some(token),
+                ..Guard::default()
+            },
+            Change::AppendEvent(NewEvent::new(
+                ticket_domain::EventKind::Comment,
+                "pod",
+                "fenced\n",
+            )),
+        )
+    };
+    write(3).expect("the lease's token writes");
+    assert!(
+        matches!(write(4), Err(BackendError::LeaseLost { .. })),
+        "another token is refused"
+    );
+}
