@@ -213,7 +213,11 @@ impl LocalTicketBackend {
         if let Some(thread) = &thread {
             files.push((THREAD, thread.as_bytes()));
         }
-        files.push((ITEM, item.as_bytes()));
+        // An item.md whose bytes stay (a comment under a fixed clock) is not rewritten: every
+        // write is one a watcher sees (the change feed would call it an edit).
+        if item != before.item || plan.move_to.is_some() {
+            files.push((ITEM, item.as_bytes()));
+        }
         match &plan.move_to {
             Some(to) => self.move_with(found, &plan.summary.id, to, &files),
             None => {
