@@ -235,14 +235,13 @@ impl<S: Store> App<S> {
         let mut queued = queued.into_iter().peekable();
         while queued.peek().is_some() {
             let batch: Vec<&Queued> = queued.by_ref().take(BATCH).collect();
-            let places = batch.iter().map(|q| q.at.clone()).collect();
-            let read = reader.summaries_at(places);
-            for (q, found) in batch.into_iter().zip(read) {
-                let entry = found.map_err(AppError::from).map(|mut summary| {
+            let read = reader.summaries_at(batch.into_iter().map(|q| &q.at).collect());
+            for found in read {
+                let entry = found.map_err(AppError::from).map(|(mut summary, path)| {
                     with_action(&mut summary);
                     ListEntry {
                         summary,
-                        path: self.shown(&reader.path_at(&q.at)),
+                        path: self.shown(&path),
                     }
                 });
                 if !each(entry) {

@@ -76,7 +76,7 @@ impl InMemoryBackend {
     /// Every ticket, in list order (status, then id), copied out of the lock.
     fn in_list_order(&self) -> Vec<Ticket> {
         let mut all = self.tickets().clone();
-        all.sort_by(|a, b| (status_rank(&a.status), &a.id).cmp(&(status_rank(&b.status), &b.id)));
+        all.sort_by(|a, b| list_order(&a.summary, &b.summary));
         all
     }
 
@@ -149,6 +149,11 @@ fn place_of(summary: &TicketSummary) -> Place {
     }
 }
 
+/// List order: status (open, pending, closed, then the rest), then id.
+fn list_order(a: &TicketSummary, b: &TicketSummary) -> std::cmp::Ordering {
+    (status_rank(&a.status), &a.id).cmp(&(status_rank(&b.status), &b.id))
+}
+
 /// Position of a status in list order: open, pending, closed, then the rest.
 fn status_rank(status: &TicketStatus) -> usize {
     TicketStatus::KNOWN
@@ -165,8 +170,7 @@ impl TicketBackend for InMemoryBackend {
             .filter(|t| filter.matches(t) && filter.wants_action(t, || Some(t.events.clone())))
             .map(|t| t.summary.clone())
             .collect();
-        tickets
-            .sort_by(|a, b| (status_rank(&a.status), &a.id).cmp(&(status_rank(&b.status), &b.id)));
+        tickets.sort_by(list_order);
         Ok(Listing {
             tickets,
             diagnostics: Vec::new(),

@@ -49,9 +49,12 @@ pub trait Tickets: TicketBackend {
     fn ticket_at(&self, at: &Place) -> Result<Ticket, BackendError>;
     /// The ticket at `at` without its thread (its frontmatter, for the local store).
     fn summary_at(&self, at: &Place) -> Result<TicketSummary, BackendError>;
-    /// [`Tickets::summary_at`] of each place, in order (a store may read them in parallel).
-    fn summaries_at(&self, at: Vec<Place>) -> Vec<Result<TicketSummary, BackendError>> {
-        at.iter().map(|p| self.summary_at(p)).collect()
+    /// [`Tickets::summary_at`] of each place, in order, with its [`Tickets::path_at`] (a store
+    /// may read them in parallel, and finds each place once).
+    fn summaries_at(&self, at: Vec<&Place>) -> Vec<Result<(TicketSummary, PathBuf), BackendError>> {
+        at.into_iter()
+            .map(|p| Ok((self.summary_at(p)?, self.path_at(p))))
+            .collect()
     }
     /// Where `at` is, as a client shows it (a path, for the local store).
     fn path_at(&self, at: &Place) -> PathBuf;

@@ -215,7 +215,7 @@ impl LocalTicketBackend {
         }
         // An item.md whose bytes stay (a comment under a fixed clock) is not rewritten: every
         // write is one a watcher sees (the change feed would call it an edit).
-        if item != before.item || plan.move_to.is_some() {
+        if item != before.item {
             files.push((ITEM, item.as_bytes()));
         }
         match &plan.move_to {
@@ -273,7 +273,7 @@ impl LocalTicketBackend {
             fsio::sync_parent(&target)?;
             fsio::sync_parent(&found.dir)?;
         }
-        if moving && let Some(status) = STATUS_DIRS.into_iter().find(|s| *s == to.as_str()) {
+        if moving && let Some(status) = layout::status_dir(to.as_str()) {
             index::moved(&self.root, index_before, status, id.as_str());
         }
         Ok(target)

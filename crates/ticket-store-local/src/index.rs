@@ -183,7 +183,7 @@ fn parse_line(l: &str) -> Option<(&str, &'static str, &str)> {
     let mut parts = l.splitn(3, '\t');
     let key = parts.next()?;
     let status = parts.next()?;
-    let status = STATUS_DIRS.into_iter().find(|s| *s == status)?;
+    let status = layout::status_dir(status)?;
     Some((key, status, parts.next()?))
 }
 

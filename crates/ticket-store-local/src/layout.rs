@@ -28,6 +28,12 @@ pub const CLOSED: &str = "closed";
 /// The status directories, in list order.
 pub const STATUS_DIRS: [&str; 3] = [OPEN, PENDING, CLOSED];
 
+/// The status directory named `status` (`open`, `pending`, `closed`), as the `'static` name
+/// the layout keeps; `None` for any other value, which no directory holds.
+pub fn status_dir(status: &str) -> Option<&'static str> {
+    STATUS_DIRS.into_iter().find(|s| *s == status)
+}
+
 /// A ticket's frontmatter and body.
 pub const ITEM: &str = "item.md";
 /// A ticket's events.

@@ -11,7 +11,7 @@ use ticket_domain::{
 };
 
 use crate::backend::{LocalTicketBackend, Located};
-use crate::layout::STATUS_DIRS;
+use crate::layout;
 use crate::lease::Locked;
 
 impl Located {
@@ -27,10 +27,8 @@ impl Located {
 impl LocalTicketBackend {
     /// The directory `at` names. A status no status directory has names no ticket.
     pub fn located_at(&self, at: &Place) -> Result<Located, BackendError> {
-        let status_dir = STATUS_DIRS
-            .into_iter()
-            .find(|d| *d == at.status.as_str())
-            .ok_or_else(|| BackendError::NotFound {
+        let status_dir =
+            layout::status_dir(at.status.as_str()).ok_or_else(|| BackendError::NotFound {
                 query: at.name.clone(),
             })?;
         Ok(self.located(status_dir, &at.name))
@@ -54,13 +52,16 @@ impl Tickets for LocalTicketBackend {
         LocalTicketBackend::summary_at(self, &self.located_at(at)?)
     }
 
-    /// Read a few thousand at a time on a few threads, as `list` reads.
-    fn summaries_at(&self, at: Vec<Place>) -> Vec<Result<TicketSummary, BackendError>> {
-        crate::parallel::map_ordered(at, |p| Tickets::summary_at(self, &p))
+    /// Read on a few threads, as `list` reads.
+    fn summaries_at(&self, at: Vec<&Place>) -> Vec<Result<(TicketSummary, PathBuf), BackendError>> {
+        crate::parallel::map_ordered(at, |p| {
+            let found = self.located_at(p)?;
+            Ok((LocalTicketBackend::summary_at(self, &found)?, found.dir))
+        })
     }
 
     fn path_at(&self, at: &Place) -> PathBuf {
-        crate::layout::ticket_dir(self.root(), at.status.as_str(), &at.name)
+        layout::ticket_dir(self.root(), at.status.as_str(), &at.name)
     }
 
     fn path_of(&self, ticket: &TicketSummary) -> PathBuf {

@@ -35,12 +35,11 @@ impl LocalTicketBackend {
         ticket: &Ticket,
         artifacts: &[(String, Vec<u8>)],
     ) -> Result<(Written, PathBuf), BackendError> {
-        let status = STATUS_DIRS
-            .into_iter()
-            .find(|s| *s == ticket.status.as_str())
-            .ok_or_else(|| InvalidInput::NoStatusDirectory {
+        let status = layout::status_dir(ticket.status.as_str()).ok_or_else(|| {
+            InvalidInput::NoStatusDirectory {
                 status: ticket.status.to_string(),
-            })?;
+            }
+        })?;
         for (name, _) in artifacts {
             check_artifact_name(name)?;
         }

@@ -105,14 +105,20 @@ pub const CHECKS: &[Check] = &[
 /// Runs every check, each on a fresh backend; panics at the end naming every check that failed
 /// and why.
 pub fn run_all(make: Factory<'_>) {
-    let mut failed = Vec::new();
-    for (name, check) in CHECKS {
+    run_checks("conformance", CHECKS, |check| {
         let clock = Arc::new(start_clock());
         let Subject { backend, set_lease } = make(clock.clone());
         let env = Env { clock, set_lease };
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(backend.as_ref(), &env)
-        }));
+        check(backend.as_ref(), &env)
+    });
+}
+
+/// Runs `run` on each named check, catching its panic; panics at the end naming every check
+/// that failed and why (`what` names the suite).
+pub(crate) fn run_checks<C>(what: &str, checks: &[(&'static str, C)], run: impl Fn(&C)) {
+    let mut failed = Vec::new();
+    for (name, check) in checks {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(check)));
         if let Err(panic) = outcome {
             let msg = panic
                 .downcast_ref::<String>()
@@ -124,14 +130,14 @@ pub fn run_all(make: Factory<'_>) {
     }
     assert!(
         failed.is_empty(),
-        "{} of {} conformance checks failed:\n{}",
+        "{} of {} {what} checks failed:\n{}",
         failed.len(),
-        CHECKS.len(),
+        checks.len(),
         failed.join("\n")
     );
 }
 
-fn start_clock() -> FixedClock {
+pub(crate) fn start_clock() -> FixedClock {
     FixedClock::new(ts("2026-01-02T03:04:05Z"), "4242")
 }
 

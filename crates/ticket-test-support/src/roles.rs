@@ -1,8 +1,10 @@
 //! The conformance of the use cases' ports (`ticket_domain::roles`): every method of
-//! [`Tickets`] and [`Leases`], checked the same way on every store that implements them.
+//! `Tickets` and `Leases`, checked the same way on every store that implements them.
 //! [`run_roles`] runs each check on a fresh store and panics naming every one that failed.
 
 use std::sync::Arc;
+
+use crate::conformance::{run_checks, start_clock};
 
 use ticket_domain::{
     BackendError, Change, Clock, FixedClock, Guard, Lease, LeaseRecord, NewEvent, NewTicket, Place,
@@ -24,32 +26,10 @@ fn checks<S: Store>() -> Vec<Check<S>> {
 
 /// Runs every check of the roles on a fresh store from `make`.
 pub fn run_roles<S: Store>(make: &dyn Fn(Arc<FixedClock>) -> S) {
-    let mut failed = Vec::new();
-    let all = checks::<S>();
-    for (name, check) in &all {
-        let clock = Arc::new(FixedClock::new(
-            "2026-01-02T03:04:05Z".parse().expect("time"),
-            "4242",
-        ));
-        let store = make(clock.clone());
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&store, &clock)));
-        if let Err(panic) = outcome {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
-            failed.push(format!("`{name}`: {msg}"));
-        }
-    }
-    assert!(
-        failed.is_empty(),
-        "{} of {} role checks failed:\n{}",
-        failed.len(),
-        all.len(),
-        failed.join("\n")
-    );
+    run_checks("role", &checks::<S>(), |check| {
+        let clock = Arc::new(start_clock());
+        check(&make(clock.clone()), &clock)
+    });
 }
 
 fn q(s: &str) -> TicketIdOrSlug {
@@ -63,6 +43,16 @@ fn create<S: Store>(store: &S, title: &str, clock: &FixedClock) -> TicketId {
         .expect("created")
         .id
         .clone()
+}
+
+fn move_to<S: Store>(store: &S, id: &TicketId, to: TicketStatus) {
+    store
+        .apply(
+            &q(id.as_str()),
+            &Guard::none(),
+            Change::SetStatus(StatusMove::new(to, "me")),
+        )
+        .expect("moved");
 }
 
 fn places_read_back<S: Store>(store: &S, clock: &FixedClock) {
@@ -80,18 +70,12 @@ fn places_read_back<S: Store>(store: &S, clock: &FixedClock) {
         status: TicketStatus::Closed,
         name: id.to_string(),
     };
-    let read = store.summaries_at(vec![at.clone(), nowhere]);
+    let read = store.summaries_at(vec![&at, &nowhere]);
     assert!(
-        matches!(&read[..], [Ok(s), Err(_)] if s.id == id),
+        matches!(&read[..], [Ok((s, path)), Err(_)] if s.id == id && *path == store.path_at(&at)),
         "summaries in order, the one not there an error: {read:?}"
     );
-    store
-        .apply(
-            &q(id.as_str()),
-            &Guard::none(),
-            Change::SetStatus(StatusMove::new(TicketStatus::Pending, "me")),
-        )
-        .expect("moved");
+    move_to(store, &id, TicketStatus::Pending);
     let moved = store.find(&q(id.as_str())).expect("found after the move");
     assert_eq!(moved.status, TicketStatus::Pending);
     assert!(store.summary_at(&at).is_err(), "the old place is empty");
@@ -122,13 +106,7 @@ fn chain<S: Store>(store: &S, clock: &FixedClock) -> [TicketId; 4] {
             )
             .expect("linked");
     }
-    store
-        .apply(
-            &q(c.as_str()),
-            &Guard::none(),
-            Change::SetStatus(StatusMove::new(TicketStatus::Closed, "me")),
-        )
-        .expect("closed");
+    move_to(store, &c, TicketStatus::Closed);
     [a, b, c, d]
 }
 
