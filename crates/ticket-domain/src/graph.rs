@@ -447,61 +447,79 @@ impl Graph {
     }
 
     /// Whether the dependency on ticket `t` is resolved: `t` is closed, and every ticket its work
-    /// went to is resolved in turn. Memoised in `memo`; iterative; a cycle of redirects among
-    /// closed tickets counts as resolved.
+    /// went to is resolved in turn; else the first ticket on the way (depth first, in redirect
+    /// order) that is not closed or names nothing. Iterative; a cycle of redirects among closed
+    /// tickets counts as resolved. Memoised in `memo`, but only answers that did not meet a
+    /// ticket still on the way: those depend on where the walk began, so they are worked out
+    /// again from each start (else the answer for a ticket would depend on which was asked
+    /// first, and a graph of a few tickets would answer otherwise than the whole one).
     fn resolve(
         &self,
         t: usize,
         redirects: &[Vec<Result<usize, TicketId>>],
         memo: &mut [Option<Resolution>],
-        visiting: &mut [bool],
+        on_way: &mut [Option<usize>],
     ) -> Resolution {
         if let Some(r) = memo[t] {
             return r;
         }
-        // (node, next redirect to look at)
-        let mut calls: Vec<(usize, usize)> = vec![(t, 0)];
-        visiting[t] = true;
-        while let Some(&(v, first)) = calls.last() {
-            let mut k = first;
+        // (node, next redirect to look at, the shallowest depth on the way it met). `on_way`
+        // holds each walked ticket's depth while it is walked.
+        let mut calls: Vec<(usize, usize, usize)> = vec![(t, 0, usize::MAX)];
+        on_way[t] = Some(0);
+        // What the last walk to finish answered, and the shallowest depth on the way it met.
+        let mut returned: Option<(Resolution, usize)> = None;
+        let mut answer = Resolution::Resolved;
+        while let Some(&(v, first, low)) = calls.last() {
+            let depth = calls.len() - 1;
+            let (mut k, mut low) = (first, low);
             // Some(result) when `v` is decided; None when a redirect target was pushed.
             let mut decided = None;
-            if self.nodes[v].status != TicketStatus::Closed {
+            if let Some((r, child_low)) = returned.take() {
+                low = low.min(child_low);
+                match r {
+                    Resolution::Resolved => k += 1,
+                    other => decided = Some(other),
+                }
+            }
+            if decided.is_none() && self.nodes[v].status != TicketStatus::Closed {
                 decided = Some(Resolution::Open(v));
-            } else {
-                let mut pushed = None;
-                while decided.is_none() && pushed.is_none() && k < redirects[v].len() {
-                    match &redirects[v][k] {
-                        Err(_) => decided = Some(Resolution::Missing(v, k)),
-                        Ok(w) => match memo[*w] {
-                            Some(Resolution::Resolved) => k += 1,
-                            Some(other) => decided = Some(other),
-                            // A redirect back onto the way here: a cycle among closed tickets.
-                            None if visiting[*w] => k += 1,
-                            // Looked at again (memoised) once it is decided.
-                            None => pushed = Some(*w),
-                        },
-                    }
-                }
-                if let Some(w) = pushed {
-                    if let Some(top) = calls.last_mut() {
-                        top.1 = k;
-                    }
-                    visiting[w] = true;
-                    calls.push((w, 0));
-                    continue;
-                }
-                if decided.is_none() {
-                    decided = Some(Resolution::Resolved);
+            }
+            let mut pushed = None;
+            while decided.is_none() && pushed.is_none() && k < redirects[v].len() {
+                match &redirects[v][k] {
+                    Err(_) => decided = Some(Resolution::Missing(v, k)),
+                    Ok(w) => match (memo[*w], on_way[*w]) {
+                        (Some(Resolution::Resolved), _) => k += 1,
+                        (Some(other), _) => decided = Some(other),
+                        // A redirect back onto the way here: a cycle among closed tickets.
+                        (None, Some(at)) => {
+                            low = low.min(at);
+                            k += 1;
+                        }
+                        (None, None) => pushed = Some(*w),
+                    },
                 }
             }
-            if let Some(r) = decided {
+            if let Some(w) = pushed {
+                if let Some(top) = calls.last_mut() {
+                    *top = (v, k, low);
+                }
+                on_way[w] = Some(depth + 1);
+                calls.push((w, 0, usize::MAX));
+                continue;
+            }
+            let r = decided.unwrap_or(Resolution::Resolved);
+            // An answer that met only tickets walked from `v` is `v`'s from any start.
+            if low >= depth {
                 memo[v] = Some(r);
-                visiting[v] = false;
-                calls.pop();
             }
+            on_way[v] = None;
+            calls.pop();
+            returned = Some((r, low));
+            answer = r;
         }
-        memo[t].unwrap_or(Resolution::Resolved)
+        answer
     }
 
     /// Why each ticket is not ready (docs/format.md, "Relations and readiness").
@@ -517,7 +535,7 @@ impl Graph {
         }
         let redirects = self.redirects();
         let mut memo: Vec<Option<Resolution>> = vec![None; n];
-        let mut visiting = vec![false; n];
+        let mut on_way = vec![None; n];
         let mut reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
         // The nearest blocked ancestor-or-self each ticket passes on to its children.
         let mut passes: Vec<Option<usize>> = vec![None; n];
@@ -559,7 +577,7 @@ impl Graph {
                         continue;
                     };
                     let via = |at: usize| (at != target).then(|| t.clone());
-                    match self.resolve(target, &redirects, &mut memo, &mut visiting) {
+                    match self.resolve(target, &redirects, &mut memo, &mut on_way) {
                         Resolution::Resolved => {}
                         Resolution::Open(at) => out.push(Reason::DependsOnOpen {
                             id: self.nodes[at].id.clone(),
