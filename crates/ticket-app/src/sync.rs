@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use ticket_domain::Guard;
+use ticket_domain::{
+    BackendError, Change, Guard, Place, Rename, TicketId, TicketStatus, Tickets,
+};
 use ticket_format::merge::{Lost, merge_item, merge_threads};
 use ticket_git::Repo;
 use ticket_store_local::layout::{self, TicketPath};
@@ -184,11 +186,11 @@ impl Repaired {
 }
 
 /// A new id for a ticket renamed apart: its id and a short hash of its own `create` event.
-fn apart_id(id: &str, create: &str) -> String {
+fn apart_id(id: &str, create: &str) -> Result<TicketId, AppError> {
     let h = create.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    format!("{id}-{:06x}", h & 0xff_ffff)
+    Ok(TicketId::new(format!("{id}-{:06x}", h & 0xff_ffff)).map_err(BackendError::from)?)
 }
 
 /// The first line of a thread: its `create` event's header.
@@ -224,9 +226,9 @@ impl App {
             // Every copy but the first status's is renamed apart, by its own create event.
             for status in c.statuses.iter().skip(1) {
                 let thread = backend.thread_text(status, &c.id).unwrap_or_default();
-                let new_id = apart_id(&c.id, first_line(&thread));
-                backend.rename_apart(status, &c.id, &new_id, MERGE_AUTHOR)?;
-                out.renamed.push((c.id.clone(), new_id));
+                let new_id = apart_id(&c.id, first_line(&thread))?;
+                self.rename_apart(status, &c.id, &new_id)?;
+                out.renamed.push((c.id.clone(), new_id.to_string()));
             }
         }
         if let Some(repo) = repo_of(&self.root)? {
@@ -241,6 +243,27 @@ impl App {
             }
         }
         Ok(out)
+    }
+
+    /// Renames the ticket `<status>/<id>` to `new_id`, apart from another ticket created with
+    /// the same id elsewhere: a [`Change::Rename`] at its place, at the version just read, so a
+    /// write in between refuses it rather than being renamed unseen.
+    fn rename_apart(&self, status: &str, id: &str, new_id: &TicketId) -> Result<(), AppError> {
+        let backend = self.writer()?;
+        let at = Place {
+            status: TicketStatus::parse(status),
+            name: id.to_owned(),
+        };
+        let version = backend.ticket_at(&at)?.version;
+        let rename = Rename {
+            to: new_id.clone(),
+            author: MERGE_AUTHOR.into(),
+            reason: Some(format!(
+                "Another ticket was created with the id {id} on another clone; this one was renamed apart."
+            )),
+        };
+        backend.apply_at(&at, &Guard::at(version), Change::Rename(rename))?;
+        Ok(())
     }
 
     fn record(&self, id: &str, body: &str) -> Result<(), AppError> {
@@ -397,11 +420,9 @@ impl Ctx<'_> {
             if first_line(&o) == first_line(&t) {
                 continue;
             }
-            let new_id = apart_id(id, first_line(&o));
-            self.app
-                .writer()?
-                .rename_apart(&our_path.status, id, &new_id, MERGE_AUTHOR)?;
-            renamed.push((id.clone(), new_id));
+            let new_id = apart_id(id, first_line(&o))?;
+            self.app.rename_apart(&our_path.status, id, &new_id)?;
+            renamed.push((id.clone(), new_id.to_string()));
         }
         Ok(renamed)
     }

@@ -584,3 +584,49 @@ fn edit_requests_table() {
         .expect_err("open tickets do not reopen");
     assert_eq!(e.code(), ErrorCode::Transition);
 }
+
+/// What a merge can leave, repaired: the copies of one ticket in two status directories are
+/// merged into the status its thread says last; two tickets that share an id (two `create`
+/// events) stay two, the second renamed apart through the one mutation path.
+#[test]
+fn repair_merges_copies_and_renames_two_tickets_apart() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let root = dir.path().join("work-items");
+    let a = app(dir.path(), "2026-01-02T03:04:05Z");
+    let copied = create(&a, "Copied", "P2");
+    let twin = create(&a, "Twin", "P2");
+    let copy = |id: &str, edit: &dyn Fn(&str, &str) -> String| {
+        let (from, to) = (root.join("open").join(id), root.join("pending").join(id));
+        std::fs::create_dir_all(&to).expect("dir");
+        for name in ["item.md", "thread.md"] {
+            let text = std::fs::read_to_string(from.join(name)).expect("read");
+            std::fs::write(to.join(name), edit(name, &text)).expect("write");
+        }
+    };
+    // The same ticket, moved to pending on one side and left open on the other.
+    copy(&copied, &|name, text| match name {
+        "item.md" => text.replace("status: open", "status: pending"),
+        _ => format!(
+            "{text}\n<!-- event: status author: other at: 2026-01-02T03:05:00Z status: pending -->\n\n## Status\n\nfrom: open\nto: pending\n\n---\n"
+        ),
+    });
+    // Another ticket created with the same id elsewhere: its own create event.
+    copy(&twin, &|name, text| match name {
+        "item.md" => text.replace("status: open", "status: pending"),
+        _ => text.replace("author: tester", "author: elsewhere"),
+    });
+    let repaired = a.repair().expect("repaired");
+    let merged: Vec<&str> = repaired.merged.iter().map(|(id, _, _)| id.as_str()).collect();
+    assert_eq!(merged, [copied.as_str()], "{repaired:?}");
+    assert_eq!(repaired.merged[0].2, "pending", "the status its thread says last");
+    assert_eq!(repaired.renamed.len(), 1, "{repaired:?}");
+    let (old, new) = &repaired.renamed[0];
+    assert_eq!(old, &twin);
+    assert!(new.starts_with(&format!("{twin}-")), "{new}");
+    assert!(!root.join("open").join(&copied).exists());
+    let renamed = a.show(new).expect("the renamed twin reads").ticket;
+    assert_eq!(renamed.status, TicketStatus::Pending);
+    assert_eq!(renamed.events.last().map(|e| e.kind.as_str()), Some("rename"));
+    assert_eq!(a.show(&twin).expect("the first keeps its id").ticket.events.len(), 1);
+    assert!(a.repair().expect("again").is_empty(), "nothing left to repair");
+}

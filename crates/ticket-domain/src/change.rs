@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::edit::{self, Edit};
 use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author};
-use crate::ids::TicketId;
+use crate::ids::{Slug, TicketId};
+use crate::invalid::InvalidInput;
 use crate::ops::{self, check_body_size};
 use crate::port::{BackendError, NewReview, Resolution};
 use crate::record::{EditRecord, FieldSpelling, PlainSpelling, StatusRecord};
@@ -74,11 +75,14 @@ pub enum Change {
     Reopen(Reopen),
     /// Change fields and the body, recorded as one `edit` event.
     Edit(Edit),
+    /// Give the ticket another id, recorded as a `rename` event (from, to, why). What needs the
+    /// other tickets (is the new id free) is the store's to check, under the write's lock.
+    Rename(Rename),
 }
 
 impl Change {
     /// A short name for messages and tables: `append_event`, `review`, `set_status`, `close`,
-    /// `reopen`, `edit`.
+    /// `link`, `unlink`, `reopen`, `edit`, `rename`.
     pub fn name(&self) -> &'static str {
         match self {
             Change::AppendEvent(_) => "append_event",
@@ -89,6 +93,7 @@ impl Change {
             Change::Unlink { .. } => "unlink",
             Change::Reopen(_) => "reopen",
             Change::Edit(_) => "edit",
+            Change::Rename(_) => "rename",
         }
     }
 }
@@ -119,9 +124,21 @@ pub struct Reopen {
     pub reason: Option<String>,
 }
 
+/// A new id for a ticket: the one merges give a ticket renamed apart from another created with
+/// its id on another clone (docs/sync.md). Its slug goes apart by the same suffix when the new id
+/// extends the old one, since a slug names one ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rename {
+    pub to: TicketId,
+    pub author: String,
+    /// Recorded after the from and to lines of the `rename` event; an empty reason is none.
+    pub reason: Option<String>,
+}
+
 /// What a change does to a ticket: its frontmatter and body after the change, the events to
 /// append, the resolution to write and the status directory to move to. Backends carry it out;
-/// they decide nothing.
+/// they decide nothing. A summary whose id is not the ticket's renames it: the backend keeps it
+/// under the new id, refusing one another ticket holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// The frontmatter after the change; a backend rewrites only the fields that differ from
@@ -212,7 +229,7 @@ pub fn plan_spelled(
                 body.as_ref().map(|b| (ticket.body.as_str(), b.as_str())),
             );
             if record.is_empty() {
-                return Err(crate::invalid::InvalidInput::ChangesNothing.into());
+                return Err(InvalidInput::ChangesNothing.into());
             }
             plan.summary = TicketSummary {
                 updated_at: now,
@@ -229,8 +246,42 @@ pub fn plan_spelled(
                 refs: Vec::new(),
             });
         }
+        Change::Rename(rename) => plan_rename(&mut plan, ticket, rename, now)?,
     }
     Ok(plan)
+}
+
+/// The rename of `ticket` to `rename.to` in `plan`, with the `rename` event that records it.
+fn plan_rename(
+    plan: &mut Plan,
+    ticket: &Ticket,
+    rename: Rename,
+    now: Timestamp,
+) -> Result<(), BackendError> {
+    check_author(&rename.author)?;
+    let (from, to) = (&ticket.id, rename.to);
+    if *from == to {
+        return Err(InvalidInput::RenameToItself { id: to }.into());
+    }
+    if let Some(suffix) = to.as_str().strip_prefix(from.as_str()) {
+        plan.summary.slug = Slug::new(format!("{}{suffix}", ticket.summary.slug))?;
+    }
+    let mut body = format!("from: {from}\nto: {to}\n");
+    if let Some(reason) = rename.reason.filter(|r| !r.trim().is_empty()) {
+        body.push_str(&format!("\n{}\n", reason.trim_end()));
+    }
+    check_body_size(body.len())?;
+    plan.events.push(TicketEvent {
+        kind: EventKind::Rename,
+        heading: Some(EventKind::Rename.heading(&ReviewVerdict::None)),
+        author: rename.author,
+        at: now,
+        status: None,
+        body: MarkdownText::new(body),
+        refs: Vec::new(),
+    });
+    plan.summary.id = to;
+    Ok(())
 }
 
 /// The move of `ticket` to `to.to` in `plan`, with the `status` event that records it.

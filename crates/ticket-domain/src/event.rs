@@ -28,6 +28,9 @@ open_vocabulary! {
         Claim = "claim",
         /// A lease given back: holder and token (`crate::claim::ClaimRecord`).
         Release = "release",
+        /// The ticket's id changed (a merge renamed it apart from another with its id): from, to
+        /// and why.
+        Rename = "rename",
     }
 }
 
@@ -47,6 +50,7 @@ impl EventKind {
             Self::Edit => "Edited".into(),
             Self::Claim => "Claimed".into(),
             Self::Release => "Released".into(),
+            Self::Rename => "Renamed".into(),
             Self::Review => match verdict {
                 ReviewVerdict::Approve => "Review: approve".into(),
                 ReviewVerdict::RequestChanges => "Review: request changes".into(),

@@ -140,6 +140,9 @@ pub enum InvalidInput {
         source_id: TicketId,
         kind: RelationKind,
     },
+    /// A rename to the id the ticket has.
+    #[snafu(display("invalid rename: {id} already has that id; give another"))]
+    RenameToItself { id: TicketId },
     /// A link that is stored already.
     #[snafu(display("invalid relation: {source_id} already has a {kind} link to {target}"))]
     RelationExists {

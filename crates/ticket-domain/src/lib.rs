@@ -32,7 +32,7 @@ mod vocab;
 pub mod vocabulary;
 
 pub use action::{ActionRequired, derive_action_required};
-pub use change::{Change, Plan, Reopen, StatusMove, Version};
+pub use change::{Change, Plan, Rename, Reopen, StatusMove, Version};
 pub use claim::{ClaimRecord, Lease, LeaseRecord, Refusal, Ttl};
 pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};

@@ -82,13 +82,41 @@ impl InMemoryBackend {
 
     /// The ticket at `at`: kept by its id, so found by it, and only under the status given.
     fn at(&self, at: &Place) -> Result<Ticket, BackendError> {
-        self.tickets()
-            .iter()
-            .find(|t| t.id.as_str() == at.name && t.status == at.status)
-            .cloned()
-            .ok_or_else(|| BackendError::NotFound {
-                query: at.name.clone(),
-            })
+        let tickets = self.tickets();
+        Ok(tickets[position_at(&tickets, at)?].clone())
+    }
+
+    /// Applies `change` to the ticket `locate` finds, checking `guard` first.
+    fn apply_found(
+        &self,
+        locate: impl FnOnce(&[Ticket]) -> Result<usize, BackendError>,
+        guard: &Guard,
+        change: Change,
+    ) -> Result<Ticket, BackendError> {
+        let now = self.clock.now();
+        // The leases' lock, then the tickets', as the local backend takes its store's lock
+        // before the root's: a token is checked with both held, so nothing moves in between.
+        let leases = guard.token.map(|_| self.leases.records());
+        let mut tickets = self.tickets();
+        let index = locate(&tickets)?;
+        let ticket = &tickets[index];
+        guard.check(ticket.id.as_str(), &ticket.version, || {
+            Ok(leases
+                .as_ref()
+                .and_then(|l| l.get(ticket.id.as_str()).cloned())
+                .unwrap_or_default())
+        })?;
+        let plan = change::plan(ticket, change, now)?;
+        let renamed = plan.summary.id != ticket.id;
+        if renamed && tickets.iter().any(|t| t.id == plan.summary.id) {
+            return Err(BackendError::Conflict {
+                what: plan.summary.id.to_string(),
+            });
+        }
+        let ticket = &mut tickets[index];
+        change::apply_in_memory(ticket, plan);
+        ticket.version = self.next_version();
+        Ok(ticket.clone())
     }
 
     /// A version no ticket of this backend had before: a counter is all memory needs.
@@ -128,6 +156,16 @@ fn find(tickets: &[Ticket], query: &TicketIdOrSlug) -> Result<usize, BackendErro
             matches: many.iter().map(|&i| tickets[i].id.to_string()).collect(),
         }),
     }
+}
+
+/// Where the ticket at `at` is in `tickets`.
+fn position_at(tickets: &[Ticket], at: &Place) -> Result<usize, BackendError> {
+    tickets
+        .iter()
+        .position(|t| t.id.as_str() == at.name && t.status == at.status)
+        .ok_or_else(|| BackendError::NotFound {
+            query: at.name.clone(),
+        })
 }
 
 /// A ticket as `show` gives it: its `action_required` set or derived.
@@ -212,23 +250,7 @@ impl TicketBackend for InMemoryBackend {
         guard: &Guard,
         change: Change,
     ) -> Result<Ticket, BackendError> {
-        let now = self.clock.now();
-        // The leases' lock, then the tickets', as the local backend takes its store's lock
-        // before the root's: a token is checked with both held, so nothing moves in between.
-        let leases = guard.token.map(|_| self.leases.records());
-        let mut tickets = self.tickets();
-        let index = find(&tickets, query)?;
-        let ticket = &mut tickets[index];
-        guard.check(ticket.id.as_str(), &ticket.version, || {
-            Ok(leases
-                .as_ref()
-                .and_then(|l| l.get(ticket.id.as_str()).cloned())
-                .unwrap_or_default())
-        })?;
-        let plan = change::plan(ticket, change, now)?;
-        change::apply_in_memory(ticket, plan);
-        ticket.version = self.next_version();
-        Ok(ticket.clone())
+        self.apply_found(|tickets| find(tickets, query), guard, change)
     }
 
     fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError> {
@@ -252,6 +274,10 @@ impl Tickets for InMemoryBackend {
 
     fn summary_at(&self, at: &Place) -> Result<TicketSummary, BackendError> {
         self.at(at).map(|t| t.summary)
+    }
+
+    fn apply_at(&self, at: &Place, guard: &Guard, change: Change) -> Result<Ticket, BackendError> {
+        self.apply_found(|tickets| position_at(tickets, at), guard, change)
     }
 
     fn path_at(&self, at: &Place) -> PathBuf {

@@ -4,13 +4,16 @@
 //! `ticket-app`'s `App` is generic over. The in-memory backend and the local one implement
 //! them, and the conformance suite holds both to every method.
 //!
-//! What only a store of files can do (repairs, renames, the search source, the change feed,
-//! foreign trees) stays on that store: a use case that needs it is written for it alone.
+//! What only a store of files can do (repairs of what a merge left, the search source, the
+//! change feed, foreign trees) stays on that store: a use case that needs it is written for it
+//! alone.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::change::Change;
 use crate::claim::LeaseRecord;
+use crate::guard::Guard;
 use crate::graph::{Catalog, Graph};
 use crate::ids::{TicketId, TicketIdOrSlug};
 use crate::port::{BackendError, Diagnostic, TicketBackend};
@@ -47,6 +50,9 @@ pub trait Tickets: TicketBackend {
     fn find(&self, query: &TicketIdOrSlug) -> Result<Place, BackendError>;
     /// The ticket at `at` whole, with its version.
     fn ticket_at(&self, at: &Place) -> Result<Ticket, BackendError>;
+    /// [`TicketBackend::apply`] to the ticket at `at`, not found by a query: the way to reach
+    /// one of two tickets a merge left with one id (one of them is then renamed apart).
+    fn apply_at(&self, at: &Place, guard: &Guard, change: Change) -> Result<Ticket, BackendError>;
     /// The ticket at `at` without its thread (its frontmatter, for the local store).
     fn summary_at(&self, at: &Place) -> Result<TicketSummary, BackendError>;
     /// [`Tickets::summary_at`] of each place, in order, with its [`Tickets::path_at`] (a store

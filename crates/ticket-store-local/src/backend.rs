@@ -143,27 +143,29 @@ impl LocalTicketBackend {
         }
     }
 
-    /// Runs a change to the ticket `query` names, holding the lock from lookup to last write:
-    /// finds it, reads it whole (a ticket that does not read is refused before anything is
-    /// written; the texts read are handed to `change`, so nothing is read twice), checks
+    /// Runs a change to the ticket `locate` finds (`named` is how the caller named it, for a
+    /// root that is not there), holding the lock from lookup to last write: finds it, reads it
+    /// whole (a ticket that does not read is refused before anything is written; the texts
+    /// read are handed to `change`, so nothing is read twice), checks
     /// `guard` against what it read, reads the clock, applies `change` (which returns where the
     /// ticket now is), and returns the ticket as it now reads. A guard with a token holds the
     /// lease store's lock too, taken before the root's (docs/claims.md), so no claim takes the
     /// lease between the check and the write. Only `create` ever makes a root.
     fn mutate(
         &self,
-        query: &TicketIdOrSlug,
+        named: &str,
+        locate: impl FnOnce() -> Result<Located, BackendError>,
         guard: &Guard,
         change: impl FnOnce(&Located, &Loaded, Timestamp) -> Result<PathBuf, BackendError>,
     ) -> Result<Ticket, BackendError> {
         if !self.root.is_dir() {
             return Err(BackendError::NotFound {
-                query: query.to_string(),
+                query: named.to_owned(),
             });
         }
         let locked = |leases: Option<&Locked<'_>>| {
             fsio::with_lock(&self.root, self.lock_timeout, || {
-                let found = self.locate(query)?;
+                let found = locate()?;
                 // Every file a mutation may write is checked before any is written, so a link
                 // leading out of the root refuses the whole change, not its second half.
                 for name in [ITEM, THREAD, RESOLUTION] {
@@ -186,9 +188,26 @@ impl LocalTicketBackend {
         }
     }
 
+    /// [`TicketBackend::apply`] to the ticket `locate` finds: planned by the domain, carried
+    /// out by [`carry_out`](Self::carry_out), under [`mutate`](Self::mutate)'s lock and guard.
+    pub(crate) fn apply_found(
+        &self,
+        named: &str,
+        locate: impl FnOnce() -> Result<Located, BackendError>,
+        guard: &Guard,
+        change: Change,
+    ) -> Result<Ticket, BackendError> {
+        self.mutate(named, locate, guard, |found, before, now| {
+            let t = &before.ticket;
+            let plan = change::plan_spelled(t, change, now, &codec::FrontmatterSpelling)?;
+            self.carry_out(found, before, plan)
+        })
+    }
+
     /// Carries out `plan` on the ticket found at `found` (read as `before`): only the
     /// frontmatter lines whose value changes are rewritten, events are appended, and a status
-    /// change moves the directory with every file staged first. Returns where the ticket is.
+    /// change or a rename moves the directory with every file staged first. Returns where the
+    /// ticket is.
     fn carry_out(
         &self,
         found: &Located,
@@ -218,9 +237,11 @@ impl LocalTicketBackend {
         if item != before.item {
             files.push((ITEM, item.as_bytes()));
         }
-        match &plan.move_to {
-            Some(to) => self.move_with(found, &plan.summary.id, to, &files),
-            None => {
+        let renamed = plan.summary.id != before.ticket.id;
+        match (&plan.move_to, renamed) {
+            (Some(to), _) => self.move_with(found, &plan.summary.id, to, &files),
+            (None, true) => self.move_with(found, &plan.summary.id, &before.ticket.status, &files),
+            (None, false) => {
                 // Every file staged and flushed, then renamed into place and the directory
                 // flushed once (as a move does): a crash leaves each file old or new, whole.
                 // `mutate` checked every target for links.
@@ -273,7 +294,13 @@ impl LocalTicketBackend {
             fsio::sync_parent(&target)?;
             fsio::sync_parent(&found.dir)?;
         }
-        if moving && let Some(status) = layout::status_dir(to.as_str()) {
+        // A rename leaves the old name's entries: the index is then stale by its stamps, and
+        // rebuilt by its next reader.
+        let renamed = found.name() != id.as_str();
+        if moving
+            && !renamed
+            && let Some(status) = layout::status_dir(to.as_str())
+        {
             index::moved(&self.root, index_before, status, id.as_str());
         }
         Ok(target)
@@ -384,11 +411,7 @@ impl TicketBackend for LocalTicketBackend {
         guard: &Guard,
         change: Change,
     ) -> Result<Ticket, BackendError> {
-        self.mutate(query, guard, |found, before, now| {
-            let t = &before.ticket;
-            let plan = change::plan_spelled(t, change, now, &codec::FrontmatterSpelling)?;
-            self.carry_out(found, before, plan)
-        })
+        self.apply_found(query.as_str(), || self.locate(query), guard, change)
     }
 
     fn doctor(&self) -> Result<Vec<Diagnostic>, BackendError> {

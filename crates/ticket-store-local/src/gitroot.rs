@@ -1,15 +1,14 @@
 //! What a root needs to live in git (docs/sync.md): the files `init` writes (a `.gitkeep` in each
-//! status directory, `.gitignore`, `.gitattributes`), and the repairs a merge calls for: one
-//! ticket left in two status directories merged back into one, and a ticket renamed apart from
-//! another created with the same id on another clone. Every write goes through `fsio`, under the
-//! root's lock.
+//! status directory, `.gitignore`, `.gitattributes`), and the repair a merge calls for: one
+//! ticket left in two status directories merged back into one. (Two tickets created with one id
+//! on two clones are renamed apart by a `Change::Rename`, through the one mutation path.) Every
+//! write goes through `fsio`, under the root's lock.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ticket_domain::{BackendError, EventKind, MarkdownText, TicketEvent};
-use ticket_format::merge::{Lost, last_status, merge_item, merge_threads};
-use ticket_format::{codec, frontmatter, keys};
+use ticket_domain::BackendError;
+use ticket_format::merge::{CopiesPlan, Copy, Lost, MergedCopies, plan_copies};
 
 use crate::backend::LocalTicketBackend;
 use crate::fsio::{self, storage};
@@ -150,9 +149,10 @@ impl LocalTicketBackend {
     }
 
     /// Merges every ticket found in several status directories into one (docs/sync.md,
-    /// "Repair"): the union of the threads, the items merged field by field, the status the
-    /// merged thread says last, the resolution and artifacts of every copy. Copies whose threads
-    /// hold two different `create` events are two tickets: reported, never merged.
+    /// "Repair"), as `ticket_format::merge::plan_copies` plans it: the union of the threads,
+    /// the items merged field by field, the status the merged thread says last, the resolution
+    /// and artifacts of every copy. Copies whose threads hold two different `create` events are
+    /// two tickets: reported, never merged.
     pub fn repair_copies(&self) -> Result<Repair, BackendError> {
         self.repair_copies_against(&|_| None)
     }
@@ -181,67 +181,42 @@ impl LocalTicketBackend {
                     }
                 }
                 let read = |dir: &Path, name: &str| fsio::read_string_optional(&dir.join(name));
-                let mut thread: Option<String> = None;
-                let mut item: Option<String> = None;
-                let mut resolution: Option<String> = None;
-                let mut lost = Vec::new();
-                let mut two_tickets = false;
-                let shared = base(&id);
-                let (base_thread, base_item) = match &shared {
-                    Some((t, i)) => (Some(t.as_str()), Some(i.as_str())),
-                    None => (None, None),
-                };
+                let mut texts = Vec::with_capacity(dirs.len());
                 for dir in &dirs {
-                    if let Some(t) = read(dir, layout::THREAD)? {
-                        thread = Some(match thread {
-                            None => t,
-                            Some(acc) => {
-                                let m = merge_threads(base_thread, &acc, &t);
-                                two_tickets |= m.creates.len() > 1;
-                                m.text
-                            }
-                        });
-                    }
-                    if let Some(i) = read(dir, layout::ITEM)? {
-                        item = Some(match item {
-                            None => i,
-                            Some(acc) => {
-                                let m = merge_item(base_item, &acc, &i);
-                                lost.extend(m.lost);
-                                m.text
-                            }
-                        });
-                    }
-                    if let Some(r) = read(dir, layout::RESOLUTION)? {
-                        resolution = Some(r);
-                    }
+                    texts.push([
+                        read(dir, layout::ITEM)?,
+                        read(dir, layout::THREAD)?,
+                        read(dir, layout::RESOLUTION)?,
+                    ]);
                 }
-                if two_tickets {
-                    repair.collisions.push(Collision { id, statuses });
-                    continue;
-                }
-                let (Some(thread), Some(mut item)) = (thread, item) else {
-                    continue;
-                };
-                let current = frontmatter::parse(&item)
-                    .ok()
-                    .map(|fm| fm.value(keys::STATUS))
-                    .unwrap_or_default();
-                let status = last_status(&thread)
-                    .filter(|s| STATUS_DIRS.contains(&s.as_str()))
-                    .or_else(|| {
-                        STATUS_DIRS
-                            .contains(&current.as_str())
-                            .then(|| current.clone())
+                let copies: Vec<Copy<'_>> = statuses
+                    .iter()
+                    .zip(&texts)
+                    .map(|(status, [item, thread, resolution])| Copy {
+                        status,
+                        item: item.as_deref(),
+                        thread: thread.as_deref(),
+                        resolution: resolution.as_deref(),
                     })
-                    .unwrap_or_else(|| layout::OPEN.to_owned());
-                if current != status
-                    && let Ok(fm) = frontmatter::parse(&item)
-                {
-                    item = frontmatter::set_field(&item, &fm, keys::STATUS, &status);
-                }
-                // The copy already in the right status keeps its directory; else the first moves.
-                let keep_index = statuses.iter().position(|s| *s == status).unwrap_or(0);
+                    .collect();
+                let shared = base(&id);
+                let shared = shared.as_ref().map(|(t, i)| (t.as_str(), i.as_str()));
+                let merged = match plan_copies(&copies, shared, &STATUS_DIRS) {
+                    CopiesPlan::TwoTickets => {
+                        repair.collisions.push(Collision { id, statuses });
+                        continue;
+                    }
+                    CopiesPlan::Incomplete => continue,
+                    CopiesPlan::Merge(merged) => merged,
+                };
+                let MergedCopies {
+                    status,
+                    keep: keep_index,
+                    item,
+                    thread,
+                    resolution,
+                    lost,
+                } = merged;
                 let target = layout::ticket_dir(&root, &status, &id);
                 if statuses[keep_index] != status {
                     fsio::move_dir(&dirs[keep_index], &target)?;
@@ -280,69 +255,7 @@ impl LocalTicketBackend {
         })?;
         Ok(repair)
     }
-
-    /// Renames the ticket `<status>/<id>` to `new_id`, apart from another ticket created with the
-    /// same id elsewhere: its directory moves, its `id:` line changes, and a `rename` event (from,
-    /// to) records it, by `author` at the clock's time.
-    pub fn rename_apart(
-        &self,
-        status: &str,
-        id: &str,
-        new_id: &str,
-        author: &str,
-    ) -> Result<(), BackendError> {
-        let root = self.root().to_path_buf();
-        fsio::with_lock(&root, self.lock_timeout(), || {
-            let from = layout::ticket_dir(&root, status, id);
-            let to = layout::ticket_dir(&root, status, new_id);
-            for name in [layout::ITEM, layout::THREAD] {
-                fsio::refuse_symlink(&root, &from.join(name))?;
-            }
-            fsio::refuse_symlink(&root, &to)?;
-            let item = fsio::read_to_string(&layout::item(&from))?;
-            let thread = fsio::read_to_string(&layout::thread(&from))?;
-            let now = self.clock_ref().now();
-            let fm = frontmatter::parse(&item).map_err(|_| BackendError::Corrupt {
-                ticket: id.to_owned(),
-                location: layout::item(&from).display().to_string(),
-                line: Some(1),
-                message: "no frontmatter; repair it before renaming".into(),
-            })?;
-            let item = frontmatter::set_field(&item, &fm, keys::ID, new_id);
-            let fm = frontmatter::parse(&item).map_err(|_| BackendError::Corrupt {
-                ticket: id.to_owned(),
-                location: layout::item(&from).display().to_string(),
-                line: Some(1),
-                message: "no frontmatter".into(),
-            })?;
-            let mut item = frontmatter::set_field(&item, &fm, keys::UPDATED_AT, &now.to_string());
-            // The slug goes apart too (slugs name one ticket), by the same suffix as the id.
-            if let (Some(suffix), Ok(fm)) = (new_id.strip_prefix(id), frontmatter::parse(&item)) {
-                let slug = format!("{}{suffix}", fm.value(keys::SLUG));
-                item = frontmatter::set_field(&item, &fm, keys::SLUG, &slug);
-            }
-            let event = TicketEvent {
-                kind: EventKind::parse(RENAME_EVENT),
-                author: author.to_owned(),
-                at: now,
-                status: None,
-                heading: Some("Renamed".into()),
-                body: MarkdownText::new(format!(
-                    "from: {id}\nto: {new_id}\n\nAnother ticket was created with the id {id} on another clone; this one was renamed apart.\n"
-                )),
-                refs: Vec::new(),
-            };
-            let thread =
-                codec::thread_with_id(&thread, &event, self.clock_ref().event_id().as_deref());
-            fsio::write_atomic(&root, &layout::thread(&from), thread.as_bytes())?;
-            fsio::write_atomic(&root, &layout::item(&from), item.as_bytes())?;
-            fsio::move_dir(&from, &to)
-        })
-    }
 }
-
-/// The kind of the event a rename apart appends.
-pub const RENAME_EVENT: &str = "rename";
 
 /// Copies the files of `from` that `to` lacks into `to`; a name both hold with other bytes is
 /// copied as `<name>.<status>`, so nothing is lost.

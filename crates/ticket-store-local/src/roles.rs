@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use ticket_domain::claim::LeaseRecord;
 use ticket_domain::{
-    BackendError, Catalog, Diagnostic, GraphRead, LeaseTxn, Leases, Place, Ticket, TicketId,
+    BackendError, Catalog, Change, Diagnostic, GraphRead, Guard, LeaseTxn, Leases, Place, Ticket, TicketId,
     TicketIdOrSlug, TicketStatus, TicketSummary, Tickets, Timestamp,
 };
 
@@ -33,6 +33,17 @@ impl LocalTicketBackend {
             })?;
         Ok(self.located(status_dir, &at.name))
     }
+
+    /// [`located_at`](Self::located_at), refusing a place that holds no ticket directory.
+    fn ticket_dir_at(&self, at: &Place) -> Result<Located, BackendError> {
+        let found = self.located_at(at)?;
+        if !found.dir.is_dir() {
+            return Err(BackendError::NotFound {
+                query: at.name.clone(),
+            });
+        }
+        Ok(found)
+    }
 }
 
 impl Tickets for LocalTicketBackend {
@@ -45,11 +56,15 @@ impl Tickets for LocalTicketBackend {
     }
 
     fn ticket_at(&self, at: &Place) -> Result<Ticket, BackendError> {
-        self.read_ticket(&self.located_at(at)?.dir)
+        self.read_ticket(&self.ticket_dir_at(at)?.dir)
     }
 
     fn summary_at(&self, at: &Place) -> Result<TicketSummary, BackendError> {
         LocalTicketBackend::summary_at(self, &self.located_at(at)?)
+    }
+
+    fn apply_at(&self, at: &Place, guard: &Guard, change: Change) -> Result<Ticket, BackendError> {
+        self.apply_found(&at.name, || self.ticket_dir_at(at), guard, change)
     }
 
     /// Read on a few threads, as `list` reads.

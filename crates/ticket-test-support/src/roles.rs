@@ -8,7 +8,7 @@ use crate::conformance::{run_checks, start_clock};
 
 use ticket_domain::{
     BackendError, Change, Clock, FixedClock, Guard, Lease, LeaseRecord, NewEvent, NewTicket, Place,
-    RelationKind, StatusMove, Store, TicketId, TicketIdOrSlug, TicketStatus, Timestamp,
+    RelationKind, Rename, StatusMove, Store, TicketId, TicketIdOrSlug, TicketStatus, Timestamp,
 };
 
 /// A named check of a store of type `S`.
@@ -21,6 +21,7 @@ fn checks<S: Store>() -> Vec<Check<S>> {
         ("graph_reaches_targets", graph_reaches_targets::<S>),
         ("catalog_derives_inverses", catalog_derives_inverses::<S>),
         ("leases_fence_writes", leases_fence_writes::<S>),
+        ("renames_at_a_place", renames_at_a_place::<S>),
     ]
 }
 
@@ -196,5 +197,65 @@ fn leases_fence_writes<S: Store>(store: &S, clock: &FixedClock) {
     assert!(
         matches!(write(4), Err(BackendError::LeaseLost { .. })),
         "another token is refused"
+    );
+}
+
+/// `apply_at` reaches the ticket at a place, under the guard; a rename moves it to its new id
+/// (its slug apart by the same suffix), records a `rename` event, and is refused onto an id
+/// another ticket holds, to the id it has, and at a stale version, with nothing written.
+fn renames_at_a_place<S: Store>(store: &S, clock: &FixedClock) {
+    let id = create(store, "Renamed apart", clock);
+    let other = create(store, "Holds an id", clock);
+    let at = store.find(&q(id.as_str())).expect("found");
+    let before = store.ticket_at(&at).expect("read");
+    let rename = |to: &TicketId| {
+        Change::Rename(Rename {
+            to: to.clone(),
+            author: "ticket merge".into(),
+            reason: Some("Another ticket has its id.".into()),
+        })
+    };
+    let new_id = TicketId::new(format!("{id}-abc123")).expect("id");
+    let refusals: [(&str, Guard, Change); 3] = [
+        ("onto another's id", Guard::none(), rename(&other)),
+        ("to its own id", Guard::none(), rename(&id)),
+        (
+            "at a stale version",
+            Guard::at(ticket_domain::Version::new("stale")),
+            rename(&new_id),
+        ),
+    ];
+    for (what, guard, change) in refusals {
+        assert!(store.apply_at(&at, &guard, change).is_err(), "{what}: refused");
+        assert_eq!(
+            store.ticket_at(&at).expect("still there").version,
+            before.version,
+            "{what}: nothing written"
+        );
+    }
+    let after = store
+        .apply_at(&at, &Guard::at(before.version.clone()), rename(&new_id))
+        .expect("renamed");
+    assert_eq!(after.id, new_id);
+    assert_eq!(after.slug.as_str(), format!("{}-abc123", before.slug));
+    let last = after.events.last().expect("an event");
+    assert_eq!(last.kind, ticket_domain::EventKind::Rename);
+    assert_eq!(
+        last.body.as_str(),
+        format!("from: {id}\nto: {new_id}\n\nAnother ticket has its id.\n")
+    );
+    assert!(store.ticket_at(&at).is_err(), "nothing is left at the old place");
+    let moved = store.find(&q(new_id.as_str())).expect("found by its new id");
+    assert_eq!(store.ticket_at(&moved).expect("read").events, after.events);
+    let gone = Place {
+        status: TicketStatus::Closed,
+        name: new_id.to_string(),
+    };
+    assert!(
+        matches!(
+            store.apply_at(&gone, &Guard::none(), rename(&id)),
+            Err(BackendError::NotFound { .. })
+        ),
+        "a place that holds no ticket"
     );
 }

@@ -259,11 +259,20 @@ fn tickets_created_with_one_id_on_two_clones_stay_two() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(open.len(), 2, "{open:?}");
+    let first = ia.trim().rsplit('/').next().unwrap_or_default();
+    let mut renames = 0;
     for id in &open {
         let thread = fs::read_to_string(a.join("work-items/open").join(id).join("thread.md"))
             .expect("thread");
         assert_eq!(thread.matches("event: create").count(), 1, "{thread}");
+        if id != first {
+            // The one renamed apart says so, from and to, in one event.
+            assert_eq!(thread.matches("event: rename").count(), 1, "{thread}");
+            assert!(thread.contains(&format!("from: {first}\nto: {id}\n")), "{thread}");
+        }
+        renames += thread.matches("event: rename").count();
     }
+    assert_eq!(renames, 1, "one ticket renamed, once");
     assert_clean(a);
 }
 

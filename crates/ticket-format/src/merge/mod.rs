@@ -6,10 +6,14 @@
 //! - [`item`]: item.md field by field against the base; lists as sets; the body by lines. What a
 //!   conflict does not keep is returned as [`Lost`] values for the caller to record as an event.
 //! - [`lines`]: the three-way merge of lines the body uses.
+//! - [`copies`]: the plan that merges the copies of one ticket a merge left in several status
+//!   directories.
 
+pub mod copies;
 pub mod item;
 pub mod lines;
 pub mod thread;
 
+pub use copies::{CopiesPlan, Copy, MergedCopies, plan_copies};
 pub use item::{ItemMerge, Lost, merge_item};
 pub use thread::{Identity, ThreadMerge, last_status, merge_threads, split_events};
