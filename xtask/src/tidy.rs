@@ -18,7 +18,7 @@ const PURE_CRATES: &[&str] = &[
 
 /// The other trackers' adapters are narrow (docs/architecture.md): each may depend on these
 /// crates only. The pure ones see the domain and the format; the one that does I/O on SQLite
-/// sees its pure sibling and SQLite, never the store.
+/// sees its pure sibling, the seam it implements, and SQLite, never the store.
 const FORMAT_CRATES: &[(&str, &[&str])] = &[
     (
         "ticket-fmt-orchestr8",
@@ -31,7 +31,14 @@ const FORMAT_CRATES: &[(&str, &[&str])] = &[
     ("ticket-fmt-aticket", &["ticket-domain", "ticket-format"]),
     (
         "ticket-fmt-aticket-db",
-        &["ticket-fmt-aticket", "rusqlite", "snafu", "tempfile"],
+        &[
+            "ticket-domain",
+            "ticket-format",
+            "ticket-fmt-aticket",
+            "rusqlite",
+            "snafu",
+            "tempfile",
+        ],
     ),
 ];
 

@@ -1,7 +1,8 @@
-//! `import` and `export`: other trackers' tickets in and out (docs/formats.md). The format
-//! adapters are pure; this module reads their files, writes the imported tickets through the
-//! local backend (`put_whole`, under the lock, through `fsio`) and writes exported files without
-//! ever replacing one.
+//! `import` and `export`: other trackers' tickets in and out (docs/formats.md). Each tracker
+//! is a `ticket_format::foreign::Tracker` its format crate implements, reading through the
+//! store's `tree::Dir`; this module writes the imported tickets through the local backend
+//! (`put_whole`, under the lock, through `fsio`) and the exported files without ever replacing
+//! one. [`Format::tracker`] is the one place a format is matched.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -9,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use ticket_domain::{
-    BackendError, ListFilter, Slug, Ticket, TicketBackend, TicketId, TicketIdOrSlug, Timestamp,
+    BackendError, ListFilter, Slug, TicketBackend, TicketId, TicketIdOrSlug, Timestamp,
 };
-use ticket_format::foreign::{self, ExportedFile, ForeignFile, Imported};
+use ticket_format::foreign::{self, Imported, Tracker};
 use ticket_store_local::{Written, tree};
 
 use crate::error::AppError;
@@ -31,12 +32,17 @@ pub enum Format {
 impl Format {
     pub const ALL: [Format; 3] = [Format::Orchestr8, Format::Ushabti, Format::Aticket];
 
-    pub fn as_str(self) -> &'static str {
+    /// The adapter that reads and writes its files: the one place a format is matched.
+    pub fn tracker(self) -> &'static dyn Tracker {
         match self {
-            Format::Orchestr8 => "orchestr8",
-            Format::Ushabti => "ushabti",
-            Format::Aticket => "aticket",
+            Format::Orchestr8 => &ticket_fmt_orchestr8::Orchestr8,
+            Format::Ushabti => &ticket_fmt_ushabti::Ushabti,
+            Format::Aticket => &ticket_fmt_aticket_db::Aticket,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.tracker().name()
     }
 }
 
@@ -193,12 +199,22 @@ impl App {
     /// `legacy_ticket`) is brought up to date rather than duplicated; a file that does not
     /// read is reported and skipped, and the others still import.
     pub fn import(&self, request: &ImportRequest) -> Result<ImportReport, AppError> {
-        let dir = source_dir(request.format, &request.path)?;
+        let tracker = request.format.tracker();
+        let dir = source_dir(tracker, &request.path)?;
         let mut report = ImportReport {
             source: dir.display().to_string(),
             ..ImportReport::default()
         };
-        let read = self.read_source(request.format, &dir, &mut report.skipped)?;
+        let mut read = Vec::new();
+        for r in tracker.read(&tree::Dir::new(&dir), unknown_time()) {
+            match r {
+                Ok(imported) => read.push(imported),
+                Err(u) => report.skipped.push(Skipped {
+                    path: u.path,
+                    message: u.message,
+                }),
+            }
+        }
         let backend = self.writer()?;
         // What is in the root already: legacy ids, ids and slugs.
         let mut by_legacy: BTreeMap<String, (TicketId, Slug)> = BTreeMap::new();
@@ -339,133 +355,53 @@ impl App {
         Ok(Viewed { app, report })
     }
 
-    /// Reads the tickets of a tracker's directory, adding the files that do not read to `skipped`.
-    fn read_source(
-        &self,
-        format: Format,
-        dir: &Path,
-        skipped: &mut Vec<Skipped>,
-    ) -> Result<Vec<Imported>, AppError> {
-        let mut out = Vec::new();
-        let keep = |results: Vec<Result<Imported, String>>,
-                    paths: &[String],
-                    out: &mut Vec<Imported>,
-                    skipped: &mut Vec<Skipped>| {
-            for (r, p) in results.into_iter().zip(paths) {
-                match r {
-                    Ok(i) => out.push(i),
-                    Err(message) => skipped.push(Skipped {
-                        path: p.clone(),
-                        message,
-                    }),
-                }
-            }
-        };
-        match format {
-            Format::Orchestr8 => {
-                let files = read_files(dir, &["", ticket_fmt_orchestr8::ARCHIVE], ".json", skipped);
-                let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-                let results = ticket_fmt_orchestr8::read(&files, unknown_time())
-                    .into_iter()
-                    .map(|r| r.map_err(|e| e.to_string()))
-                    .collect();
-                keep(results, &paths, &mut out, skipped);
-            }
-            Format::Ushabti => {
-                let files = read_files(dir, &["", ticket_fmt_ushabti::ARCHIVED], ".yaml", skipped);
-                let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-                let results = ticket_fmt_ushabti::read(&files, unknown_time())
-                    .into_iter()
-                    .map(|r| r.map_err(|e| e.to_string()))
-                    .collect();
-                keep(results, &paths, &mut out, skipped);
-            }
-            Format::Aticket => {
-                for (name, ticket_dir) in aticket_dirs(dir) {
-                    match read_aticket(&ticket_dir, &name) {
-                        Ok((record, why)) => {
-                            let mut imported = ticket_fmt_aticket::import(&record, unknown_time());
-                            imported.notices.extend(why);
-                            imported.artifacts = aticket_files(&ticket_dir, skipped, &name);
-                            out.push(imported);
-                        }
-                        Err(message) => skipped.push(Skipped {
-                            path: name,
-                            message,
-                        }),
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// Exports tickets of the root into a tracker's directory, never replacing a file there.
     /// Tickets are read, rendered and written one at a time, so memory stays small however
     /// many there are; the names asked for are all checked before anything is written.
     pub fn export(&self, request: &ExportRequest) -> Result<ExportReport, AppError> {
         let backend = self.reader();
-        // What to export, in the listing's order (or the order asked), and the Ushabti numbers
-        // those tickets keep, which a new number must not take.
-        let mut ids: Vec<TicketId> = Vec::new();
-        let mut kept_numbers: Vec<u32> = Vec::new();
-        let mut take = |s: &ticket_domain::TicketSummary| {
-            kept_numbers.extend(ticket_fmt_ushabti::kept_number(s));
-            ids.push(s.id.clone());
-        };
+        // What to export, in the listing's order (or the order asked): the exporter is told
+        // of them all first (Ushabti's numbers they keep are not handed out again).
+        let mut exporting: Vec<ticket_domain::TicketSummary> = Vec::new();
         if request.queries.is_empty() {
             backend.list_each(&ListFilter::default(), |found| {
                 if let Ok((_, s)) = found {
-                    take(&s);
+                    exporting.push(s);
                 }
             })?;
         } else {
             for q in &request.queries {
-                take(&backend.show(&query(q)?)?.summary);
+                exporting.push(backend.show(&query(q)?)?.summary);
             }
         }
-        let dir = target_dir(request.format, &request.path);
+        let tracker = request.format.tracker();
+        let dir = tickets_dir(tracker, &request.path);
         let real_dir = tree::make_dir(&dir).map_err(|e| foreign_io(&dir, &e))?;
-        let taken = |rel: &str| tree::taken(&dir.join(rel));
-        enum Writer {
-            Orchestr8(ticket_fmt_orchestr8::Writer),
-            Ushabti(ticket_fmt_ushabti::Writer),
-            Aticket(PathBuf),
-        }
-        let mut writer = match request.format {
-            Format::Orchestr8 => Writer::Orchestr8(ticket_fmt_orchestr8::Writer::default()),
-            Format::Ushabti => {
-                let existing = tree::names_in(&dir, &["", ticket_fmt_ushabti::ARCHIVED]);
-                Writer::Ushabti(ticket_fmt_ushabti::Writer::new(&existing, kept_numbers))
-            }
-            Format::Aticket => Writer::Aticket(real_dir),
-        };
+        let target = tree::Dir::new(real_dir);
+        let mut exporter = tracker.exporter(&target, &exporting);
         let mut report = ExportReport {
             target: dir.display().to_string(),
             ..ExportReport::default()
         };
-        for id in &ids {
+        for summary in &exporting {
             let refuse = |message: String| Skipped {
-                path: id.to_string(),
+                path: summary.id.to_string(),
                 message,
             };
             // A ticket removed or broken since it was listed is refused, not the export.
-            let t = match backend.show(&TicketIdOrSlug::from(id)) {
+            let t = match backend.show(&TicketIdOrSlug::from(&summary.id)) {
                 Ok(t) => t,
                 Err(e) => {
                     report.refused.push(refuse(e.to_string()));
                     continue;
                 }
             };
-            let files = match &mut writer {
-                Writer::Orchestr8(w) => w
-                    .write(&t, &taken)
-                    .map(|f| vec![f])
-                    .map_err(|e| e.to_string()),
-                Writer::Ushabti(w) => w.write(&t).map(|f| vec![f]).map_err(|e| e.to_string()),
-                Writer::Aticket(abs) => aticket_export(&t, abs, &backend.path_of(&t)),
-            };
-            match files.and_then(|files| tree::write_new_files(&dir, &files)) {
+            let artifacts = ticket_store_local::layout::artifacts(&backend.path_of(&t));
+            let artifact = |name: &str| tree::read_file(&artifacts.join(name));
+            match exporter
+                .export(&t, &artifact)
+                .and_then(|files| tree::write_new_files(&dir, &files))
+            {
                 Ok(files) => report.exported.push(ExportedEntry {
                     id: t.id.to_string(),
                     files,
@@ -485,12 +421,8 @@ fn foreign_io(path: &Path, e: &std::io::Error) -> AppError {
 }
 
 /// The tickets directory of a tracker under `path`, or `path` itself.
-fn tickets_dir(format: Format, path: &Path) -> PathBuf {
-    let inner = match format {
-        Format::Orchestr8 => path.join(".orchestr8").join("tickets"),
-        Format::Ushabti => path.join(".ushabti").join("tickets"),
-        Format::Aticket => path.join("tickets"),
-    };
+fn tickets_dir(tracker: &dyn Tracker, path: &Path) -> PathBuf {
+    let inner = path.join(tracker.tickets_dir());
     if tree::is_dir(&inner) {
         inner
     } else {
@@ -498,135 +430,17 @@ fn tickets_dir(format: Format, path: &Path) -> PathBuf {
     }
 }
 
-fn source_dir(format: Format, path: &Path) -> Result<PathBuf, AppError> {
+fn source_dir(tracker: &dyn Tracker, path: &Path) -> Result<PathBuf, AppError> {
     if !tree::is_dir(path) {
         return Err(AppError::Foreign {
             path: path.to_path_buf(),
-            message: format!("there is no {format} directory to import from here"),
+            message: format!(
+                "there is no {} directory to import from here",
+                tracker.name()
+            ),
         });
     }
-    Ok(tickets_dir(format, path))
-}
-
-fn target_dir(format: Format, path: &Path) -> PathBuf {
-    tickets_dir(format, path)
-}
-
-/// [`tree::read_files`], what did not read added to `skipped`.
-fn read_files(
-    dir: &Path,
-    subdirs: &[&str],
-    ext: &str,
-    skipped: &mut Vec<Skipped>,
-) -> Vec<ForeignFile> {
-    let mut unread = Vec::new();
-    let files = tree::read_files(dir, subdirs, ext, &mut unread);
-    skipped.extend(unread.into_iter().map(|u| Skipped {
-        path: u.path,
-        message: u.message,
-    }));
-    files
-}
-
-/// The ticket directories of aticket-cli's tickets directory `dir` (name, path), sorted; `dir`
-/// itself when it is one ticket's directory.
-fn aticket_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
-    let is_ticket = |d: &Path| {
-        tree::taken(&d.join(ticket_fmt_aticket::TICKET_MD)) || tree::is_dir(&d.join("state"))
-    };
-    if is_ticket(dir) {
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        return vec![(name, dir.to_path_buf())];
-    }
-    tree::subdirs(dir)
-}
-
-/// One aticket-cli ticket: its SQLite truth when it reads, else its `TICKET.md`, and what was
-/// said about the choice.
-fn read_aticket(
-    dir: &Path,
-    name: &str,
-) -> Result<(ticket_fmt_aticket::Record, Vec<String>), String> {
-    let db = dir.join(ticket_fmt_aticket::DB_PATH);
-    let md = dir.join(ticket_fmt_aticket::TICKET_MD);
-    let mut why = Vec::new();
-    if tree::is_file(&db) {
-        match ticket_fmt_aticket_db::read(dir, name) {
-            Ok(record) => return Ok((record, why)),
-            Err(e) if tree::taken(&md) => why.push(format!(
-                "{} does not read ({e}): read {} instead",
-                ticket_fmt_aticket::DB_PATH,
-                ticket_fmt_aticket::TICKET_MD
-            )),
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    let bytes = tree::read_file(&md).map_err(|e| {
-        format!(
-            "neither {} nor {} reads: {e}",
-            ticket_fmt_aticket::DB_PATH,
-            ticket_fmt_aticket::TICKET_MD
-        )
-    })?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| format!("{}: not UTF-8", ticket_fmt_aticket::TICKET_MD))?;
-    Ok((ticket_fmt_aticket::render::parse(&text, name), why))
-}
-
-/// Where an aticket-cli ticket's `notes/` and `artifacts/` go among ours: `aticket/<dir>/...`.
-const ATICKET_ARTIFACTS: &str = "aticket";
-
-/// The regular files under a ticket's `notes/` and `artifacts/` (links, hidden names and
-/// larger files left out and said), as artifacts of ours.
-fn aticket_files(dir: &Path, skipped: &mut Vec<Skipped>, name: &str) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for (rel, read) in tree::files_under(dir, &["notes", "artifacts"]) {
-        match read {
-            Ok(bytes) => out.push((format!("{ATICKET_ARTIFACTS}/{rel}"), bytes)),
-            Err(message) => skipped.push(Skipped {
-                path: format!("{name}/{rel}"),
-                message,
-            }),
-        }
-    }
-    out
-}
-
-/// One ticket as an aticket-cli directory: its files, its SQLite truth, and its artifacts from
-/// aticket-cli back under `notes/` and `artifacts/`.
-fn aticket_export(t: &Ticket, abs: &Path, ours: &Path) -> Result<Vec<ExportedFile>, String> {
-    let record = ticket_fmt_aticket::export(t, &abs.display().to_string());
-    if !ticket_fmt_aticket::valid_dir(&record.dir) {
-        return Err(format!("{}: not a directory name", record.dir));
-    }
-    if tree::taken(&abs.join(&record.dir)) {
-        return Err(format!(
-            "{}: exists already; an export never writes into an existing ticket directory",
-            record.dir
-        ));
-    }
-    let mut files = ticket_fmt_aticket::files(&record);
-    let db = ticket_fmt_aticket_db::bytes(&record).map_err(|e| e.to_string())?;
-    files.push(ExportedFile {
-        path: format!("{}/{}", record.dir, ticket_fmt_aticket::DB_PATH),
-        bytes: db,
-    });
-    let prefix = format!("{ATICKET_ARTIFACTS}/");
-    for name in &t.artifacts {
-        if let Some(rel) = name.strip_prefix(&prefix)
-            && (rel.starts_with("notes/") || rel.starts_with("artifacts/"))
-        {
-            let bytes = tree::read_file(&ticket_store_local::layout::artifacts(ours).join(name))?;
-            files.push(ExportedFile {
-                path: format!("{}/{rel}", record.dir),
-                bytes,
-            });
-        }
-    }
-    Ok(files)
+    Ok(tickets_dir(tracker, path))
 }
 
 /// `slug`, or the first of `slug-2`, `slug-3`, ... nobody has.

@@ -6,9 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use ticket_domain::{
-    BackendError, Change, Guard, Place, Rename, TicketId, TicketStatus, Tickets,
-};
+use ticket_domain::{BackendError, Change, Guard, Place, Rename, TicketId, TicketStatus, Tickets};
 use ticket_format::merge::{Lost, merge_item, merge_threads};
 use ticket_git::Repo;
 use ticket_store_local::layout::{self, TicketPath};

@@ -616,9 +616,16 @@ fn repair_merges_copies_and_renames_two_tickets_apart() {
         _ => text.replace("author: tester", "author: elsewhere"),
     });
     let repaired = a.repair().expect("repaired");
-    let merged: Vec<&str> = repaired.merged.iter().map(|(id, _, _)| id.as_str()).collect();
+    let merged: Vec<&str> = repaired
+        .merged
+        .iter()
+        .map(|(id, _, _)| id.as_str())
+        .collect();
     assert_eq!(merged, [copied.as_str()], "{repaired:?}");
-    assert_eq!(repaired.merged[0].2, "pending", "the status its thread says last");
+    assert_eq!(
+        repaired.merged[0].2, "pending",
+        "the status its thread says last"
+    );
     assert_eq!(repaired.renamed.len(), 1, "{repaired:?}");
     let (old, new) = &repaired.renamed[0];
     assert_eq!(old, &twin);
@@ -626,7 +633,20 @@ fn repair_merges_copies_and_renames_two_tickets_apart() {
     assert!(!root.join("open").join(&copied).exists());
     let renamed = a.show(new).expect("the renamed twin reads").ticket;
     assert_eq!(renamed.status, TicketStatus::Pending);
-    assert_eq!(renamed.events.last().map(|e| e.kind.as_str()), Some("rename"));
-    assert_eq!(a.show(&twin).expect("the first keeps its id").ticket.events.len(), 1);
-    assert!(a.repair().expect("again").is_empty(), "nothing left to repair");
+    assert_eq!(
+        renamed.events.last().map(|e| e.kind.as_str()),
+        Some("rename")
+    );
+    assert_eq!(
+        a.show(&twin)
+            .expect("the first keeps its id")
+            .ticket
+            .events
+            .len(),
+        1
+    );
+    assert!(
+        a.repair().expect("again").is_empty(),
+        "nothing left to repair"
+    );
 }

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 use crate::change::Change;
 use crate::claim::LeaseRecord;
-use crate::guard::Guard;
 use crate::graph::{Catalog, Graph};
+use crate::guard::Guard;
 use crate::ids::{TicketId, TicketIdOrSlug};
 use crate::port::{BackendError, Diagnostic, TicketBackend};
 use crate::status::TicketStatus;

@@ -1,10 +1,14 @@
 //! aticket-cli's truth file, `state/ticket.sqlite3` (schema version 8), read into a
 //! [`Record`] and written from one. The rest of the format (the mapping, `TICKET.md`) is pure,
-//! in `ticket-fmt-aticket`; this crate is its I/O on SQLite and nothing else.
+//! in `ticket-fmt-aticket`; this crate is its I/O on SQLite, and the [`Aticket`] tracker that
+//! reads it.
 //!
 //! Reading opens the file read-only: an import never changes its source. Writing creates a new
 //! file (never over an existing one) with the schema, the rows and the WAL journal the tool
 //! uses.
+
+mod tracker;
+pub use tracker::Aticket;
 
 use std::path::{Path, PathBuf};
 

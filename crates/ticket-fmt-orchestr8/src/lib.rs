@@ -9,6 +9,9 @@
 //! `status` says; an id that repeats (an archived ticket changed again writes a second copy) is
 //! qualified by its path; an export never reuses an id whose file exists.
 
+mod tracker;
+pub use tracker::Orchestr8;
+
 use snafu::Snafu;
 use ticket_domain::{Label, Ticket, TicketStatus, TicketSummary, Timestamp, WorkMeta};
 use ticket_format::foreign::{

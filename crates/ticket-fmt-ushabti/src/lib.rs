@@ -12,6 +12,9 @@
 
 pub mod yaml;
 
+mod tracker;
+pub use tracker::Ushabti;
+
 use snafu::Snafu;
 use ticket_domain::{Ticket, TicketStatus, TicketSummary, Timestamp, WorkMeta};
 use ticket_format::foreign::{self, ExportedFile, Extras, ForeignFile, Imported, Kept, attr};

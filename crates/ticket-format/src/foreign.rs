@@ -18,6 +18,9 @@ use crate::keys;
 use crate::scalar::{decode_flow_list, decode_scalar, double_quoted, encode_flow_list};
 use crate::thread;
 
+mod tracker;
+pub use tracker::{Exporter, ForeignDir, Tracker, Unread, import_files, join};
+
 /// A file of another tracker: its path relative to the directory read (`/`-separated), and bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForeignFile {

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use ticket_domain::claim::LeaseRecord;
 use ticket_domain::{
-    BackendError, Catalog, Change, Diagnostic, GraphRead, Guard, LeaseTxn, Leases, Place, Ticket, TicketId,
-    TicketIdOrSlug, TicketStatus, TicketSummary, Tickets, Timestamp,
+    BackendError, Catalog, Change, Diagnostic, GraphRead, Guard, LeaseTxn, Leases, Place, Ticket,
+    TicketId, TicketIdOrSlug, TicketStatus, TicketSummary, Tickets, Timestamp,
 };
 
 use crate::backend::{LocalTicketBackend, Located};

@@ -8,16 +8,63 @@ use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use ticket_format::foreign::{ExportedFile, ForeignFile};
+use ticket_format::foreign::{ExportedFile, ForeignDir, ForeignFile};
 
 /// The most bytes of one foreign file read: tickets are small; anything larger is refused.
 pub const MAX_FILE: u64 = 16 << 20;
 
-/// A file that was not read, relative to the directory read, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unread {
-    pub path: String,
-    pub message: String,
+pub use ticket_format::foreign::Unread;
+
+/// A tracker's directory on disk, as the format adapters read it ([`ForeignDir`], each call
+/// one of the functions below).
+#[derive(Clone, Debug)]
+pub struct Dir(PathBuf);
+
+impl Dir {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Dir(path.into())
+    }
+}
+
+impl ForeignDir for Dir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn files(&self, subdirs: &[&str], ext: &str) -> Vec<Result<ForeignFile, Unread>> {
+        read_files(&self.0, subdirs, ext)
+    }
+
+    fn names(&self, subdirs: &[&str]) -> Vec<String> {
+        names_in(&self.0, subdirs)
+    }
+
+    fn subdirs(&self, rel: &str) -> Vec<String> {
+        subdirs(&self.0.join(rel))
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    fn is_dir(&self, rel: &str) -> bool {
+        is_dir(&self.0.join(rel))
+    }
+
+    fn is_file(&self, rel: &str) -> bool {
+        is_file(&self.0.join(rel))
+    }
+
+    fn taken(&self, rel: &str) -> bool {
+        taken(&self.0.join(rel))
+    }
+
+    fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        read_file(&self.0.join(rel))
+    }
+
+    fn files_under(&self, rel: &str, subs: &[&str]) -> Vec<(String, Result<Vec<u8>, String>)> {
+        files_under(&self.0.join(rel), subs)
+    }
 }
 
 /// Whether `path` is a directory (through links, as a path given by a person is meant).
@@ -69,13 +116,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
 
 /// The regular files named `*<ext>` directly in each of `subdirs` of `dir` (`""` is `dir`
 /// itself; a subdirectory ends in `/`), sorted, with paths relative to `dir`. Hidden names
-/// are left out; links and larger files are not read, and said in `unread`.
-pub fn read_files(
-    dir: &Path,
-    subdirs: &[&str],
-    ext: &str,
-    unread: &mut Vec<Unread>,
-) -> Vec<ForeignFile> {
+/// are left out; links and larger files are not read, and are errors in their place.
+pub fn read_files(dir: &Path, subdirs: &[&str], ext: &str) -> Vec<Result<ForeignFile, Unread>> {
     let mut out = Vec::new();
     for sub in subdirs {
         let d = dir.join(sub);
@@ -89,11 +131,11 @@ pub fn read_files(
             .collect();
         names.sort();
         for name in names {
-            let rel = format!("{sub}{name}");
-            match read_file(&d.join(&name)) {
-                Ok(bytes) => out.push(ForeignFile { path: rel, bytes }),
-                Err(message) => unread.push(Unread { path: rel, message }),
-            }
+            let path = format!("{sub}{name}");
+            out.push(match read_file(&d.join(&name)) {
+                Ok(bytes) => Ok(ForeignFile { path, bytes }),
+                Err(message) => Err(Unread { path, message }),
+            });
         }
     }
     out

@@ -226,7 +226,10 @@ fn renames_at_a_place<S: Store>(store: &S, clock: &FixedClock) {
         ),
     ];
     for (what, guard, change) in refusals {
-        assert!(store.apply_at(&at, &guard, change).is_err(), "{what}: refused");
+        assert!(
+            store.apply_at(&at, &guard, change).is_err(),
+            "{what}: refused"
+        );
         assert_eq!(
             store.ticket_at(&at).expect("still there").version,
             before.version,
@@ -244,8 +247,13 @@ fn renames_at_a_place<S: Store>(store: &S, clock: &FixedClock) {
         last.body.as_str(),
         format!("from: {id}\nto: {new_id}\n\nAnother ticket has its id.\n")
     );
-    assert!(store.ticket_at(&at).is_err(), "nothing is left at the old place");
-    let moved = store.find(&q(new_id.as_str())).expect("found by its new id");
+    assert!(
+        store.ticket_at(&at).is_err(),
+        "nothing is left at the old place"
+    );
+    let moved = store
+        .find(&q(new_id.as_str()))
+        .expect("found by its new id");
     assert_eq!(store.ticket_at(&moved).expect("read").events, after.events);
     let gone = Place {
         status: TicketStatus::Closed,

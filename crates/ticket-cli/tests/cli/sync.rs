@@ -268,7 +268,10 @@ fn tickets_created_with_one_id_on_two_clones_stay_two() {
         if id != first {
             // The one renamed apart says so, from and to, in one event.
             assert_eq!(thread.matches("event: rename").count(), 1, "{thread}");
-            assert!(thread.contains(&format!("from: {first}\nto: {id}\n")), "{thread}");
+            assert!(
+                thread.contains(&format!("from: {first}\nto: {id}\n")),
+                "{thread}"
+            );
         }
         renames += thread.matches("event: rename").count();
     }

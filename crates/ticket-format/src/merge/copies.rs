@@ -151,17 +151,26 @@ mod tests {
         let cases: Vec<(&str, Vec<Copy<'_>>, &str)> = vec![
             (
                 "the status the thread says last, keeping the copy there",
-                vec![copy("open", &open, &created), copy("pending", &pending, &moved)],
+                vec![
+                    copy("open", &open, &created),
+                    copy("pending", &pending, &moved),
+                ],
                 "pending 1",
             ),
             (
                 "two create events are two tickets",
-                vec![copy("open", &open, &created), copy("pending", &pending, &other)],
+                vec![
+                    copy("open", &open, &created),
+                    copy("pending", &pending, &other),
+                ],
                 "two tickets",
             ),
             (
                 "no thread says a status: the item's",
-                vec![copy("open", &open, &created), copy("closed", &open, &created)],
+                vec![
+                    copy("open", &open, &created),
+                    copy("closed", &open, &created),
+                ],
                 "open 0",
             ),
             (
