@@ -315,7 +315,7 @@ impl<S: Store> App<S> {
             let at = queue
                 .not_ready
                 .iter()
-                .position(|n| crate::relations::best_first(&entry, &n.entry).is_lt())
+                .position(|n| crate::ready::best_first(&entry, &n.entry).is_lt())
                 .unwrap_or(queue.not_ready.len());
             queue.not_ready.insert(
                 at,

@@ -40,7 +40,7 @@ pub struct CreateRequest {
     pub relations: Vec<(RelationKind, String)>,
     /// Store an edge even when its target names no ticket (it must then be a valid id).
     pub allow_missing: bool,
-    /// The body; the template (`ops::NEW_TICKET_BODY`) when unset or empty.
+    /// The body; the template (`construct::NEW_TICKET_BODY`) when unset or empty.
     pub body: Option<BodyText>,
     /// Who creates it (its `create` event's author); the settings' user when unset.
     pub author: Option<String>,
@@ -101,7 +101,7 @@ impl<S: ticket_domain::Store> App<S> {
         // doctor calls it an error). One asked for is refused; one made from the title gets
         // the first free number. Checked before the lock is taken: two creates racing with the
         // same title can still both get it, which the doctor reports.
-        let wanted = ticket_domain::ops::prepare_new(&new)?;
+        let wanted = ticket_domain::construct::prepare_new(&new)?;
         let mut slug_taken = None;
         if let Some(holder) = backend.slug_holders(wanted.as_str())?.into_iter().next() {
             if explicit {

@@ -53,7 +53,7 @@ impl App {
         let mut report = ticket_doctor::run_with_progress(&self.root, &options, progress)?;
         repaired.append(&mut report.fixed);
         report.fixed = repaired;
-        if ticket_store_local::gitroot::routes_to_drivers(&self.root)
+        if ticket_store_local::in_git::routes_to_drivers(&self.root)
             && let Ok(Some(repo)) = crate::init::repo_of(&self.root)
             && let Ok(false) = crate::init::drivers_configured(&repo)
         {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use camino::Utf8PathBuf;
 use ticket_git::Repo;
-use ticket_store_local::gitroot::InitFile;
+use ticket_store_local::in_git::InitFile;
 use ticket_store_local::layout::{ITEM_DRIVER, THREAD_DRIVER};
 
 use crate::App;

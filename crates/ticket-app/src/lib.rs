@@ -23,6 +23,7 @@ mod feed;
 mod foreign;
 mod init;
 mod read;
+mod ready;
 mod relations;
 mod root;
 mod search;
@@ -56,7 +57,8 @@ pub use read::{
     FilterHint, ListEntry, ListOutcome, ListRequest, Listed, RawView, SHOWN_THREAD_LINES, Shown,
     Sort, ThreadShown, UNASSIGNED,
 };
-pub use relations::{Derived, LinkRequest, NotReady, Queued, ReadyQueue, UnlinkRequest};
+pub use ready::{Derived, NotReady, Queued, ReadyQueue};
+pub use relations::{LinkRequest, UnlinkRequest};
 pub use root::{DEFAULT_DIR, RootSource};
 pub use search::{
     DEFAULT_LIMIT as DEFAULT_SEARCH_LIMIT, Hit, HitField, SearchHow, SearchRequest, Searched,
@@ -71,7 +73,7 @@ pub use ticket_domain::{
     Relations, ReviewVerdict, Severity, Ticket, TicketId, TicketStatus, TicketSummary, Timestamp,
     Version,
 };
-pub use ticket_store_local::gitroot::InitFile;
+pub use ticket_store_local::in_git::InitFile;
 pub use view::{ReadyView, ShowView};
 
 /// The use cases over one ticket root, on its store: the local one (`work-items/` on disk)

@@ -1,11 +1,11 @@
 //! Where an event's body comes from: `--file F` (`-` for standard input), else standard input
 //! when it is not a terminal, else none (the use case gives the default text). A body is read to at most one byte past
-//! `ops::MAX_BODY_BYTES`, so a huge file is refused without being read whole.
+//! `construct::MAX_BODY_BYTES`, so a huge file is refused without being read whole.
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use ticket_domain::ops::{MAX_BODY_BYTES, check_body_size};
+use ticket_domain::construct::{MAX_BODY_BYTES, check_body_size};
 
 use crate::error::CliError;
 

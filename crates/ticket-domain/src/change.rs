@@ -7,11 +7,11 @@
 
 use serde::Serialize;
 
+use crate::construct::{self, check_body_size};
 use crate::edit::{self, Edit};
 use crate::event::{EventKind, NewEvent, ReviewVerdict, TicketEvent, check_author};
 use crate::ids::{Slug, TicketId};
 use crate::invalid::InvalidInput;
-use crate::ops::{self, check_body_size};
 use crate::port::{BackendError, NewReview, Resolution};
 use crate::record::{EditRecord, FieldSpelling, PlainSpelling, StatusRecord};
 use crate::relation::RelationKind;
@@ -179,8 +179,8 @@ pub fn plan_spelled(
     plan.summary.updated_at = now;
     let id = ticket.id.as_str();
     match change {
-        Change::AppendEvent(event) => plan.events.push(ops::event_to_append(event, now)?),
-        Change::Review(review) => plan.events.push(ops::review_event(review, now)?),
+        Change::AppendEvent(event) => plan.events.push(construct::event_to_append(event, now)?),
+        Change::Review(review) => plan.events.push(construct::review_event(review, now)?),
         Change::SetStatus(to) => {
             plan_set_status(id, &ticket.status, &to.to)?;
             move_with_event(&mut plan, ticket, to, now, spelling)?;
@@ -197,7 +197,7 @@ pub fn plan_spelled(
         Change::Close(resolution) => {
             let text = resolution.text.clone();
             plan.events
-                .push(ops::close_event(id, &ticket.status, resolution, now)?);
+                .push(construct::close_event(id, &ticket.status, resolution, now)?);
             plan.summary.status = TicketStatus::Closed;
             plan.resolution = Some(text);
             plan.move_to = Some(TicketStatus::Closed);
@@ -208,7 +208,7 @@ pub fn plan_spelled(
             author,
         } => {
             plan.events
-                .push(ops::link_event(true, kind, &target, author, now)?);
+                .push(construct::link_event(true, kind, &target, author, now)?);
             plan.summary.relations.add(&ticket.id, kind, target)?;
         }
         Change::Unlink {
@@ -217,7 +217,7 @@ pub fn plan_spelled(
             author,
         } => {
             plan.events
-                .push(ops::link_event(false, kind, &target, author, now)?);
+                .push(construct::link_event(false, kind, &target, author, now)?);
             plan.summary.relations.remove(&ticket.id, kind, &target)?;
         }
         Change::Edit(edit) => {
@@ -340,9 +340,9 @@ pub fn apply_in_memory(ticket: &mut Ticket, plan: Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::construct;
     use crate::edit::{BodyEdit, FieldEdit};
     use crate::event::{EventKind, ReviewVerdict};
-    use crate::ops;
     use crate::record::EditRecord;
     use crate::{Label, Readiness, Slug, TicketId};
 
@@ -350,7 +350,7 @@ mod tests {
         let at: Timestamp = "2026-01-02T03:04:05Z".parse().expect("valid");
         let mut new = crate::NewTicket::new("Plan me");
         new.kind = "task".into();
-        let mut t = ops::new_ticket(
+        let mut t = construct::new_ticket(
             TicketId::new("20260102-030405-plan-me").expect("valid"),
             Slug::new("plan-me").expect("valid"),
             new,
@@ -746,7 +746,11 @@ mod tests {
         assert_eq!(p.summary.slug, t.slug, "a new title keeps the slug");
         assert_eq!(
             p.body.as_ref().map(MarkdownText::as_str),
-            Some(ops::NEW_TICKET_BODY.replace("- TBD", "- it works").as_str())
+            Some(
+                construct::NEW_TICKET_BODY
+                    .replace("- TBD", "- it works")
+                    .as_str()
+            )
         );
         let record = EditRecord::parse(p.events[0].body.as_str()).expect("parses");
         let names: Vec<_> = record.fields.iter().map(|f| f.name.as_str()).collect();

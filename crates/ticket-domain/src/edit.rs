@@ -7,10 +7,10 @@
 //! the timestamps are the writers'.
 
 use crate::action::ActionRequired;
+use crate::construct::check_body_size;
 use crate::event::check_author;
 use crate::invalid::{Field, InvalidInput};
 use crate::meta::{Readiness, RefList};
-use crate::ops::check_body_size;
 use crate::port::BackendError;
 use crate::record::FieldSpelling;
 use crate::ticket::{Label, MarkdownText, TicketSummary};

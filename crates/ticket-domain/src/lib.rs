@@ -10,6 +10,7 @@
 pub mod action;
 pub mod change;
 pub mod claim;
+pub mod construct;
 pub mod edit;
 pub mod event;
 pub mod graph;
@@ -18,7 +19,6 @@ pub mod ids;
 pub mod invalid;
 pub mod memory;
 pub mod meta;
-pub mod ops;
 pub mod port;
 pub mod progress;
 pub mod record;

@@ -13,10 +13,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::action::ActionRequired;
 use crate::change::{self, Change, Version};
 use crate::claim::LeaseRecord;
+use crate::construct;
 use crate::graph::{Catalog, GraphNode};
 use crate::guard::Guard;
 use crate::ids::{TicketId, TicketIdOrSlug};
-use crate::ops;
 use crate::port::{
     BackendError, Clock, Diagnostic, ListFilter, Listing, NewTicket, TicketBackend, new_ticket_id,
 };
@@ -224,7 +224,7 @@ impl TicketBackend for InMemoryBackend {
     }
 
     fn create(&self, new: NewTicket) -> Result<Ticket, BackendError> {
-        let slug = ops::prepare_new(&new)?;
+        let slug = construct::prepare_new(&new)?;
         let now = self.clock.now();
         let mut tickets = self.tickets();
         let id = new_ticket_id(
@@ -238,7 +238,7 @@ impl TicketBackend for InMemoryBackend {
                 what: id.to_string(),
             });
         }
-        let mut ticket = ops::new_ticket(id, slug, new, now);
+        let mut ticket = construct::new_ticket(id, slug, new, now);
         ticket.version = self.next_version();
         tickets.push(ticket.clone());
         Ok(ticket)

@@ -273,13 +273,13 @@ pub struct NewTicket {
     pub author: String,
     /// Who it is assigned to; nobody when absent.
     pub assignee: Option<String>,
-    /// Its body; the template [`crate::ops::NEW_TICKET_BODY`] when absent.
+    /// Its body; the template [`crate::construct::NEW_TICKET_BODY`] when absent.
     pub body: Option<MarkdownText>,
 }
 
 impl NewTicket {
     /// A ticket with the format's defaults: kind `task`, priority `P2`, no labels, nobody
-    /// assigned, the template body, created by [`crate::ops::UNKNOWN_AUTHOR`] (what writers
+    /// assigned, the template body, created by [`crate::construct::UNKNOWN_AUTHOR`] (what writers
     /// say when they know no user).
     pub fn new(title: impl Into<String>) -> Self {
         Self {
@@ -290,7 +290,7 @@ impl NewTicket {
             labels: Vec::new(),
             meta: WorkMeta::default(),
             relations: Relations::default(),
-            author: crate::ops::UNKNOWN_AUTHOR.into(),
+            author: crate::construct::UNKNOWN_AUTHOR.into(),
             assignee: None,
             body: None,
         }
@@ -349,13 +349,13 @@ pub trait TicketBackendExt: TicketBackend {
     fn review(&self, query: &TicketIdOrSlug, review: NewReview) -> Result<Ticket, BackendError> {
         self.apply(query, &Guard::none(), Change::Review(review))
     }
-    /// Moves the ticket to `to`, recorded as by [`crate::ops::UNKNOWN_AUTHOR`]; apply a
+    /// Moves the ticket to `to`, recorded as by [`crate::construct::UNKNOWN_AUTHOR`]; apply a
     /// [`Change::SetStatus`] to name the author or give a reason.
     fn set_status(&self, query: &TicketIdOrSlug, to: TicketStatus) -> Result<Ticket, BackendError> {
         self.apply(
             query,
             &Guard::none(),
-            Change::SetStatus(StatusMove::new(to, crate::ops::UNKNOWN_AUTHOR)),
+            Change::SetStatus(StatusMove::new(to, crate::construct::UNKNOWN_AUTHOR)),
         )
     }
     /// Moves a closed ticket back to open.

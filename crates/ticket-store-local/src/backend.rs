@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use ticket_domain::change;
-use ticket_domain::ops;
+use ticket_domain::construct;
 use ticket_domain::{
     BackendError, Change, Clock, Diagnostic, Guard, LeaseRecord, ListFilter, Listing, NewTicket,
     Plan, Ticket, TicketBackend, TicketId, TicketIdOrSlug, TicketStatus, TicketSummary, Timestamp,
@@ -368,7 +368,7 @@ impl TicketBackend for LocalTicketBackend {
     }
 
     fn create(&self, new: NewTicket) -> Result<Ticket, BackendError> {
-        let slug = ops::prepare_new(&new)?;
+        let slug = construct::prepare_new(&new)?;
         fs::create_dir_all(&self.root).map_err(|e| storage(&self.root, e))?;
         fsio::with_lock(&self.root, self.lock_timeout, || {
             for s in STATUS_DIRS {
@@ -384,7 +384,7 @@ impl TicketBackend for LocalTicketBackend {
             let id = new_ticket_id(now, slug.as_str(), taken, &self.clock.collision_suffix())?;
             let target = layout::ticket_dir(&self.root, layout::OPEN, id.as_str());
             fsio::refuse_symlink(&self.root, &target)?;
-            let mut ticket = ops::new_ticket(id, slug, new, now);
+            let mut ticket = construct::new_ticket(id, slug, new, now);
             let scratch = fsio::scratch_dir(&self.root)?;
             let dir = scratch.path();
             fs::create_dir_all(layout::artifacts(dir)).map_err(|e| storage(dir, e))?;

@@ -10,7 +10,7 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use ticket_domain::ops;
+use ticket_domain::construct;
 use ticket_domain::{
     ActionRequired, BackendError, BodyEdit, Change, Clock, Edit, EditRecord, EventKind, EventRef,
     FieldEdit, FixedClock, Guard, Label, Lease, LeaseRecord, ListFilter, MarkdownText, NewEvent,
@@ -177,7 +177,7 @@ fn create_then_show(b: &dyn TicketBackend, _: &Env) {
         (shown.assignee.as_deref(), shown.legacy_ticket.as_deref()),
         (None, None)
     );
-    assert_eq!(shown.body.as_str(), ops::NEW_TICKET_BODY);
+    assert_eq!(shown.body.as_str(), construct::NEW_TICKET_BODY);
     assert_eq!(shown.events.len(), 1, "a new thread holds the create event");
     let e = &shown.events[0];
     assert_eq!(
@@ -185,7 +185,7 @@ fn create_then_show(b: &dyn TicketBackend, _: &Env) {
         (&EventKind::Create, "yoi ticket"),
         "the create event names its creator"
     );
-    assert_eq!(e.body.as_str(), ops::CREATE_EVENT_BODY);
+    assert_eq!(e.body.as_str(), construct::CREATE_EVENT_BODY);
     assert_eq!(shown.resolution, None);
 }
 

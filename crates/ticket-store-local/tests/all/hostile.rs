@@ -7,7 +7,7 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ticket_domain::ops::MAX_BODY_BYTES;
+use ticket_domain::construct::MAX_BODY_BYTES;
 use ticket_domain::{
     BackendError, EventKind, FixedClock, NewEvent, NewTicket, Resolution, TicketBackend,
     TicketBackendExt, TicketStatus,
