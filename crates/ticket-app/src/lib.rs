@@ -79,7 +79,7 @@ pub use view::{ReadyView, ShowView};
 /// The use cases over one ticket root, on its store: the local one (`work-items/` on disk)
 /// unless built [`App::on`] another ([`Store`]: the in-memory one, in tests). The store is
 /// built once per root; use cases that only a store of files can answer (list with its
-/// orders, search, sync, import and export, init, doctor, the change feed) are the local
+/// orders, sync, import and export, init, doctor, the change feed) are the local
 /// store's alone.
 pub struct App<S = LocalTicketBackend> {
     root: PathBuf,

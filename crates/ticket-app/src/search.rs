@@ -6,11 +6,10 @@
 //! stamps every ticket anyway and reads only the tickets whose stamps moved.
 
 use snafu::ResultExt;
-use ticket_domain::TicketStatus;
+use ticket_domain::{SearchSource, SourceListing, Store, TicketStatus, TicketTexts};
 use ticket_search::{
     EventText, Filters, Listing, Loaded, Loader, Query, Request, SearchIndex, Stamped, TicketDoc,
 };
-use ticket_store_local::{LocalTicketBackend, Stamps, TicketTexts};
 
 use crate::App;
 use crate::error::AppError;
@@ -59,7 +58,9 @@ pub struct Searched {
     pub how: SearchHow,
 }
 
-impl App {
+impl<S: Store + SearchSource> App<S> {
+    /// Searches the store's tickets: through its index when it keeps one (brought up to date
+    /// first, from the stamps), else by reading them all (also when `scan` asks).
     pub fn search(&self, request: SearchRequest) -> Result<Searched, AppError> {
         let query = Query::parse(&request.query).context(crate::error::QuerySnafu)?;
         let search = Request {
@@ -78,9 +79,9 @@ impl App {
             limit: request.limit,
         };
         let backend = self.reader();
-        let listing = listing(backend.stamps()?);
-        let tickets = Tickets { backend };
-        let found = match backend.search_dir().filter(|_| !request.scan) {
+        let listing = listing(backend.listing()?);
+        let tickets = Texts { backend };
+        let found = match backend.index_dir().filter(|_| !request.scan) {
             Some(dir) => {
                 let wait = self
                     .settings
@@ -101,14 +102,14 @@ impl App {
     }
 }
 
-fn listing(stamps: Stamps) -> Listing {
+fn listing(source: SourceListing) -> Listing {
     Listing {
-        taken_at_ns: stamps.taken_at_ns,
-        tickets: stamps
+        taken_at_ns: source.taken_at_ns,
+        tickets: source
             .tickets
             .into_iter()
             .map(|t| Stamped {
-                key: format!("{}/{}", t.status_dir, t.name),
+                key: t.key,
                 stamp: t.stamp,
                 changed_at_ns: t.changed_at_ns,
             })
@@ -116,18 +117,15 @@ fn listing(stamps: Stamps) -> Listing {
     }
 }
 
-/// The root's tickets, read by key (`<status directory>/<ticket directory>`) on a few threads.
-struct Tickets<'a> {
-    backend: &'a LocalTicketBackend,
+/// The store's tickets, read by key on a few threads.
+struct Texts<'a, S> {
+    backend: &'a S,
 }
 
-impl Loader for Tickets<'_> {
+impl<S: SearchSource + Sync> Loader for Texts<'_, S> {
     fn load(&self, keys: &[String]) -> Vec<Loaded> {
         ticket_store_local::parallel::map_ordered(keys.to_vec(), |key| {
-            let Some((status_dir, name)) = key.split_once('/') else {
-                return Loaded::Gone;
-            };
-            match self.backend.read_texts(status_dir, name) {
+            match self.backend.texts(&key) {
                 Ok(Some(texts)) => Loaded::Doc(doc(key, texts)),
                 Ok(None) => Loaded::Gone,
                 Err(e) => Loaded::Unreadable(e.to_string()),

@@ -1,5 +1,5 @@
-//! The use cases on the in-memory store, in process: claims, the ready queue, edits and
-//! relations, with no file, no git and no process. What they show holds for every store that
+//! The use cases on the in-memory store, in process: claims, the ready queue, edits,
+//! relations and search, with no file, no git and no process. What they show holds for every store that
 //! passes the conformance suite, the local one included (its own tests run the same use cases
 //! through the CLI).
 
@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use ticket_app::{
     App, AppError, Assign, ClaimRequest, CommentRequest, CreateRequest, EditRequest, Guard,
-    LinkRequest, ReadyClaimRequest, Reason, RelationKind, ReleaseRequest, RenewRequest, Settings,
-    UnlinkRequest,
+    LinkRequest, ReadyClaimRequest, Reason, RelationKind, ReleaseRequest, RenewRequest, SearchHow,
+    SearchRequest, Settings, UnlinkRequest,
 };
 use ticket_domain::{FixedClock, InMemoryBackend};
 
@@ -273,4 +273,37 @@ fn edits_record_and_refuse_stale_versions() {
         ..EditRequest::default()
     });
     assert!(nothing.is_err(), "an edit of nothing is refused");
+}
+
+#[test]
+fn search_reads_every_write_of_a_store_without_an_index() {
+    let (app, clock) = app();
+    let cache = create(&app, "Cache the parsed frontmatter", "P1");
+    let other = create(&app, "Unrelated chore", "P3");
+    let hits = |query: &str| -> Vec<String> {
+        let found = app
+            .search(SearchRequest {
+                query: query.into(),
+                ..SearchRequest::default()
+            })
+            .expect("searched");
+        assert!(
+            matches!(found.how, SearchHow::Scan { .. }),
+            "a store with no index is scanned: {:?}",
+            found.how
+        );
+        found.hits.into_iter().map(|h| h.id).collect()
+    };
+    assert_eq!(hits("frontmatter"), vec![cache.clone()]);
+    assert!(hits("invalidation").is_empty());
+    // A comment written a moment later is found at once: no index to be stale.
+    clock.advance(1);
+    app.comment(CommentRequest {
+        query: other.clone(),
+        role: "comment".into(),
+        body: Some("needs cache invalidation first\n".into()),
+        ..CommentRequest::default()
+    })
+    .expect("commented");
+    assert_eq!(hits("invalidation"), vec![other]);
 }

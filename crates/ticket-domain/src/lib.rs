@@ -49,7 +49,10 @@ pub use port::{
 pub use progress::Progress;
 pub use record::{EditRecord, FieldSpelling, PlainSpelling, StatusRecord};
 pub use relation::{RelationKind, Relations};
-pub use roles::{GraphRead, LeaseTxn, Leases, Place, Store, Tickets};
+pub use roles::{
+    GraphRead, LeaseTxn, Leases, Place, SearchSource, SourceListing, SourceStamp, Store,
+    TicketTexts, Tickets,
+};
 pub use status::TicketStatus;
 pub use ticket::{Label, MarkdownText, Ticket, TicketSummary};
 pub use timestamp::Timestamp;

@@ -20,7 +20,10 @@ use crate::ids::{TicketId, TicketIdOrSlug};
 use crate::port::{
     BackendError, Clock, Diagnostic, ListFilter, Listing, NewTicket, TicketBackend, new_ticket_id,
 };
-use crate::roles::{GraphRead, LeaseTxn, Leases, Place, Tickets};
+use crate::roles::{
+    GraphRead, LeaseTxn, Leases, Place, SearchSource, SourceListing, SourceStamp, TicketTexts,
+    Tickets,
+};
 use crate::status::TicketStatus;
 use crate::ticket::{Ticket, TicketSummary};
 use crate::timestamp::Timestamp;
@@ -331,6 +334,61 @@ impl Tickets for InMemoryBackend {
         }
         Ok((catalog, Vec::new()))
     }
+}
+
+/// A search over memory reads every ticket (there is no index to keep): a ticket is listed as
+/// `<status>/<id>`, stamped by its version.
+impl SearchSource for InMemoryBackend {
+    fn listing(&self) -> Result<SourceListing, BackendError> {
+        let nanos = |t: Timestamp| t.unix().saturating_mul(1_000_000_000);
+        let taken_at_ns = nanos(self.clock.now());
+        let tickets = self
+            .in_list_order()
+            .into_iter()
+            .map(|t| SourceStamp {
+                key: format!("{}/{}", t.status, t.id),
+                stamp: stamp_of(&t.version),
+                changed_at_ns: nanos(t.updated_at),
+            })
+            .collect();
+        Ok(SourceListing {
+            taken_at_ns,
+            tickets,
+        })
+    }
+
+    fn texts(&self, key: &str) -> Result<Option<TicketTexts>, BackendError> {
+        let Some((status, id)) = key.split_once('/') else {
+            return Ok(None);
+        };
+        let tickets = self.tickets();
+        let Some(t) = tickets
+            .iter()
+            .find(|t| t.id.as_str() == id && t.status.as_str() == status)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(TicketTexts {
+            summary: t.summary.clone(),
+            body: t.body.as_str().to_owned(),
+            events: t.events.clone(),
+            resolution: (t.status == TicketStatus::Closed)
+                .then(|| t.resolution.as_ref().map(|r| r.as_str().to_owned()))
+                .flatten(),
+        }))
+    }
+
+    fn index_dir(&self) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// A stamp that moves whenever the version does (every write gives a new one).
+fn stamp_of(version: &Version) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    version.as_str().hash(&mut h);
+    h.finish()
 }
 
 /// The lease records while [`Leases::with_lease_lock`] holds their mutex.

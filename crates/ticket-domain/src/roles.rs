@@ -1,18 +1,21 @@
 //! The ports at the width the use cases use them: [`Tickets`] (the reads a use case needs
 //! beyond [`TicketBackend`]'s, each as cheap as the store can make it) and [`Leases`] (the
 //! lease records claims decide on and writes are fenced by). [`Store`] is both: what
-//! `ticket-app`'s `App` is generic over. The in-memory backend and the local one implement
-//! them, and the conformance suite holds both to every method.
+//! `ticket-app`'s `App` is generic over; [`SearchSource`] is what a full-text search reads.
+//! The in-memory backend and the local one implement them, and the conformance suite holds
+//! both to every method.
 //!
-//! What only a store of files can do (repairs of what a merge left, the search source, the
-//! change feed, foreign trees) stays on that store: a use case that needs it is written for it
-//! alone.
+//! What only a store of files can do (repairs of what a merge left in its status directories,
+//! the files git needs, the change feed from its stamps, writing an imported ticket whole with
+//! its artifacts) stays on that store: a use case that needs it is written for it alone, since a
+//! store that cannot hold two copies of a ticket has nothing of it to implement.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::change::Change;
 use crate::claim::LeaseRecord;
+use crate::event::TicketEvent;
 use crate::graph::{Catalog, Graph};
 use crate::guard::Guard;
 use crate::ids::{TicketId, TicketIdOrSlug};
@@ -105,6 +108,47 @@ pub trait Leases {
         &self,
         f: impl FnOnce(&dyn LeaseTxn) -> Result<T, E>,
     ) -> Result<T, E>;
+}
+
+/// One ticket as a search source lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceStamp {
+    /// What the source reads it by again ([`SearchSource::texts`]); stable while it stays put.
+    pub key: String,
+    /// Changes whenever one of its texts does, by whatever tool.
+    pub stamp: u64,
+    /// When it last changed, in nanoseconds since the epoch.
+    pub changed_at_ns: i64,
+}
+
+/// Every ticket of a search source, stamped, and when the stamps were taken.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceListing {
+    /// Read from the clock before the first ticket was stamped, in nanoseconds since the epoch.
+    pub taken_at_ns: i64,
+    pub tickets: Vec<SourceStamp>,
+}
+
+/// The texts of a ticket, as a search indexes them (the resolution of a closed ticket only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketTexts {
+    pub summary: TicketSummary,
+    pub body: String,
+    pub events: Vec<TicketEvent>,
+    pub resolution: Option<String>,
+}
+
+/// What a full-text search reads of a store: every ticket's stamp, cheaply (so an index is
+/// never stale: a ticket whose stamp moved is read again), a ticket's texts by key, and where
+/// an index may be kept.
+pub trait SearchSource {
+    /// Every ticket, stamped, in a stable order.
+    fn listing(&self) -> Result<SourceListing, BackendError>;
+    /// The texts of the ticket listed under `key`; `None` when it is no longer there.
+    fn texts(&self, key: &str) -> Result<Option<TicketTexts>, BackendError>;
+    /// The directory an index of this store may live in; `None` when it keeps none (a search
+    /// then reads every ticket).
+    fn index_dir(&self) -> Option<PathBuf>;
 }
 
 /// What the use cases run on: tickets and their leases, shared across threads.

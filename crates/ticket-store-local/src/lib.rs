@@ -30,4 +30,4 @@ pub use clock::SystemClock;
 pub use layout::STATUS_DIRS;
 pub use lease::LeaseStore;
 pub use put_whole::Written;
-pub use stamps::{FileStamp, Stamps, TicketStamp, TicketTexts};
+pub use stamps::{FileStamp, Stamps, TicketStamp};

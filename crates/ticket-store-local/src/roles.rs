@@ -1,4 +1,4 @@
-//! The use cases' ports ([`Tickets`], [`Leases`]) over the local store: each a method of the
+//! The use cases' ports ([`Tickets`], [`Leases`], [`SearchSource`]) over the local store: each a method of the
 //! store already, with its place on disk ([`Located`]) given as the domain's [`Place`].
 
 use std::collections::HashMap;
@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use ticket_domain::claim::LeaseRecord;
 use ticket_domain::{
-    BackendError, Catalog, Change, Diagnostic, GraphRead, Guard, LeaseTxn, Leases, Place, Ticket,
-    TicketId, TicketIdOrSlug, TicketStatus, TicketSummary, Tickets, Timestamp,
+    BackendError, Catalog, Change, Diagnostic, GraphRead, Guard, LeaseTxn, Leases, Place,
+    SearchSource, SourceListing, SourceStamp, Ticket, TicketId, TicketIdOrSlug, TicketStatus,
+    TicketSummary, TicketTexts, Tickets, Timestamp,
 };
 
 use crate::backend::{LocalTicketBackend, Located};
@@ -125,5 +126,36 @@ impl Leases for LocalTicketBackend {
         f: impl FnOnce(&dyn LeaseTxn) -> Result<T, E>,
     ) -> Result<T, E> {
         self.lease_store()?.with_lock(|locked| f(locked))
+    }
+}
+
+/// A ticket is listed as `<status directory>/<ticket directory>`, stamped from what `stat` says
+/// of its files (`stamps`); the index lives in `.index/search`.
+impl SearchSource for LocalTicketBackend {
+    fn listing(&self) -> Result<SourceListing, BackendError> {
+        let stamps = self.stamps()?;
+        Ok(SourceListing {
+            taken_at_ns: stamps.taken_at_ns,
+            tickets: stamps
+                .tickets
+                .into_iter()
+                .map(|t| SourceStamp {
+                    key: format!("{}/{}", t.status_dir, t.name),
+                    stamp: t.stamp,
+                    changed_at_ns: t.changed_at_ns,
+                })
+                .collect(),
+        })
+    }
+
+    fn texts(&self, key: &str) -> Result<Option<TicketTexts>, BackendError> {
+        match key.split_once('/') {
+            Some((status_dir, name)) => self.read_texts(status_dir, name),
+            None => Ok(None),
+        }
+    }
+
+    fn index_dir(&self) -> Option<PathBuf> {
+        self.search_dir()
     }
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rustix::fs::{AtFlags, Mode, OFlags};
-use ticket_domain::{BackendError, TicketEvent, TicketIdOrSlug, TicketSummary};
+use ticket_domain::{BackendError, TicketIdOrSlug, TicketTexts};
 use ticket_format::codec;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -71,15 +71,6 @@ pub struct Stamps {
     /// Read from the clock before the first directory was listed, in nanoseconds since the epoch.
     pub taken_at_ns: i64,
     pub tickets: Vec<TicketStamp>,
-}
-
-/// The texts of a ticket, as a search indexes them (the resolution of a closed ticket only).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TicketTexts {
-    pub summary: TicketSummary,
-    pub body: String,
-    pub events: Vec<TicketEvent>,
-    pub resolution: Option<String>,
 }
 
 fn nanos(secs: i64, nsecs: i64) -> i64 {
@@ -243,7 +234,7 @@ impl LocalTicketBackend {
 
     /// The texts of the ticket in directory `name` of `status_dir`; `None` when it is not there
     /// (or the names could not be a ticket's).
-    pub fn read_texts(
+    pub(crate) fn read_texts(
         &self,
         status_dir: &str,
         name: &str,
@@ -278,7 +269,7 @@ impl LocalTicketBackend {
 
     /// The directory a full-text index may live in (`.index/search`), with `.index/` made and
     /// git-ignored; `None` when it cannot be made (a read-only root, a link in the way).
-    pub fn search_dir(&self) -> Option<PathBuf> {
+    pub(crate) fn search_dir(&self) -> Option<PathBuf> {
         index::index_dir(self.root()).map(|_| layout::search_dir(self.root()))
     }
 }

@@ -1,5 +1,5 @@
 //! The conformance of the use cases' ports (`ticket_domain::roles`): every method of
-//! `Tickets` and `Leases`, checked the same way on every store that implements them.
+//! `Tickets`, `Leases` and `SearchSource`, checked the same way on every store that implements them.
 //! [`run_roles`] runs each check on a fresh store and panics naming every one that failed.
 
 use std::sync::Arc;
@@ -8,13 +8,14 @@ use crate::conformance::{run_checks, start_clock};
 
 use ticket_domain::{
     BackendError, Change, Clock, FixedClock, Guard, Lease, LeaseRecord, NewEvent, NewTicket, Place,
-    RelationKind, Rename, StatusMove, Store, TicketId, TicketIdOrSlug, TicketStatus, Timestamp,
+    RelationKind, Rename, Resolution, SearchSource, StatusMove, Store, TicketId, TicketIdOrSlug,
+    TicketStatus, Timestamp,
 };
 
 /// A named check of a store of type `S`.
 type Check<S> = (&'static str, fn(&S, &FixedClock));
 
-fn checks<S: Store>() -> Vec<Check<S>> {
+fn checks<S: Store + SearchSource>() -> Vec<Check<S>> {
     vec![
         ("places_read_back", places_read_back::<S>),
         ("slugs_have_holders", slugs_have_holders::<S>),
@@ -22,11 +23,15 @@ fn checks<S: Store>() -> Vec<Check<S>> {
         ("catalog_derives_inverses", catalog_derives_inverses::<S>),
         ("leases_fence_writes", leases_fence_writes::<S>),
         ("renames_at_a_place", renames_at_a_place::<S>),
+        (
+            "search_source_stamps_texts",
+            search_source_stamps_texts::<S>,
+        ),
     ]
 }
 
 /// Runs every check of the roles on a fresh store from `make`.
-pub fn run_roles<S: Store>(make: &dyn Fn(Arc<FixedClock>) -> S) {
+pub fn run_roles<S: Store + SearchSource>(make: &dyn Fn(Arc<FixedClock>) -> S) {
     run_checks("role", &checks::<S>(), |check| {
         let clock = Arc::new(start_clock());
         check(&make(clock.clone()), &clock)
@@ -266,4 +271,82 @@ fn renames_at_a_place<S: Store>(store: &S, clock: &FixedClock) {
         ),
         "a place that holds no ticket"
     );
+}
+
+/// The search source lists every ticket once under a key its texts are read by, moves a
+/// ticket's stamp when it is written, gives a closed ticket's resolution and nobody else's,
+/// and answers `None` for a key it does not list.
+fn search_source_stamps_texts<S: Store + SearchSource>(store: &S, clock: &FixedClock) {
+    let id = create(store, "Searched for", clock);
+    let other = create(store, "Closed one", clock);
+    let listing = store.listing().expect("listed");
+    assert_eq!(listing.tickets.len(), 2, "every ticket once: {listing:?}");
+    let key_of = |listing: &ticket_domain::SourceListing, id: &TicketId| {
+        let keys: Vec<_> = listing
+            .tickets
+            .iter()
+            .filter(|t| {
+                store
+                    .texts(&t.key)
+                    .expect("texts")
+                    .is_some_and(|x| x.summary.id == *id)
+            })
+            .cloned()
+            .collect();
+        assert_eq!(keys.len(), 1, "{id} is listed once: {keys:?}");
+        keys.into_iter().next().expect("one")
+    };
+    let before = key_of(&listing, &id);
+    clock.advance(1);
+    store
+        .apply(
+            &q(id.as_str()),
+            &Guard::none(),
+            Change::AppendEvent(NewEvent::new(
+                ticket_domain::EventKind::Comment,
+                "me",
+                "a needle in the thread",
+            )),
+        )
+        .expect("commented");
+    let after = key_of(&store.listing().expect("listed"), &id);
+    assert_eq!(after.key, before.key, "a comment does not move the key");
+    assert_ne!(after.stamp, before.stamp, "a write moves the stamp");
+    let texts = store.texts(&after.key).expect("read").expect("there");
+    let shown = store.show(&q(id.as_str())).expect("shown");
+    let at = store.find(&q(id.as_str())).expect("found");
+    assert_eq!(
+        texts.summary,
+        store.summary_at(&at).expect("read"),
+        "as stored"
+    );
+    assert_eq!(texts.body, shown.body.as_str());
+    assert_eq!(texts.events, shown.events);
+    assert_eq!(texts.resolution, None, "an open ticket has none");
+    assert!(
+        texts
+            .events
+            .iter()
+            .any(|e| e.body.as_str().contains("needle")),
+        "the comment is among the texts"
+    );
+    store
+        .apply(
+            &q(other.as_str()),
+            &Guard::none(),
+            Change::Close(Resolution {
+                text: "Done with it.\n".into(),
+                author: "me".into(),
+            }),
+        )
+        .expect("closed");
+    let closed = key_of(&store.listing().expect("listed"), &other);
+    let texts = store.texts(&closed.key).expect("read").expect("there");
+    assert_eq!(texts.resolution.as_deref(), Some("Done with it.\n"));
+    for key in ["", "open", "open/nobody-here", "nowhere/x", "../open/x"] {
+        assert!(
+            store.texts(key).expect("asked").is_none(),
+            "{key:?} names nothing"
+        );
+    }
 }
