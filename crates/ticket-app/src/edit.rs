@@ -39,6 +39,10 @@ pub struct EditRequest {
     pub title: Option<String>,
     pub kind: Option<String>,
     pub priority: Option<String>,
+    /// The whole list of labels, replacing them (comma-separated items, as `create` takes
+    /// them; an empty list removes every label); applied before `labels_remove` and
+    /// `labels_add`.
+    pub labels: Option<Vec<String>>,
     /// Labels to add and to remove; each item may be a comma-separated list (`"a, b"`).
     pub labels_add: Vec<String>,
     pub labels_remove: Vec<String>,
@@ -146,6 +150,9 @@ impl EditRequest {
         if let Some(priority) = &self.priority {
             check(Vocabulary::Priority, priority)?;
             fields.push(FieldEdit::Priority(priority.clone()));
+        }
+        if let Some(whole) = &self.labels {
+            fields.push(FieldEdit::Labels(labels(whole)?));
         }
         if !self.labels_remove.is_empty() {
             fields.push(FieldEdit::RemoveLabels(labels(&self.labels_remove)?));

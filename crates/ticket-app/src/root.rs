@@ -16,7 +16,8 @@ pub enum RootSource {
     Environment,
 }
 
-/// Resolves the root. `create` may start a root in the current directory, as `tickets.sh` does.
+/// Resolves the root. `create` may start a root: at the top level of the repository it stands
+/// in, else in the current directory, as `tickets.sh` does.
 pub fn resolve(
     flag: Option<PathBuf>,
     env: Option<PathBuf>,
@@ -39,6 +40,7 @@ pub fn resolve(
     let mut looked = Vec::new();
     let mut dir = cwd.to_path_buf();
     let mut relative = PathBuf::new();
+    let mut top = None;
     loop {
         let candidate = dir.join(DEFAULT_DIR);
         if candidate.is_dir() {
@@ -46,6 +48,7 @@ pub fn resolve(
         }
         looked.push(candidate);
         if dir.join(".git").exists() {
+            top = Some(relative.join(DEFAULT_DIR));
             break;
         }
         match dir.parent() {
@@ -57,7 +60,9 @@ pub fn resolve(
         }
     }
     if creating {
-        return Ok(PathBuf::from(DEFAULT_DIR));
+        // Inside a repository, where `init` puts it: its top level, never the subdirectory the
+        // user stands in. Outside one, here, as `tickets.sh` does.
+        return Ok(top.unwrap_or_else(|| PathBuf::from(DEFAULT_DIR)));
     }
     Err(AppError::NoRoot { looked })
 }

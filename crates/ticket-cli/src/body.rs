@@ -1,5 +1,7 @@
-//! Where an event's body comes from: `--file F` (`-` for standard input), else standard input
-//! when it is not a terminal, else none (the use case gives the default text). A body is read to at most one byte past
+//! Where a text a command writes comes from, the same three ways for every such command
+//! (`create`, `comment`, `review`, `close`): `--body TEXT` or `-m TEXT` (a line), `--file F`
+//! (`-` for standard input), else standard input when it is not a terminal, else none (the use
+//! case gives the default text). A body is read to at most one byte past
 //! `construct::MAX_BODY_BYTES`, so a huge file is refused without being read whole.
 
 use std::io::{IsTerminal, Read};
@@ -7,7 +9,17 @@ use std::path::Path;
 
 use ticket_domain::construct::{MAX_BODY_BYTES, check_body_size};
 
+use ticket_app::BodyText;
+
 use crate::error::CliError;
+
+/// The text given: a line typed (`--body`, `-m`), else [`read`]'s.
+pub fn given(line: Option<String>, file: Option<&Path>) -> Result<Option<BodyText>, CliError> {
+    match line {
+        Some(line) => Ok(Some(BodyText::Line(line))),
+        None => Ok(read(file)?.map(BodyText::Verbatim)),
+    }
+}
 
 /// The body given: `--file F` (`-` for standard input), else standard input when it is not a
 /// terminal; `None` when there is none (the use case picks the default).

@@ -116,6 +116,9 @@ pub struct EditArgs {
     /// P0 (most urgent) to P4.
     #[arg(long)]
     pub priority: Option<String>,
+    /// The whole list of labels, comma-separated, replacing them (`""` removes every one).
+    #[arg(long, value_name = "A,B", conflicts_with_all = ["label_add", "label_rm"])]
+    pub label: Option<String>,
     /// Labels to add, comma-separated (repeatable).
     #[arg(long, value_name = "A,B")]
     pub label_add: Vec<String>,
@@ -291,7 +294,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket create --title \"Fix the
         relations: CreateRelations,
         /// The body, as one text (a line break is added). Default: --file, else standard input
         /// when it is not a terminal, else the template.
-        #[arg(long, allow_hyphen_values = true, conflicts_with = "file")]
+        #[arg(long, short = 'm', allow_hyphen_values = true, conflicts_with = "file")]
         body: Option<String>,
         /// Body file (`-` for standard input). An empty body gives the template.
         #[arg(long)]
@@ -309,7 +312,7 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket create --title \"Fix the
     /// Append an event (comment, plan, decision, implementation_report, ...) to a ticket's thread.
     #[command(
         after_help = "Roles: comment, plan, decision, implementation_report, migration, fix. Others are refused as \
-likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file notes.md\n  echo 'Plan: ...' | ticket comment my-slug --role plan --author planner"
+likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug -m \"Looked at it\"\n  ticket comment my-slug --file notes.md\n  echo 'Plan: ...' | ticket comment my-slug --role plan --author planner"
     )]
     Comment {
         /// A ticket id or slug.
@@ -320,6 +323,9 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         /// Default: $USER.
         #[arg(long)]
         author: Option<String>,
+        /// The body, as one text (a line break is added).
+        #[arg(long, short = 'm', allow_hyphen_values = true, conflicts_with = "file")]
+        body: Option<String>,
         /// Body file (`-` for standard input). Default: standard input when it is not a terminal.
         #[arg(long)]
         file: Option<PathBuf>,
@@ -344,6 +350,11 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         request_changes: bool,
         #[arg(long)]
         author: Option<String>,
+        /// The review's text, as one text (a line break is added).
+        #[arg(long, short = 'm', allow_hyphen_values = true, conflicts_with = "file")]
+        body: Option<String>,
+        /// The review's text from a file (`-` for standard input). Default: standard input when
+        /// it is not a terminal.
         #[arg(long)]
         file: Option<PathBuf>,
         #[command(flatten)]
@@ -376,8 +387,17 @@ likely typos unless --allow-new.\n\nExamples:\n  ticket comment my-slug --file n
         /// A ticket id or slug.
         #[arg(add = ArgValueCompleter::new(crate::complete::tickets))]
         query: String,
-        #[arg(long, conflicts_with = "file")]
+        /// The resolution, as one text (a line break is added); also `--body`, `-m`.
+        #[arg(
+            long,
+            short = 'm',
+            visible_alias = "body",
+            allow_hyphen_values = true,
+            conflicts_with = "file"
+        )]
         resolution: Option<String>,
+        /// The resolution from a file (`-` for standard input). Default: standard input when it
+        /// is not a terminal, else "Closed.".
         #[arg(long)]
         file: Option<PathBuf>,
         #[command(flatten)]

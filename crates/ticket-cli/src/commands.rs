@@ -75,10 +75,10 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             allow_new,
         } => {
             let allow_missing = relations.allow_missing;
-            let body = match body {
-                Some(line) => Some(BodyText::Line(line)),
-                None => body::read(file.as_deref())?.map(BodyText::Verbatim),
-            };
+            let body = body::given(body, file.as_deref())?;
+            // A root started away from where the user stands (a repository's top level) is
+            // said; one started here, as tickets.sh starts it, is not.
+            let started = !app.root().is_dir() && app.root().starts_with("..");
             let created = app.create(CreateRequest {
                 title,
                 slug,
@@ -93,6 +93,9 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
                 allow_new,
             })?;
             let t = &created.ticket;
+            if started {
+                out.note(&format!("started the ticket root {}", app.root().display()));
+            }
             if let Some((slug, by)) = &created.slug_taken {
                 out.note(&format!(
                     "the slug `{slug}` is taken by {by}; this ticket's slug is `{}` (--slug chooses one)",
@@ -113,11 +116,12 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             query,
             role,
             author,
+            body,
             file,
             allow_new,
             guard: _,
         } => {
-            let body = body::read(file.as_deref())?;
+            let body = body::given(body, file.as_deref())?.map(BodyText::into_text);
             let changed = app.comment(CommentRequest {
                 query,
                 role,
@@ -132,10 +136,11 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             query,
             approve,
             author,
+            body,
             file,
             ..
         } => {
-            let body = body::read(file.as_deref())?;
+            let body = body::given(body, file.as_deref())?.map(BodyText::into_text);
             let verdict = if approve {
                 ReviewVerdict::Approve
             } else {
@@ -195,10 +200,12 @@ pub fn run(command: Command, app: &App, out: &mut Out) -> Result<(), CliError> {
             file,
             guard: _,
         } => {
-            let text = match (&file, resolution) {
-                (Some(f), _) => CloseText::Verbatim(body::read_file(f)?),
-                (None, Some(line)) => CloseText::Line(line),
-                (None, None) => CloseText::Default,
+            let text = match (&file, body::given(resolution, file.as_deref())?) {
+                (_, Some(BodyText::Line(line))) => CloseText::Line(line),
+                // Standard input that says nothing is no resolution given (a script's stdin).
+                (None, Some(BodyText::Verbatim(text))) if text.is_empty() => CloseText::Default,
+                (_, Some(BodyText::Verbatim(text))) => CloseText::Verbatim(text),
+                (_, None) => CloseText::Default,
             };
             let changed = app.close(CloseRequest {
                 query,
@@ -286,6 +293,7 @@ fn edit_request(a: EditArgs, guard: Guard) -> Result<EditRequest, CliError> {
         title: a.title,
         kind: a.kind,
         priority: a.priority,
+        labels: a.label.map(|l| vec![l]),
         labels_add: a.label_add,
         labels_remove: a.label_rm,
         assignee,

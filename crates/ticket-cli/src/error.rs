@@ -147,7 +147,7 @@ fn flag_of(key: &str) -> &'static str {
         keys::TITLE => "--title",
         keys::KIND => "--kind",
         keys::PRIORITY => "--priority",
-        keys::LABELS => "--label-add/--label-rm",
+        keys::LABELS => "--label or --label-add/--label-rm",
         keys::ASSIGNEE => "--assignee/--unassign",
         keys::LEGACY_TICKET => "--legacy-ticket",
         keys::READINESS => "--readiness",

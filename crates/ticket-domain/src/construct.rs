@@ -55,8 +55,32 @@ pub fn prepare_new(new: &NewTicket) -> Result<Slug, BackendError> {
             .into());
         }
     }
-    let raw = new.slug.as_deref().unwrap_or(&new.title);
-    Ok(Slug::new(slugify(raw))?)
+    let slug = match &new.slug {
+        Some(asked) => slugify(asked),
+        None => title_slug(&new.title),
+    };
+    Ok(Slug::new(slug)?)
+}
+
+/// The longest slug a title gives: short enough for a terminal line and a path, long enough
+/// to say what the ticket is.
+pub const MAX_TITLE_SLUG: usize = 60;
+
+/// The slug of a title: slugified as `tickets.sh` does, and when that is longer than
+/// [`MAX_TITLE_SLUG`], cut at the last word boundary within it (a single long word is cut
+/// where the bound falls). The title itself is kept whole.
+pub fn title_slug(title: &str) -> String {
+    let slug = slugify(title);
+    if slug.len() <= MAX_TITLE_SLUG {
+        return slug;
+    }
+    // The slug is ASCII, so every byte index is a character boundary.
+    let head = &slug[..MAX_TITLE_SLUG];
+    let cut = match slug.as_bytes()[MAX_TITLE_SLUG] {
+        b'-' => head,
+        _ => head.rsplit_once('-').map_or(head, |(words, _)| words),
+    };
+    cut.to_owned()
 }
 
 /// The summary of a ticket created at `now`.
@@ -228,4 +252,33 @@ pub fn close_event(
         body: resolution.text,
         refs: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_title_gives_a_slug_cut_at_a_word_boundary() {
+        let sixty = "a".repeat(60);
+        for (title, slug) in [
+            ("Fix the parser", "fix-the-parser".to_owned()),
+            (
+                "Make the cache of parsed frontmatter survive a restart of the daemon without loss",
+                "make-the-cache-of-parsed-frontmatter-survive-a-restart-of".to_owned(),
+            ),
+            (
+                &"word ".repeat(40),
+                "word-".repeat(12).trim_end_matches('-').to_owned(),
+            ),
+            (&"a".repeat(10_000), sixty.clone()),
+            (&format!("{sixty} tail"), sixty.clone()),
+            (&format!("{sixty}b tail"), sixty.clone()),
+            ("永続化", "item".to_owned()),
+        ] {
+            let got = title_slug(title);
+            assert_eq!(got, slug, "{title:?}");
+            assert!(got.len() <= MAX_TITLE_SLUG && !got.ends_with('-'), "{got}");
+        }
+    }
 }

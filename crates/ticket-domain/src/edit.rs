@@ -22,6 +22,8 @@ pub enum FieldEdit {
     Title(String),
     Kind(String),
     Priority(String),
+    /// The whole list of labels, in order, each kept once (empty: none).
+    Labels(Vec<Label>),
     /// Labels added at the end, each unless already there.
     AddLabels(Vec<Label>),
     /// Labels removed, where present.
@@ -181,6 +183,14 @@ pub fn apply(
                     .into());
                 }
                 s.priority = priority.clone();
+            }
+            FieldEdit::Labels(labels) => {
+                s.labels.clear();
+                for label in labels {
+                    if !s.labels.contains(label) {
+                        s.labels.push(label.clone());
+                    }
+                }
             }
             FieldEdit::AddLabels(labels) => {
                 for label in labels {

@@ -156,6 +156,12 @@ const FIELD_ROWS: &[(&[&str], Lines)] = &[
         &[("labels: [a, b]", "labels: [a, b, c, d]")],
     ),
     (&["--label-rm", "a"], &[("labels: [a, b]", "labels: [b]")]),
+    (&["--label", "c,a"], &[("labels: [a, b]", "labels: [c, a]")]),
+    (
+        &["--label", "b, b,a"],
+        &[("labels: [a, b]", "labels: [b, a]")],
+    ),
+    (&["--label", ""], &[("labels: [a, b]", "labels: []")]),
     (
         &["--label-add", "c", "--label-rm", "a,b"],
         &[("labels: [a, b]", "labels: [c]")],
@@ -342,6 +348,13 @@ fn body_edits_rewrite_only_the_body() {
 const REFUSALS: &[(&[&str], i32, &str, &str)] = &[
     (&[], 2, "invalid", "names no field"),
     (&["--title", "Edit me"], 2, "invalid", "changes nothing"),
+    (&["--label", "a,b"], 2, "invalid", "changes nothing"),
+    (
+        &["--label", "x", "--label-add", "y"],
+        2,
+        "usage",
+        "cannot be used with",
+    ),
     (&["--title", ""], 2, "invalid", "non-empty title"),
     (&["--kind", "bgu"], 2, "invalid", "did you mean `bug`?"),
     (&["--priority", "p1"], 2, "invalid", "did you mean `P1`?"),
@@ -351,7 +364,7 @@ const REFUSALS: &[(&[&str], i32, &str, &str)] = &[
         &["--set", "labels=[x]"],
         2,
         "invalid",
-        "use --label-add/--label-rm",
+        "use --label or --label-add/--label-rm",
     ),
     (&["--set", "refs_urls=[x]"], 2, "invalid", "--ref-add"),
     (

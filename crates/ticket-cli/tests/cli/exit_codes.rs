@@ -309,6 +309,42 @@ fn root_is_found_walking_up_and_broken_pipes_are_quiet() {
 }
 
 #[test]
+fn a_first_create_in_a_subdirectory_of_a_repository_starts_the_root_at_its_top() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).expect("repo root");
+    let sub = d.join("src/deep");
+    std::fs::create_dir_all(&sub).expect("subdir");
+    let out = ticket(&sub)
+        .args(["create", "--title", "First one"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        !sub.join("work-items").exists(),
+        "not where the user stands"
+    );
+    assert!(d.join("work-items/open").is_dir(), "at the top level");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "note: started the ticket root ../../work-items\n"
+    );
+    // The next one finds it, and says nothing more.
+    let again = ticket(&sub)
+        .args(["create", "--title", "Second one"])
+        .output()
+        .expect("run");
+    assert!(again.stderr.is_empty(), "{again:?}");
+    // Outside a repository, here, as tickets.sh does.
+    let plain = tempfile::tempdir().expect("scratch");
+    ticket(plain.path())
+        .args(["create", "--title", "Loose"])
+        .assert()
+        .success();
+    assert!(plain.path().join("work-items/open").is_dir());
+}
+
+#[test]
 fn any_readable_file_is_a_body() {
     let dir = tempfile::tempdir().expect("scratch");
     let d = dir.path();

@@ -19,3 +19,4 @@ mod search;
 mod snapshots;
 mod support;
 mod sync;
+mod text;
