@@ -8,6 +8,7 @@
 //! <root>/
 //!   .lock  .tmp/  .index/            (LOCK_FILE, TMP_DIR, INDEX_DIR)
 //!                 .index/names       (INDEX_NAMES: ticket directory names, for stamps)
+//!                 .index/catalog     (INDEX_CATALOG: every ticket's relations, by item.md's stamp)
 //!                 .index/search/     (SEARCH_DIR: the search index, ticket-search's own)
 //!                 .index/feed/       (FEED_DIR: the change feed's state, deltas and lock)
 //!   .leases/                         (LEASES_DIR: leases, outside git only)
@@ -59,6 +60,8 @@ pub const INDEX_GITIGNORE: &str = ".gitignore";
 pub const INDEX_TMP_PREFIX: &str = ".new-";
 /// Inside [`INDEX_DIR`]: every ticket directory's name, with the status directories' state.
 pub const INDEX_NAMES: &str = "names";
+/// The relation catalog cache in the index directory (`catalog`).
+pub const INDEX_CATALOG: &str = "catalog";
 /// Inside [`INDEX_DIR`]: the full-text search index (ticket-search owns what is inside).
 pub const SEARCH_DIR: &str = "search";
 

@@ -6,6 +6,7 @@
 //! never lands outside the root.
 
 pub mod backend;
+mod catalog;
 pub mod clock;
 pub mod feed;
 pub mod fsio;

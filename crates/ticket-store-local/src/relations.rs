@@ -10,14 +10,14 @@
 //! never depends on directory names being right.
 //!
 //! `--json show` needs every ticket (an inverse can be stored anywhere):
-//! `LocalTicketBackend::catalog` reads every frontmatter in batches and keeps each ticket in
-//! ticket-domain's compact `Catalog`.
+//! `LocalTicketBackend::catalog` (module `catalog`) keeps each ticket in ticket-domain's compact
+//! `Catalog`, from a cache checked against every `item.md`'s stamp.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use ticket_domain::{
-    BackendError, Catalog, Diagnostic, GraphNode, GraphRead, ListFilter, TicketId, TicketStatus,
+    BackendError, Diagnostic, GraphNode, GraphRead, ListFilter, TicketId, TicketStatus,
     TicketSummary,
 };
 use ticket_format::codec;
@@ -130,32 +130,6 @@ impl LocalTicketBackend {
         Ok(read)
     }
 
-    /// Every readable ticket as the graph knows it, in list order (the first under an id wins),
-    /// kept compactly ([`Catalog`]); a diagnostic for each that does not read. Frontmatter
-    /// only, read in batches on a few threads, so what is held is the catalog and one batch.
-    pub fn catalog(&self) -> Result<(Catalog, Vec<Diagnostic>), BackendError> {
-        /// Tickets read per batch, as `list` reads them.
-        const BATCH: usize = 4096;
-        let mut catalog = Catalog::new();
-        let mut diagnostics = Vec::new();
-        for status_dir in STATUS_DIRS {
-            let mut dirs = self.ticket_dirs(status_dir)?.into_iter().peekable();
-            while dirs.peek().is_some() {
-                let batch: Vec<PathBuf> = dirs.by_ref().take(BATCH).collect();
-                for node in parallel::map_ordered(batch, |dir| node_at(&dir))
-                    .into_iter()
-                    .flatten()
-                {
-                    match node {
-                        Ok(node) => catalog.insert(node),
-                        Err(d) => diagnostics.push(d),
-                    }
-                }
-            }
-        }
-        Ok((catalog, diagnostics))
-    }
-
     /// Each id's ticket found by its directory name in the first of `status_dirs` that has
     /// one, when its frontmatter says that id, read on a few threads. `None` when no directory
     /// is named so (or it names another id); `Err` with a bare node when the directory is there
@@ -219,7 +193,7 @@ impl LocalTicketBackend {
 
 /// The graph node of the ticket in `dir`, a diagnostic when it does not read, `None` when
 /// there is no item.md.
-fn node_at(dir: &std::path::Path) -> Option<Result<GraphNode, Diagnostic>> {
+pub(crate) fn node_at(dir: &std::path::Path) -> Option<Result<GraphNode, Diagnostic>> {
     let item = layout::item(dir);
     match read_head(&item) {
         Err(BackendError::Storage { .. }) if !item.exists() => None,

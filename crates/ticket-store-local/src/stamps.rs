@@ -101,13 +101,7 @@ fn stamp_of(
         path.push_str(name);
         path.push('/');
         path.push_str(file);
-        let stat = match status {
-            Some(fd) => rustix::fs::statat(fd, path.as_str(), AtFlags::empty())
-                .map(Facts::from)
-                .map_err(std::io::Error::from),
-            None => fs::metadata(status_path.join(&path)).map(|m| Facts::from(&m)),
-        };
-        match stat {
+        match stat_at(status, status_path, &path) {
             Ok(f) => {
                 latest = latest.max(f.modified).max(f.changed);
                 for v in [1, f.dev, f.ino, f.size] {
@@ -137,18 +131,43 @@ fn stamp_of(
     (h.digest(), latest, each)
 }
 
+/// What `stat` says of `rel` under the status directory open as `status` (or at
+/// `status_path`, when it could not be opened), links followed.
+pub(crate) fn stat_at(
+    status: Option<&OwnedFd>,
+    status_path: &Path,
+    rel: &str,
+) -> std::io::Result<Facts> {
+    match status {
+        Some(fd) => rustix::fs::statat(fd, rel, AtFlags::empty())
+            .map(Facts::from)
+            .map_err(std::io::Error::from),
+        None => fs::metadata(status_path.join(rel)).map(|m| Facts::from(&m)),
+    }
+}
+
+/// A status directory open for [`stat_at`] (`None` when it cannot be opened).
+pub(crate) fn open_status(path: &Path) -> Option<OwnedFd> {
+    rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()
+}
+
 /// What a stamp takes from `stat`.
-struct Facts {
+pub(crate) struct Facts {
     dev: u64,
     ino: u64,
     size: u64,
-    modified: i64,
-    changed: i64,
+    pub(crate) modified: i64,
+    pub(crate) changed: i64,
 }
 
 impl Facts {
     /// The file's own stamp (see [`FileStamp::stat`]).
-    fn hash(&self) -> u64 {
+    pub(crate) fn hash(&self) -> u64 {
         let mut h = Xxh3::new();
         for v in [self.dev, self.ino, self.size] {
             h.update(&v.to_le_bytes());
@@ -190,7 +209,7 @@ impl From<rustix::fs::Stat> for Facts {
     }
 }
 
-fn now_ns() -> i64 {
+pub(crate) fn now_ns() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
@@ -206,12 +225,7 @@ impl LocalTicketBackend {
         let mut opened: Vec<(PathBuf, Option<OwnedFd>)> = Vec::new();
         for status_dir in STATUS_DIRS {
             let path = self.root().join(status_dir);
-            let fd = rustix::fs::open(
-                &path,
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                Mode::empty(),
-            )
-            .ok();
+            let fd = open_status(&path);
             opened.push((path, fd));
         }
         let tickets = parallel::map_ordered(dirs, |(k, name)| {

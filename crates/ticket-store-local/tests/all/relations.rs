@@ -187,3 +187,82 @@ fn the_graph_reads_what_edges_reach_and_falls_back_for_renamed_directories() {
     assert!(!read.scanned_all);
     assert_eq!(read.graph.len(), 3);
 }
+
+/// The catalog `--json show` derives from is cached in `.index/catalog` and never stale: a hand
+/// edit that keeps the file's size and modification time, a ticket removed, one added, a cache
+/// garbled or replaced by a link are all seen at once.
+#[test]
+fn the_catalog_cache_is_never_stale() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let root = dir.path().join("work-items");
+    let a = "20260101-000000-aa";
+    let b = "20260101-000000-bb";
+    write_ticket(
+        &root,
+        "open",
+        a,
+        &plain(a, "open", &format!("depends_on: [{b}]\n")),
+    );
+    write_ticket(
+        &root,
+        "open",
+        b,
+        &plain(b, "open", "related: [20260101-000000-xx]\n"),
+    );
+    let store = backend(&root, clock());
+    let inverses = |store: &ticket_store_local::backend::LocalTicketBackend, id: &str| {
+        let (catalog, _) = store.catalog().expect("catalog");
+        let (i, _) = catalog.derive(id);
+        [
+            ("blocks", &i.blocks),
+            ("children", &i.children),
+            ("related_by", &i.related_by),
+            ("duplicated_by", &i.duplicated_by),
+            ("superseded_by", &i.superseded_by),
+        ]
+        .into_iter()
+        .flat_map(|(k, ids)| ids.iter().map(move |t| format!("{k}:{t}")))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(inverses(&store, b), vec![format!("blocks:{a}")]);
+    // Past the racy window, the stamps are kept.
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    assert_eq!(inverses(&store, b), vec![format!("blocks:{a}")]);
+    let cache = root.join(".index/catalog");
+    let kept = fs::read_to_string(&cache).expect("the cache is written");
+    assert!(kept.contains(a) && kept.contains(b), "{kept}");
+    // A hand edit of the same size, its modification time put back: only the change time says.
+    let item = root.join("open").join(a).join("item.md");
+    let before = fs::metadata(&item).expect("meta");
+    let text = fs::read_to_string(&item).expect("item");
+    let edited = text.replace(&format!("depends_on: [{b}]"), &format!("parent: [{b}]    "));
+    assert_eq!(edited.len(), text.len());
+    fs::write(&item, &edited).expect("hand edit");
+    fs::File::options()
+        .write(true)
+        .open(&item)
+        .and_then(|f| f.set_modified(before.modified().expect("mtime")))
+        .expect("mtime back");
+    assert_eq!(inverses(&store, b), vec![format!("children:{a}")]);
+    // A ticket removed, one added.
+    fs::remove_dir_all(root.join("open").join(a)).expect("removed");
+    let c = "20260101-000000-cc";
+    write_ticket(
+        &root,
+        "closed",
+        c,
+        &plain(c, "closed", &format!("supersedes: [{b}]\n")),
+    );
+    assert_eq!(inverses(&store, b), vec![format!("superseded_by:{c}")]);
+    // A garbled cache, or a link in its place, is read around.
+    for poison in [
+        "ticket catalog 1\n0\tbb\t1\tbb\topen\t0\t\t\t\t\t\n",
+        "garbage",
+    ] {
+        fs::write(&cache, poison).expect("poison");
+        assert_eq!(inverses(&store, b), vec![format!("superseded_by:{c}")]);
+    }
+    fs::remove_file(&cache).expect("rm");
+    std::os::unix::fs::symlink(root.join("open").join(b).join("item.md"), &cache).expect("link");
+    assert_eq!(inverses(&store, b), vec![format!("superseded_by:{c}")]);
+}
