@@ -32,19 +32,55 @@ const FORMAT: &str = "ticket catalog 1";
 /// [`STATUS_DIRS`]), its name, its `item.md`'s stamp and its node.
 struct Kept {
     k: usize,
-    name: String,
+    /// `None` when it is the id.
+    name: Option<Box<str>>,
     stamp: u64,
-    node: GraphNode,
+    /// Taken out when a read uses it (after the names are paired).
+    node: Option<Lean>,
 }
 
-/// A ticket directory (status directory, name) and what the cache kept of it (stamp, node).
-type Paired = (usize, String, Option<(u64, GraphNode)>);
+/// A graph node as the cache holds it: small, since most tickets have no relation.
+#[derive(Clone, Debug)]
+struct Lean {
+    id: TicketId,
+    status: TicketStatus,
+    readiness_blocked: bool,
+    relations: Option<Box<Relations>>,
+}
+
+impl Lean {
+    fn into_node(self) -> GraphNode {
+        GraphNode {
+            id: self.id,
+            status: self.status,
+            readiness_blocked: self.readiness_blocked,
+            relations: self.relations.map(|r| *r).unwrap_or_default(),
+        }
+    }
+}
+
+impl Kept {
+    /// The ticket directory's name.
+    fn name(&self) -> &str {
+        match (&self.name, &self.node) {
+            (Some(name), _) => name,
+            (None, Some(node)) => node.id.as_str(),
+            (None, None) => "",
+        }
+    }
+}
+
+/// What `stat` said of a ticket's `item.md`: absent, or its stamp when it is settled enough
+/// to keep (`None`: changed moments ago, or `stat` failed).
+enum Stat {
+    Absent,
+    Stamp(Option<u64>),
+}
 
 /// What a read found of one ticket directory.
 enum Found {
-    /// Its node; the stamp to keep it under, when it is fit to keep; whether it came from the
-    /// cache.
-    Node(GraphNode, Option<u64>, bool),
+    /// Its node, and the stamp to keep it under when it is fit to keep.
+    Node(GraphNode, Option<u64>),
     /// It does not read.
     Unreadable(Diagnostic),
     /// There is no `item.md`: not a ticket.
@@ -58,23 +94,6 @@ impl LocalTicketBackend {
     pub fn catalog(&self) -> Result<(Catalog, Vec<Diagnostic>), BackendError> {
         let taken_ns = now_ns();
         let names = self.all_ticket_names(taken_ns)?;
-        let cache = read_cache(self.root());
-        let cached_count = cache.len();
-        let mut cached = cache.into_iter().peekable();
-        // The cache is in the order of the names: one merge pairs each name with its entry.
-        let mut paired: Vec<Paired> = Vec::with_capacity(names.len());
-        for (k, name) in names {
-            while cached
-                .peek()
-                .is_some_and(|c| (c.k, c.name.as_str()) < (k, name.as_str()))
-            {
-                cached.next();
-            }
-            let hit = cached
-                .next_if(|c| c.k == k && c.name == name)
-                .map(|c| (c.stamp, c.node));
-            paired.push((k, name, hit));
-        }
         let opened: Vec<_> = STATUS_DIRS
             .iter()
             .map(|s| {
@@ -83,58 +102,104 @@ impl LocalTicketBackend {
                 (path, fd)
             })
             .collect();
-        let found = parallel::map_ordered(paired, |(k, name, hit)| {
-            let (path, fd) = &opened[k];
-            let rel = format!("{name}/{}", layout::ITEM);
-            let stamp = match stat_at(fd.as_ref(), path, &rel) {
-                Ok(facts) => {
-                    let latest = facts.modified.max(facts.changed);
-                    let settled = latest < taken_ns.saturating_sub(racy_window_ns(latest));
-                    settled.then(|| facts.hash())
+        // The cache is read on a thread of its own while the files are stat'ed: neither needs
+        // the other until they are paired.
+        let (mut cache, stamps) = std::thread::scope(|scope| {
+            let cache = scope.spawn(|| read_cache(self.root()));
+            // Only `stat` on the threads, each ticket by its index: nothing large moves.
+            let stamps = parallel::map_ordered((0..names.len()).collect(), |i| {
+                let (k, name) = &names[i];
+                let (path, fd) = &opened[*k];
+                let mut rel = String::with_capacity(name.len() + 8);
+                rel.push_str(name);
+                rel.push('/');
+                rel.push_str(layout::ITEM);
+                match stat_at(fd.as_ref(), path, &rel) {
+                    Ok(facts) => {
+                        let latest = facts.modified.max(facts.changed);
+                        let settled = latest < taken_ns.saturating_sub(racy_window_ns(latest));
+                        Stat::Stamp(settled.then(|| facts.hash()))
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Stat::Absent,
+                    Err(_) => Stat::Stamp(None),
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return (k, name, Found::Absent);
-                }
-                Err(_) => None,
-            };
-            if let (Some(stamp), Some((kept, node))) = (stamp, &hit)
-                && stamp == *kept
+            });
+            // A panic reading the cache costs only the cache.
+            (cache.join().unwrap_or_default(), stamps)
+        });
+        let cached_count = cache.len();
+        // The cache is in the order of the names: one merge pairs each name with its entry.
+        let mut hits: Vec<Option<usize>> = Vec::with_capacity(names.len());
+        let mut c = 0;
+        for (k, name) in &names {
+            while cache
+                .get(c)
+                .is_some_and(|e| (e.k, e.name()) < (*k, name.as_str()))
             {
-                return (k, name, Found::Node(node.clone(), Some(stamp), true));
+                c += 1;
             }
-            let found = match node_at(&layout::ticket_dir(self.root(), STATUS_DIRS[k], &name)) {
+            let hit = cache.get(c).filter(|e| e.k == *k && e.name() == name);
+            hits.push(hit.map(|_| c));
+        }
+        let mut found: Vec<Found> = Vec::with_capacity(names.len());
+        let mut misses = Vec::new();
+        for (i, stat) in stamps.into_iter().enumerate() {
+            let stamp = match stat {
+                Stat::Absent => {
+                    found.push(Found::Absent);
+                    continue;
+                }
+                Stat::Stamp(stamp) => stamp,
+            };
+            match hits[i] {
+                Some(c)
+                    if stamp.is_some()
+                        && stamp == Some(cache[c].stamp)
+                        && let Some(node) = cache[c].node.take() =>
+                {
+                    found.push(Found::Node(node.into_node(), stamp));
+                }
+                _ => {
+                    found.push(Found::Absent);
+                    misses.push((i, stamp));
+                }
+            }
+        }
+        let fresh = !misses.is_empty();
+        let read = parallel::map_ordered(misses, |(i, stamp)| {
+            let (k, name) = &names[i];
+            let found = match node_at(&layout::ticket_dir(self.root(), STATUS_DIRS[*k], name)) {
                 None => Found::Absent,
-                Some(Ok(node)) => Found::Node(node, stamp, false),
+                Some(Ok(node)) => Found::Node(node, stamp),
                 Some(Err(d)) => Found::Unreadable(d),
             };
-            (k, name, found)
+            (i, found)
         });
-        let mut catalog = Catalog::new();
+        for (i, f) in read {
+            found[i] = f;
+        }
+        let keep = || {
+            names
+                .iter()
+                .zip(&found)
+                .filter_map(|((k, name), f)| match f {
+                    Found::Node(node, Some(stamp)) => Some((*k, name.as_str(), *stamp, node)),
+                    _ => None,
+                })
+        };
+        // Written when anything was read from the files or a kept entry is gone; a read that
+        // found every entry as kept writes nothing.
+        if fresh || keep().count() != cached_count {
+            write_cache(self.root(), keep());
+        }
+        let mut catalog = Catalog::with_capacity(found.len());
         let mut diagnostics = Vec::new();
-        let mut keep = Vec::with_capacity(found.len());
-        let mut fresh = false;
-        for (k, name, found) in found {
-            match found {
-                Found::Node(node, stamp, from_cache) => {
-                    fresh |= !from_cache;
-                    if let Some(stamp) = stamp {
-                        keep.push(Kept {
-                            k,
-                            name,
-                            stamp,
-                            node: node.clone(),
-                        });
-                    }
-                    catalog.insert(node);
-                }
+        for f in found {
+            match f {
+                Found::Node(node, ..) => catalog.insert(node),
                 Found::Unreadable(d) => diagnostics.push(d),
                 Found::Absent => {}
             }
-        }
-        // Written when anything was read from the files or a kept entry is gone; a read that
-        // found every entry as kept writes nothing.
-        if fresh || keep.len() != cached_count {
-            write_cache(self.root(), &keep);
         }
         Ok((catalog, diagnostics))
     }
@@ -157,62 +222,66 @@ fn read_cache(root: &std::path::Path) -> Vec<Kept> {
     parse(&text).unwrap_or_default()
 }
 
+/// The entries of a cache's text, each line on its own; `None` when anything is wrong (a
+/// cache is all or nothing).
 fn parse(text: &str) -> Option<Vec<Kept>> {
-    let mut lines = text.split('\n');
-    if lines.next()? != FORMAT {
+    let body = text.strip_prefix(FORMAT)?.strip_prefix('\n')?;
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', body.as_bytes()).count());
+    for line in body.split('\n').filter(|l| !l.is_empty()) {
+        out.push(parse_line(line)?);
+    }
+    // In the order of the names, each once: else the merge would pair them wrongly.
+    let ordered = out
+        .windows(2)
+        .all(|w| (w[0].k, w[0].name()) < (w[1].k, w[1].name()));
+    ordered.then_some(out)
+}
+
+/// One line: status directory, name (`=` when it is the id), stamp, id, status, blocked, and
+/// the targets of each relation kind.
+fn parse_line(line: &str) -> Option<Kept> {
+    let mut f = line.split('\t');
+    let k: usize = f.next()?.parse().ok()?;
+    if k >= STATUS_DIRS.len() {
         return None;
     }
-    let mut out = Vec::new();
-    let mut last: Option<(usize, &str)> = None;
-    for line in lines {
-        if line.is_empty() {
+    let name = match f.next()? {
+        "=" => None,
+        name => Some(name.into()),
+    };
+    let stamp: u64 = f.next()?.parse().ok()?;
+    let id = TicketId::new(f.next()?).ok()?;
+    let status = TicketStatus::parse(f.next()?);
+    let readiness_blocked = match f.next()? {
+        "0" => false,
+        "1" => true,
+        _ => return None,
+    };
+    let mut relations: Option<Box<Relations>> = None;
+    for kind in RelationKind::ALL {
+        let list = f.next()?;
+        if list.is_empty() {
             continue;
         }
-        let mut f = line.split('\t');
-        let k: usize = f.next()?.parse().ok()?;
-        if k >= STATUS_DIRS.len() {
-            return None;
+        let into = relations.get_or_insert_default().get_mut(kind);
+        for target in list.split(',') {
+            into.push(TicketId::new(target).ok()?);
         }
-        let name = f.next()?;
-        // In the order of the names, each once: else the merge would pair them wrongly.
-        if last.is_some_and(|l| l >= (k, name)) {
-            return None;
-        }
-        last = Some((k, name));
-        let stamp: u64 = f.next()?.parse().ok()?;
-        let id = TicketId::new(f.next()?).ok()?;
-        let status = TicketStatus::parse(f.next()?);
-        let readiness_blocked = match f.next()? {
-            "0" => false,
-            "1" => true,
-            _ => return None,
-        };
-        let mut relations = Relations::default();
-        for kind in RelationKind::ALL {
-            let list = f.next()?;
-            if list.is_empty() {
-                continue;
-            }
-            for target in list.split(',') {
-                relations.get_mut(kind).push(TicketId::new(target).ok()?);
-            }
-        }
-        if f.next().is_some() {
-            return None;
-        }
-        out.push(Kept {
-            k,
-            name: name.to_owned(),
-            stamp,
-            node: GraphNode {
-                id,
-                status,
-                readiness_blocked,
-                relations,
-            },
-        });
     }
-    Some(out)
+    if f.next().is_some() {
+        return None;
+    }
+    Some(Kept {
+        k,
+        name,
+        stamp,
+        node: Some(Lean {
+            id,
+            status,
+            readiness_blocked,
+            relations,
+        }),
+    })
 }
 
 /// Whether a value can stand in a field of a line.
@@ -220,25 +289,26 @@ fn plain(value: &str) -> bool {
     !value.is_empty() && !value.contains(['\t', '\n', ','])
 }
 
-fn encode(kept: &[Kept]) -> String {
-    let mut text = String::with_capacity(64 + kept.len() * 96);
+/// The cache's text of the entries (status directory, name, stamp, node), in the order of
+/// the names.
+fn encode<'a>(kept: impl Iterator<Item = (usize, &'a str, u64, &'a GraphNode)>) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(1 << 16);
     text.push_str(FORMAT);
     text.push('\n');
-    for e in kept {
-        let n = &e.node;
+    for (k, name, stamp, n) in kept {
         // A value that cannot stand in a field is not kept: that ticket is read each time.
-        if !plain(&e.name) || !plain(n.status.as_str()) {
+        if !plain(name) || name == "=" || !plain(n.status.as_str()) {
             continue;
         }
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
-            e.k,
-            e.name,
-            e.stamp,
+        let shown = if name == n.id.as_str() { "=" } else { name };
+        let _ = write!(
+            text,
+            "{k}\t{shown}\t{stamp}\t{}\t{}\t{}",
             n.id,
             n.status.as_str(),
             u8::from(n.readiness_blocked)
-        ));
+        );
         for kind in RelationKind::ALL {
             text.push('\t');
             let targets = n.relations.get(kind);
@@ -255,7 +325,10 @@ fn encode(kept: &[Kept]) -> String {
 }
 
 /// Writes the cache (best effort).
-fn write_cache(root: &std::path::Path, kept: &[Kept]) {
+fn write_cache<'a>(
+    root: &std::path::Path,
+    kept: impl Iterator<Item = (usize, &'a str, u64, &'a GraphNode)>,
+) {
     let Some(dir) = index::index_dir(root) else {
         return;
     };
@@ -272,6 +345,15 @@ fn write_cache(root: &std::path::Path, kept: &[Kept]) {
 mod tests {
     use super::*;
 
+    fn node(id: &str, status: &str, blocked: bool, relations: Relations) -> GraphNode {
+        GraphNode {
+            id: TicketId::new(id).expect("id"),
+            status: TicketStatus::parse(status),
+            readiness_blocked: blocked,
+            relations,
+        }
+    }
+
     #[test]
     fn the_cache_reads_back_what_it_wrote_and_refuses_anything_else() {
         let id = |s: &str| TicketId::new(s).expect("id");
@@ -279,36 +361,21 @@ mod tests {
         relations.get_mut(RelationKind::DependsOn).push(id("b"));
         relations.get_mut(RelationKind::DependsOn).push(id("c"));
         relations.get_mut(RelationKind::Supersedes).push(id("old"));
-        let kept = vec![
-            Kept {
-                k: 0,
-                name: "a".into(),
-                stamp: 7,
-                node: GraphNode {
-                    id: id("a"),
-                    status: TicketStatus::Open,
-                    readiness_blocked: true,
-                    relations,
-                },
-            },
-            Kept {
-                k: 2,
-                name: "renamed-by-hand".into(),
-                stamp: u64::MAX,
-                node: GraphNode {
-                    id: id("z"),
-                    status: TicketStatus::parse("wip"),
-                    readiness_blocked: false,
-                    relations: Relations::default(),
-                },
-            },
+        let entries = [
+            (0, "a", 7, node("a", "open", true, relations)),
+            (
+                2,
+                "renamed-by-hand",
+                u64::MAX,
+                node("z", "wip", false, Relations::default()),
+            ),
         ];
-        let text = encode(&kept);
+        let text = encode(entries.iter().map(|(k, n, s, g)| (*k, *n, *s, g)));
         let back = parse(&text).expect("reads");
         assert_eq!(back.len(), 2);
-        for (a, b) in kept.iter().zip(&back) {
-            assert_eq!((a.k, &a.name, a.stamp), (b.k, &b.name, b.stamp));
-            assert_eq!(a.node, b.node);
+        for ((k, name, stamp, node), b) in entries.iter().zip(&back) {
+            assert_eq!((*k, *name, *stamp), (b.k, b.name(), b.stamp));
+            assert_eq!(Some(node), b.node.clone().map(Lean::into_node).as_ref());
         }
         let garbled = [
             text.replacen(FORMAT, "ticket catalog 0", 1),
@@ -322,17 +389,8 @@ mod tests {
             assert!(parse(&bad).is_none(), "{bad}");
         }
         // A status that cannot stand in a field is not kept.
-        let odd = Kept {
-            k: 0,
-            name: "a".into(),
-            stamp: 1,
-            node: GraphNode {
-                id: id("a"),
-                status: TicketStatus::parse("in\tprogress"),
-                readiness_blocked: false,
-                relations: Relations::default(),
-            },
-        };
-        assert!(parse(&encode(&[odd])).expect("reads").is_empty());
+        let odd = node("a", "in\tprogress", false, Relations::default());
+        let text = encode(std::iter::once((0, "a", 1, &odd)));
+        assert!(parse(&text).expect("reads").is_empty());
     }
 }

@@ -41,20 +41,32 @@ impl Catalog {
         Self::default()
     }
 
+    /// An empty catalog with room for `n` tickets.
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            index: HashMap::with_capacity(n),
+            entries: Vec::with_capacity(n),
+        }
+    }
+
     /// Adds a ticket; one whose id is already there is ignored (the first wins).
     pub fn insert(&mut self, node: GraphNode) {
-        if self.index.contains_key(&node.id) {
+        let at = self.entries.len();
+        if node.relations.is_empty() {
+            // One hash of the id, which the index keeps.
+            if let std::collections::hash_map::Entry::Vacant(v) = self.index.entry(node.id) {
+                v.insert(at);
+                self.entries.push(Entry::Bare {
+                    status: node.status,
+                    readiness_blocked: node.readiness_blocked,
+                });
+            }
             return;
         }
-        self.index.insert(node.id.clone(), self.entries.len());
-        self.entries.push(if node.relations.is_empty() {
-            Entry::Bare {
-                status: node.status,
-                readiness_blocked: node.readiness_blocked,
-            }
-        } else {
-            Entry::Linked(Box::new(node))
-        });
+        if let std::collections::hash_map::Entry::Vacant(v) = self.index.entry(node.id.clone()) {
+            v.insert(at);
+            self.entries.push(Entry::Linked(Box::new(node)));
+        }
     }
 
     pub fn len(&self) -> usize {
