@@ -173,6 +173,35 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// How a query names a ticket with this id and slug (docs/format.md, "Lookup"), best first:
+/// exactly, exactly but for the case of ASCII letters, by a prefix of either (case ignored),
+/// or not at all. A lookup takes the tickets of the best kind any ticket has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Naming {
+    Exact,
+    Folded,
+    Prefix,
+    No,
+}
+
+impl Naming {
+    pub fn of(query: &str, id: &str, slug: &str) -> Naming {
+        let prefix = |s: &str| {
+            s.len() >= query.len()
+                && s.as_bytes()[..query.len()].eq_ignore_ascii_case(query.as_bytes())
+        };
+        if id == query || slug == query {
+            Naming::Exact
+        } else if id.eq_ignore_ascii_case(query) || slug.eq_ignore_ascii_case(query) {
+            Naming::Folded
+        } else if prefix(id) || prefix(slug) {
+            Naming::Prefix
+        } else {
+            Naming::No
+        }
+    }
+}
+
 /// What a user typed to name a ticket: an id or a slug, resolved by the backend.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TicketIdOrSlug(String);

@@ -38,7 +38,7 @@ pub use edit::{BodyEdit, Edit, FieldEdit};
 pub use event::{EventKind, EventRef, NewEvent, RefKind, ReviewVerdict, TicketEvent};
 pub use graph::{Catalog, Graph, GraphNode, Inverses, ReadyReport, Reason};
 pub use guard::Guard;
-pub use ids::{IdError, Slug, TicketId, TicketIdOrSlug, slugify};
+pub use ids::{IdError, Naming, Slug, TicketId, TicketIdOrSlug, slugify};
 pub use invalid::{Field, InvalidInput};
 pub use memory::{InMemoryBackend, MemoryLeases};
 pub use meta::{Readiness, RefList, Refs, WorkMeta};

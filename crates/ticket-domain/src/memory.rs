@@ -16,7 +16,7 @@ use crate::claim::LeaseRecord;
 use crate::construct;
 use crate::graph::{Catalog, GraphNode};
 use crate::guard::Guard;
-use crate::ids::{TicketId, TicketIdOrSlug};
+use crate::ids::{Naming, TicketId, TicketIdOrSlug};
 use crate::port::{
     BackendError, Clock, Diagnostic, ListFilter, Listing, NewTicket, TicketBackend, new_ticket_id,
 };
@@ -129,28 +129,19 @@ impl InMemoryBackend {
     }
 }
 
-/// The ticket named exactly by id or slug; else the one whose id or slug starts with the query.
+/// The ticket `query` names the best way any ticket is named ([`Naming`]): exactly, else but
+/// for case, else by a prefix; several named equally well are ambiguous.
 fn find(tickets: &[Ticket], query: &TicketIdOrSlug) -> Result<usize, BackendError> {
     let q = query.as_str();
-    let named = |exact: bool| -> Vec<usize> {
-        tickets
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| {
-                let (id, slug) = (t.id.as_str(), t.slug.as_str());
-                if exact {
-                    id == q || slug == q
-                } else {
-                    id.starts_with(q) || slug.starts_with(q)
-                }
-            })
-            .map(|(i, _)| i)
-            .collect()
+    let namings: Vec<Naming> = tickets
+        .iter()
+        .map(|t| Naming::of(q, t.id.as_str(), t.slug.as_str()))
+        .collect();
+    let best = namings.iter().copied().min().unwrap_or(Naming::No);
+    let matches: Vec<usize> = match best {
+        Naming::No => Vec::new(),
+        best => (0..tickets.len()).filter(|&i| namings[i] == best).collect(),
     };
-    let mut matches = named(true);
-    if matches.is_empty() {
-        matches = named(false);
-    }
     match matches.as_slice() {
         [] => Err(BackendError::NotFound { query: q.into() }),
         [one] => Ok(*one),

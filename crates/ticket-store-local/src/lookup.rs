@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rustix::fs::{Mode, OFlags};
 
-use ticket_domain::{BackendError, Diagnostic, ListFilter, TicketIdOrSlug, TicketSummary};
+use ticket_domain::{BackendError, Diagnostic, ListFilter, Naming, TicketIdOrSlug, TicketSummary};
 use ticket_format::codec;
 use ticket_format::frontmatter::{self, Frontmatter, SplitError};
 use ticket_format::keys;
@@ -53,15 +53,16 @@ impl LocalTicketBackend {
         }
         let (suffix, infix) = (format!("-{q}"), format!("-{q}-"));
         let named_like = |name: &str| name == q || name.ends_with(&suffix) || name.contains(&infix);
-        let found = self.verified(q, &names, named_like).0;
-        if !found.is_empty() {
-            return one_of(q, found);
+        let found = self.verified(q, &names, named_like);
+        if found.0 == Naming::Exact {
+            return one_of(q, found.1);
         }
-        let (found, prefixed) = self.verified(q, &names, |_| true);
-        if found.is_empty() {
-            return one_of(q, prefixed);
+        // Every ticket, then: named exactly, else but for case, else by a prefix.
+        let (best, found) = self.verified(q, &names, |_| true);
+        match best {
+            Naming::No => one_of(q, Vec::new()),
+            _ => one_of(q, found),
         }
-        one_of(q, found)
     }
 
     /// The ids of the tickets whose slug is exactly `slug` (none, one, or several when a
@@ -170,30 +171,33 @@ impl LocalTicketBackend {
         Ok(names)
     }
 
-    /// Tickets whose directory name passes `name_filter` and whose id or slug is `q`; and
-    /// those whose id or slug starts with `q` instead.
+    /// Of the tickets whose directory name passes `name_filter`, those `q` names best
+    /// ([`Naming`]), and how.
     fn verified(
         &self,
         q: &str,
         names: &[(&'static str, Vec<String>)],
         name_filter: impl Fn(&str) -> bool,
-    ) -> (Vec<Located>, Vec<Located>) {
-        let (mut found, mut prefixed) = (Vec::new(), Vec::new());
+    ) -> (Naming, Vec<Located>) {
+        let (mut best, mut found) = (Naming::No, Vec::new());
         for (status_dir, list) in names {
             for name in list.iter().filter(|n| name_filter(n)) {
                 let dir = layout::ticket_dir(self.root(), status_dir, name);
                 let Ok(fm) = read_head(&layout::item(&dir)) else {
                     continue;
                 };
-                let (id, slug) = (fm.value(keys::ID), fm.value(keys::SLUG));
-                if id == q || slug == q {
-                    found.push(Located { dir, status_dir });
-                } else if id.starts_with(q) || slug.starts_with(q) {
-                    prefixed.push(Located { dir, status_dir });
+                let naming = Naming::of(q, &fm.value(keys::ID), &fm.value(keys::SLUG));
+                if naming == Naming::No || naming > best {
+                    continue;
                 }
+                if naming < best {
+                    best = naming;
+                    found.clear();
+                }
+                found.push(Located { dir, status_dir });
             }
         }
-        (found, prefixed)
+        (best, found)
     }
 
     /// Ticket directories under one status directory, in byte order of their names. Entry

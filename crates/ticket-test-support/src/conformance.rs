@@ -252,11 +252,26 @@ fn lookup_by_slug_not_found_ambiguous(b: &dyn TicketBackend, clock: &Env) {
         b.show(&q(one.id.as_str())).expect("id stays exact").id,
         one.id
     );
-    // No exact match: a unique prefix of an id or a slug names its ticket; a shared one is
-    // ambiguous and names every candidate.
+    // Case is ignored, but an exact match wins over one but for case.
+    assert_eq!(
+        b.show(&q(&one.id.as_str().to_uppercase()))
+            .expect("upper id")
+            .id,
+        one.id
+    );
+    match b.show(&q("ALPHA")) {
+        Err(BackendError::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 2),
+        other => panic!("`ALPHA` names both `alpha` tickets: got {other:?}"),
+    }
+    // No exact match: a unique prefix of an id or a slug names its ticket (case ignored); a
+    // shared one is ambiguous and names every candidate.
     clock.advance(1);
     let beta = create(b, "Beta particle");
     assert_eq!(b.show(&q("beta-p")).expect("slug prefix").id, beta.id);
+    assert_eq!(
+        b.show(&q("Beta-P")).expect("slug prefix, any case").id,
+        beta.id
+    );
     assert_eq!(
         b.show(&q("20260102-030407")).expect("id prefix").id,
         beta.id

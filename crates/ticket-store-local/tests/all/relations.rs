@@ -266,3 +266,25 @@ fn the_catalog_cache_is_never_stale() {
     std::os::unix::fs::symlink(root.join("open").join(b).join("item.md"), &cache).expect("link");
     assert_eq!(inverses(&store, b), vec![format!("superseded_by:{c}")]);
 }
+
+/// Lookups ignore the case of ASCII letters, with an exact match first: a hand-named `T0042`
+/// is found as `t0042`, and of `T0042` and `t0042` each is found by its own spelling.
+#[test]
+fn lookups_ignore_case_but_prefer_an_exact_match() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let root = dir.path().join("work-items");
+    write_ticket(&root, "open", "T0042", &plain("T0042", "open", ""));
+    let store = backend(&root, clock());
+    let id = |q_: &str| store.show(&q(q_)).map(|t| t.id.to_string());
+    assert_eq!(id("t0042").expect("folded"), "T0042");
+    assert_eq!(id("t00").expect("prefix, folded"), "T0042");
+    write_ticket(&root, "closed", "t0042", &plain("t0042", "closed", ""));
+    assert_eq!(id("t0042").expect("exact"), "t0042");
+    assert_eq!(id("T0042").expect("exact"), "T0042");
+    match store.show(&q("t00")) {
+        Err(BackendError::Ambiguous { matches, .. }) => {
+            assert_eq!(matches, vec!["T0042".to_owned(), "t0042".to_owned()]);
+        }
+        other => panic!("a prefix of both is ambiguous: {other:?}"),
+    }
+}
