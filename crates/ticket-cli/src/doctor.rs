@@ -52,15 +52,7 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
             stderr.push_str(&format!("doctor: fixed: {}\n", fixed_line(fix)));
         }
         for d in &report.diagnostics {
-            match d.severity {
-                Severity::Error => stderr.push_str(&format!("doctor: {}\n", d.message)),
-                Severity::Warning if d.code == Code::MergeDriverMissing.as_str() => stderr
-                    .push_str(&format!(
-                        "doctor: warning: {}; run `ticket init` to configure them\n",
-                        d.message
-                    )),
-                Severity::Warning => stderr.push_str(&format!("doctor: warning: {}\n", d.message)),
-            }
+            stderr.push_str(&human(d));
         }
         if report.ok() {
             eprint!("{stderr}");
@@ -74,6 +66,33 @@ pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
     } else {
         Err(CliError::DoctorFailed)
     }
+}
+
+/// A diagnostic as a person reads it: the line `tickets.sh doctor` prints for the problem
+/// (`doctor: <message>`, `doctor: warning: <message>`), then, indented, the file it is about
+/// (and the line) with the code, and what fixes it, so no line leaves one guessing which ticket
+/// or what to do.
+fn human(d: &Diagnostic) -> String {
+    let mut out = match d.severity {
+        Severity::Error => format!("doctor: {}\n", d.message),
+        Severity::Warning if d.code == Code::MergeDriverMissing.as_str() => format!(
+            "doctor: warning: {}; run `ticket init` to configure them\n",
+            d.message
+        ),
+        Severity::Warning => format!("doctor: warning: {}\n", d.message),
+    };
+    let at = match (&d.path, d.line) {
+        (Some(path), Some(line)) => format!("{path}:{line}"),
+        (Some(path), None) => path.clone(),
+        (None, _) => String::new(),
+    };
+    match (at.is_empty(), d.hint.is_empty()) {
+        (false, false) => out.push_str(&format!("  {at} [{}]: {}\n", d.code, d.hint)),
+        (false, true) => out.push_str(&format!("  {at} [{}]\n", d.code)),
+        (true, false) => out.push_str(&format!("  [{}]: {}\n", d.code, d.hint)),
+        (true, true) => {}
+    }
+    out
 }
 
 /// How to do it with `ticket`, appended to a code's own hint (the doctor's hints name no command).
@@ -315,6 +334,34 @@ mod tests {
             let mut d = diagnostic(code, code.hint());
             add_cli_hint(&mut d);
             assert_eq!(d.hint, printed, "{name}");
+        }
+    }
+
+    /// Every rule's human lines name what its JSON names: the file (and line), the code, and
+    /// the hint that fixes it, beside the message `tickets.sh` prints.
+    #[test]
+    fn every_rules_human_lines_name_the_file_and_the_fix() {
+        for code in Code::ALL {
+            for line in [None, Some(7)] {
+                let mut d = diagnostic(code, code.hint());
+                d.message = format!("the problem of {}", code.as_str());
+                d.line = line;
+                add_cli_hint(&mut d);
+                let shown = human(&d);
+                let first = shown.lines().next().unwrap_or_default();
+                assert!(
+                    first.starts_with("doctor: ") && first.contains(&d.message),
+                    "{shown}"
+                );
+                let path = d.path.clone().unwrap_or_default();
+                let at = match line {
+                    Some(n) => format!("{path}:{n}"),
+                    None => path,
+                };
+                for named in [at.as_str(), d.code.as_str(), d.hint.as_str()] {
+                    assert!(shown.contains(named), "{}: {named:?} in {shown}", d.code);
+                }
+            }
         }
     }
 
