@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use ticket_domain::{
-    BackendError, ListFilter, Slug, TicketBackend, TicketId, TicketIdOrSlug, Timestamp,
+    BackendError, ListFilter, Progress, Slug, TicketBackend, TicketId, TicketIdOrSlug, Timestamp,
 };
 use ticket_format::foreign::{self, Imported, Tracker};
 use ticket_store_local::{Written, tree};
@@ -199,6 +199,15 @@ impl App {
     /// `legacy_ticket`) is brought up to date rather than duplicated; a file that does not
     /// read is reported and skipped, and the others still import.
     pub fn import(&self, request: &ImportRequest) -> Result<ImportReport, AppError> {
+        self.import_with_progress(request, &())
+    }
+
+    /// [`App::import`], telling `progress` of each ticket written.
+    pub fn import_with_progress(
+        &self,
+        request: &ImportRequest,
+        progress: &dyn Progress,
+    ) -> Result<ImportReport, AppError> {
         let tracker = request.format.tracker();
         let dir = source_dir(tracker, &request.path)?;
         let mut report = ImportReport {
@@ -295,7 +304,10 @@ impl App {
                 let _ = ticket.summary.relations.add(&from, link.kind, to.clone());
             }
         }
+        progress.start("importing tickets", prepared.len() as u64);
+        let _done = Finish(progress);
         for (path, ticket, artifacts, notices, legacy) in prepared {
+            progress.advance(1);
             match backend.put_whole(&ticket, &artifacts) {
                 Ok((written, at)) => report.imported.push(ImportedEntry {
                     source: path,
@@ -359,6 +371,15 @@ impl App {
     /// Tickets are read, rendered and written one at a time, so memory stays small however
     /// many there are; the names asked for are all checked before anything is written.
     pub fn export(&self, request: &ExportRequest) -> Result<ExportReport, AppError> {
+        self.export_with_progress(request, &())
+    }
+
+    /// [`App::export`], telling `progress` of each ticket exported.
+    pub fn export_with_progress(
+        &self,
+        request: &ExportRequest,
+        progress: &dyn Progress,
+    ) -> Result<ExportReport, AppError> {
         let backend = self.reader();
         // What to export, in the listing's order (or the order asked): the exporter is told
         // of them all first (Ushabti's numbers they keep are not handed out again).
@@ -383,7 +404,10 @@ impl App {
             target: dir.display().to_string(),
             ..ExportReport::default()
         };
+        progress.start("exporting tickets", exporting.len() as u64);
+        let _done = Finish(progress);
         for summary in &exporting {
+            progress.advance(1);
             let refuse = |message: String| Skipped {
                 path: summary.id.to_string(),
                 message,
@@ -410,6 +434,15 @@ impl App {
             }
         }
         Ok(report)
+    }
+}
+
+/// Ends the progress when the work ends, however it ends.
+struct Finish<'a>(&'a dyn Progress);
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.0.finish();
     }
 }
 

@@ -31,12 +31,9 @@ fn fixed_line(fix: &Fix) -> String {
 /// With `fix`, the use case waits at most every writer's `TICKETS_LOCK_TIMEOUT` for the writers'
 /// lock, and fails as every writer does (`locked`, exit 4) when it is held past that.
 pub fn run(app: &App, fix: bool, out: &mut Out) -> Result<(), CliError> {
-    let bar = crate::progress::on_stderr();
-    let progress: &dyn ticket_app::Progress = match &bar {
-        Some(bar) => bar,
-        None => &(),
-    };
-    let mut report = app.doctor_with_progress(DoctorRequest { fix }, progress)?;
+    let mut report = crate::progress::with_bar(|progress| {
+        app.doctor_with_progress(DoctorRequest { fix }, progress)
+    })?;
     report.diagnostics.iter_mut().for_each(add_cli_hint);
     if out.json {
         out.json(&ticket_app::wire::Doctor {

@@ -18,7 +18,9 @@ fn format(raw: &str, flag: &str) -> Result<Format, CliError> {
 
 pub fn import(app: &App, out: &mut Out, from: &str, path: PathBuf) -> Result<(), CliError> {
     let format = format(from, "--from")?;
-    let report = app.import(&ImportRequest { format, path })?;
+    let report = crate::progress::with_bar(|progress| {
+        app.import_with_progress(&ImportRequest { format, path }, progress)
+    })?;
     if out.json {
         out.json(&ticket_app::wire::Import::from(&report))?;
     } else {
@@ -69,11 +71,13 @@ pub fn export(
     tickets: Vec<String>,
 ) -> Result<(), CliError> {
     let format = format(to, "--to")?;
-    let report = app.export(&ExportRequest {
+    let request = ExportRequest {
         format,
         path,
         queries: tickets,
-    })?;
+    };
+    let report =
+        crate::progress::with_bar(|progress| app.export_with_progress(&request, progress))?;
     if out.json {
         out.json(&ticket_app::wire::Export::from(&report))?;
     } else {

@@ -20,7 +20,7 @@ pub struct Bar {
 }
 
 /// A bar when standard error is a terminal; else nothing is ever drawn.
-pub fn on_stderr() -> Option<Bar> {
+fn on_stderr() -> Option<Bar> {
     let delay = std::env::var("TICKETS_PROGRESS_AFTER")
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
@@ -32,6 +32,14 @@ pub fn on_stderr() -> Option<Bar> {
         delay,
         shown: AtomicBool::new(false),
     })
+}
+
+/// Runs `f` with a bar on standard error when it is a terminal, else with nobody listening.
+pub fn with_bar<T>(f: impl FnOnce(&dyn Progress) -> T) -> T {
+    match on_stderr() {
+        Some(bar) => f(&bar),
+        None => f(&()),
+    }
 }
 
 impl Progress for Bar {

@@ -39,3 +39,55 @@ fn the_doctor_draws_progress_on_a_terminal_only() {
     assert_eq!(String::from_utf8_lossy(&piped.stderr), "");
     assert_eq!(String::from_utf8_lossy(&piped.stdout), "doctor: ok\n");
 }
+
+#[test]
+fn import_and_export_draw_progress_on_a_terminal_only() {
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("skip: script(1) is absent; no terminal to test progress on");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    for n in 0..5 {
+        ticket(d)
+            .args(["create", "--title", &format!("Ticket {n}")])
+            .assert()
+            .success();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("ticket");
+    let on_tty = |args: &str| {
+        let out = Command::new("script")
+            .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+            .current_dir(d)
+            .env("TICKETS_PROGRESS_AFTER", "0")
+            .env_remove("WORK_ITEMS_DIR")
+            .output()
+            .expect("run script");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_tty("export --to orchestr8 tty-out");
+    assert!(shown.contains("exporting tickets"), "{shown}");
+    let shown = on_tty("--root other import --from orchestr8 tty-out");
+    assert!(shown.contains("importing tickets"), "{shown}");
+    // In a pipe: no bar, only the report.
+    for args in [
+        &["export", "--to", "orchestr8", "piped-out"][..],
+        &[
+            "--root",
+            "again",
+            "import",
+            "--from",
+            "orchestr8",
+            "piped-out",
+        ][..],
+    ] {
+        let piped = ticket(d)
+            .args(args)
+            .env("TICKETS_PROGRESS_AFTER", "0")
+            .output()
+            .expect("run");
+        assert!(piped.status.success(), "{piped:?}");
+        let stderr = String::from_utf8_lossy(&piped.stderr);
+        assert!(!stderr.contains("porting tickets"), "{stderr}");
+    }
+}
