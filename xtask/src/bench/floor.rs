@@ -61,6 +61,17 @@ pub fn stat(root: &Path) -> Floor {
     })
 }
 
+/// Item stat floor: the list floor's directory reads, plus one `stat` of each `item.md`: what
+/// any answer derived from every ticket's frontmatter (`--json show`'s inverse relations) must
+/// cost to be sure no `item.md` changed, when it reads none of them.
+pub fn item_stat(root: &Path) -> Floor {
+    measure(root, |ticket, files, _| {
+        if fs::metadata(ticket.join("item.md")).is_ok() {
+            *files += 1;
+        }
+    })
+}
+
 fn measure(root: &Path, mut per_ticket: impl FnMut(&Path, &mut usize, &mut usize)) -> Floor {
     let (mut files, mut bytes) = (0, 0);
     let started = Instant::now();

@@ -82,6 +82,7 @@ enum FloorKind {
     Process,
     List,
     Doctor,
+    ItemStat,
 }
 
 /// Runs the bench with the `ticket` binary `ticket_bin`; generated roots are cached under
@@ -174,10 +175,12 @@ fn size(
     let list_floor = median_of(whole, || floor::list(&root));
     let doctor_floor = median_of(whole, || floor::doctor(&root));
     let stat_floor = median_of(whole, || floor::stat(&root));
+    let item_stat_floor = median_of(whole, || floor::item_stat(&root));
     let floors = |kind| match kind {
         FloorKind::Process => process.median,
         FloorKind::List => list_floor.took,
         FloorKind::Doctor => doctor_floor.took,
+        FloorKind::ItemStat => item_stat_floor.took,
     };
 
     let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
@@ -234,6 +237,13 @@ fn size(
             few,
             true,
             Box::new(|_, _| args(&["show", &show.id])),
+        ),
+        (
+            "--json show <id>",
+            FloorKind::ItemStat,
+            whole,
+            false,
+            Box::new(|_, _| args(&["--json", "show", &show.id])),
         ),
         (
             "show <slug>",
@@ -322,6 +332,7 @@ fn size(
                 FloorKind::Process => "ticket --version",
                 FloorKind::List => "list floor",
                 FloorKind::Doctor => "doctor floor",
+                FloorKind::ItemStat => "item.md stat floor",
             },
             ticket: ticket_sample,
             shell: shell_sample,
