@@ -4,20 +4,28 @@ use std::process::Command;
 
 use crate::support::ticket;
 
-#[test]
-fn the_doctor_draws_progress_on_a_terminal_only() {
+/// A root of five tickets, when script(1) is there to give a terminal; else the skip is said.
+fn five_tickets() -> Option<tempfile::TempDir> {
     if Command::new("script").arg("--version").output().is_err() {
         println!("skip: script(1) is absent; no terminal to test progress on");
-        return;
+        return None;
     }
     let dir = tempfile::tempdir().expect("scratch");
-    let d = dir.path();
     for n in 0..5 {
-        ticket(d)
+        ticket(dir.path())
             .args(["create", "--title", &format!("Ticket {n}")])
             .assert()
             .success();
     }
+    Some(dir)
+}
+
+#[test]
+fn the_doctor_draws_progress_on_a_terminal_only() {
+    let Some(dir) = five_tickets() else {
+        return;
+    };
+    let d = dir.path();
     let bin = assert_cmd::cargo::cargo_bin("ticket");
     // On a terminal (script(1) gives it one), with the delay at 0 so the test does not wait.
     let on_tty = Command::new("script")
@@ -42,18 +50,10 @@ fn the_doctor_draws_progress_on_a_terminal_only() {
 
 #[test]
 fn import_and_export_draw_progress_on_a_terminal_only() {
-    if Command::new("script").arg("--version").output().is_err() {
-        println!("skip: script(1) is absent; no terminal to test progress on");
+    let Some(dir) = five_tickets() else {
         return;
-    }
-    let dir = tempfile::tempdir().expect("scratch");
+    };
     let d = dir.path();
-    for n in 0..5 {
-        ticket(d)
-            .args(["create", "--title", &format!("Ticket {n}")])
-            .assert()
-            .success();
-    }
     let bin = assert_cmd::cargo::cargo_bin("ticket");
     let on_tty = |args: &str| {
         let out = Command::new("script")
