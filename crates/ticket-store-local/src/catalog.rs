@@ -165,7 +165,6 @@ impl LocalTicketBackend {
                 }
             }
         }
-        let fresh = !misses.is_empty();
         let read = parallel::map_ordered(misses, |(i, stamp)| {
             let (k, name) = &names[i];
             let found = match node_at(&layout::ticket_dir(self.root(), STATUS_DIRS[*k], name)) {
@@ -175,6 +174,11 @@ impl LocalTicketBackend {
             };
             (i, found)
         });
+        // Only a node read and fit to keep changes the cache: a ticket that does not read, or
+        // changed moments ago, is read again next time whatever the cache says.
+        let fresh = read
+            .iter()
+            .any(|(_, f)| matches!(f, Found::Node(_, Some(_))));
         for (i, f) in read {
             found[i] = f;
         }
@@ -187,8 +191,8 @@ impl LocalTicketBackend {
                     _ => None,
                 })
         };
-        // Written when anything was read from the files or a kept entry is gone; a read that
-        // found every entry as kept writes nothing.
+        // Written when a node was read to keep or a kept entry is gone; a read that found every
+        // entry as kept writes nothing.
         if fresh || keep().count() != cached_count {
             write_cache(self.root(), keep());
         }

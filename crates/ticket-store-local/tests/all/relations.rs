@@ -265,6 +265,17 @@ fn the_catalog_cache_is_never_stale() {
     fs::remove_file(&cache).expect("rm");
     std::os::unix::fs::symlink(root.join("open").join(b).join("item.md"), &cache).expect("link");
     assert_eq!(inverses(&store, b), vec![format!("superseded_by:{c}")]);
+    // A ticket that does not read is reported each time, and costs no rewrite of the cache.
+    let bad = root.join("open/20260101-000000-bad");
+    fs::create_dir_all(&bad).expect("mkdir");
+    fs::write(bad.join("item.md"), "no frontmatter here\n").expect("bad item");
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    store.catalog().expect("catalog");
+    use std::os::unix::fs::MetadataExt;
+    let written = fs::symlink_metadata(&cache).expect("cache").ino();
+    let (_, diagnostics) = store.catalog().expect("catalog");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(fs::symlink_metadata(&cache).expect("cache").ino(), written);
 }
 
 /// Lookups ignore the case of ASCII letters, with an exact match first: a hand-named `T0042`
