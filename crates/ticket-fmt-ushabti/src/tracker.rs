@@ -30,21 +30,20 @@ impl Tracker for Ushabti {
         exporting: &[TicketSummary],
     ) -> Box<dyn Exporter + 'a> {
         let existing = dir.names(&["", ARCHIVED]);
-        Box::new(Export(Writer::new(
+        Box::new(Writer::new(
             &existing,
             exporting.iter().filter_map(kept_number),
-        )))
+        ))
     }
 }
 
-struct Export(Writer);
-
-impl Exporter for Export {
+/// Ushabti's writer is an exporter as it is: it needs nothing of the directory once made.
+impl Exporter for Writer {
     fn export(
         &mut self,
         t: &Ticket,
         _artifact: &dyn Fn(&str) -> Result<Vec<u8>, String>,
     ) -> Result<Vec<ExportedFile>, String> {
-        self.0.write(t).map(|f| vec![f]).map_err(|e| e.to_string())
+        self.write(t).map(|f| vec![f]).map_err(|e| e.to_string())
     }
 }
